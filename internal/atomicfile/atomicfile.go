@@ -35,9 +35,9 @@ func WriteFunc(path string, write func(w io.Writer) error) (err error) {
 	if err = bw.Flush(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	// CreateTemp makes 0600 files; written data files should be as readable
-	// as if os.Create had made them.
-	if err = f.Chmod(0o644); err != nil {
+	// CreateTemp makes 0600 files; a replaced file keeps its permissions and a
+	// new one gets 0644, as readable as if os.Create had made it.
+	if err = f.Chmod(targetMode(path)); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err = f.Sync(); err != nil {
@@ -59,6 +59,15 @@ func WriteFile(path string, data []byte) error {
 		_, err := w.Write(data)
 		return err
 	})
+}
+
+// targetMode is the permission the finished file should have: that of the
+// file being replaced, or 0644 for a new one.
+func targetMode(path string) os.FileMode {
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+		return fi.Mode().Perm()
+	}
+	return 0o644
 }
 
 // syncDir makes the rename durable. Failure is ignored: some file systems
