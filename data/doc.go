@@ -1,0 +1,15 @@
+// Package data reads, writes and generates the data pfgm learns from.
+//
+// Point clouds are [Points]: a row-major table of float64 with one point a
+// row. They come from seeded toy 2-D generators ([Toy]), CSV files or NPY
+// files ([ReadPoints], [WritePoints]); [Load] takes either a "toy:NAME" spec
+// or a path. A [Standardizer] maps points to zero mean and unit variance per
+// column and back, so models work in a well-scaled space while samples are
+// written in data units.
+//
+// Image sets are [Images]: N×C×H×W float32 scaled to [−1, 1], read from IDX
+// files (MNIST, Fashion-MNIST) or a folder of PNG files ([LoadImages]).
+//
+// Every file this package writes is written atomically: a failed write never
+// leaves a half-written file behind or damages an existing one.
+package data
