@@ -29,7 +29,7 @@ func ExampleToy() {
 func ExampleStandardizer() {
 	p := &data.Points{Dim: 1, X: []float64{10, 20, 30}}
 	s := data.FitStandardizer(p)
-	s.Apply(p) // the model works in standard units…
+	s.Apply(p)  // the model works in standard units…
 	s.Invert(p) // …and samples come back in data units
 	fmt.Println(s.Mean, p.X)
 	// Output: [20] [10 20 30]
