@@ -5,3 +5,5 @@
 // rest of the project calls only Sgemm; how it is made fast (packing, register
 // blocking, assembly micro-kernels, goroutines) stays inside this package.
 package gemm
+
+//go:generate go run gen_kernels.go

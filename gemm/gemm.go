@@ -1,33 +1,179 @@
 package gemm
 
+import (
+	"fmt"
+	"runtime"
+	"sync"
+)
+
 // Sgemm computes C = alpha·op(A)·op(B) + beta·C where op(X) is X or Xᵀ.
 // All matrices are row-major: op(A) is m×k, op(B) is k×n, C is m×n, and
 // lda, ldb, ldc are the row strides of A, B and C as stored.
 // When beta is 0, C is overwritten and its old contents (even NaN) are ignored.
+// When alpha is 0 or k is 0, A and B are not read and C is only scaled by beta.
+//
+// Large products run on runtime.GOMAXPROCS(0) goroutines; small ones stay on
+// the calling goroutine. Sgemm panics if a dimension is negative, a stride is
+// smaller than its row length, or a slice is too short for its shape.
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	// Naive placeholder; replaced by the blocked, vectorised implementation.
-	for i := 0; i < m; i++ {
-		for j := 0; j < n; j++ {
-			var s float32
-			for p := 0; p < k; p++ {
-				var av, bv float32
-				if transA {
-					av = a[p*lda+i]
-				} else {
-					av = a[i*lda+p]
-				}
-				if transB {
-					bv = b[j*ldb+p]
-				} else {
-					bv = b[p*ldb+j]
-				}
-				s += av * bv
-			}
-			if beta == 0 {
-				c[i*ldc+j] = alpha * s
+	p := problem{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}
+	sgemmWith(bestKernel, runtime.GOMAXPROCS(0), &p)
+}
+
+// problem is one Sgemm call's arguments.
+type problem struct {
+	transA, transB bool
+	m, n, k        int
+	alpha          float32
+	a              []float32
+	lda            int
+	b              []float32
+	ldb            int
+	beta           float32
+	c              []float32
+	ldc            int
+}
+
+// parallelMinFlops is the smallest product (2·m·n·k) worth spreading over
+// goroutines. Starting and joining a worker costs a few microseconds, about
+// what a core does in 2^20 flops on this kernel, so below that the split
+// cannot pay for itself (and callers such as convolution often already run
+// one Sgemm per goroutine).
+const parallelMinFlops = 1 << 21
+
+// sgemmWith is Sgemm with an explicit kernel and thread budget, so tests can
+// exercise every kernel the CPU supports and the parallel split on small shapes.
+func sgemmWith(kn *kernel, threads int, p *problem) {
+	sgemmSplit(kn, threads, parallelMinFlops, p)
+}
+
+// sgemmSplit is sgemmWith with the parallel threshold as a parameter.
+func sgemmSplit(kn *kernel, threads, minFlops int, p *problem) {
+	p.validate()
+	m, n, k := p.m, p.n, p.k
+	if m == 0 || n == 0 {
+		return
+	}
+	if k == 0 || p.alpha == 0 {
+		p.scaleC()
+		return
+	}
+	workers := threads
+	if 2*m*n*k < minFlops {
+		workers = 1
+	}
+	// Splitting rows makes every worker pack all of op(B) (k×n); splitting
+	// columns makes every worker pack all of op(A) (m×k). Repack the smaller.
+	mt, nt := ceilDiv(m, kn.mr), ceilDiv(n, kn.nr)
+	splitRows := n <= m
+	if splitRows && mt < workers && nt > mt {
+		splitRows = false
+	} else if !splitRows && nt < workers && mt > nt {
+		splitRows = true
+	}
+	tiles, unit, size := nt, kn.nr, n
+	if splitRows {
+		tiles, unit, size = mt, kn.mr, m
+	}
+	workers = max(1, min(workers, tiles))
+	if workers == 1 {
+		s := scratchPool.Get().(*scratch)
+		kn.block(p, 0, m, 0, n, s)
+		scratchPool.Put(s)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo := min(size, w*tiles/workers*unit)
+		hi := min(size, (w+1)*tiles/workers*unit)
+		if lo >= hi {
+			continue
+		}
+		run := func() {
+			s := scratchPool.Get().(*scratch)
+			if splitRows {
+				kn.block(p, lo, hi, 0, n, s)
 			} else {
-				c[i*ldc+j] = alpha*s + beta*c[i*ldc+j]
+				kn.block(p, 0, m, lo, hi, s)
+			}
+			scratchPool.Put(s)
+		}
+		if w == workers-1 {
+			run()
+			continue
+		}
+		wg.Go(run)
+	}
+	wg.Wait()
+}
+
+// scaleC handles the products that need no multiply: C = beta·C.
+func (p *problem) scaleC() {
+	for i := range p.m {
+		row := p.c[i*p.ldc : i*p.ldc+p.n]
+		switch p.beta {
+		case 0:
+			clear(row)
+		case 1:
+		default:
+			for j := range row {
+				row[j] *= p.beta
 			}
 		}
 	}
 }
+
+// validate panics with a description of the first argument that does not
+// fit the shape, before any goroutine or assembly touches memory.
+func (p *problem) validate() {
+	if p.m < 0 || p.n < 0 || p.k < 0 {
+		panic(fmt.Sprintf("gemm: negative dimension m=%d n=%d k=%d", p.m, p.n, p.k))
+	}
+	ar, ac := p.m, p.k
+	if p.transA {
+		ar, ac = ac, ar
+	}
+	br, bc := p.k, p.n
+	if p.transB {
+		br, bc = bc, br
+	}
+	checkMatrix("a", p.a, ar, ac, p.lda, p.m > 0 && p.n > 0 && p.k > 0 && p.alpha != 0)
+	checkMatrix("b", p.b, br, bc, p.ldb, p.m > 0 && p.n > 0 && p.k > 0 && p.alpha != 0)
+	checkMatrix("c", p.c, p.m, p.n, p.ldc, p.m > 0 && p.n > 0)
+}
+
+// checkMatrix panics unless x can hold a rows×cols row-major matrix with row
+// stride ld. Strides of non-empty matrices are checked even when the matrix
+// will not be read, so a wrong stride is caught on the call that passes it;
+// lengths only when it is read.
+func checkMatrix(name string, x []float32, rows, cols, ld int, used bool) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	if ld < cols {
+		panic(fmt.Sprintf("gemm: ld%s=%d is less than the %d columns of %s", name, ld, cols, name))
+	}
+	if !used {
+		return
+	}
+	if need := (rows-1)*ld + cols; len(x) < need {
+		panic(fmt.Sprintf("gemm: len(%s)=%d is too short for %d×%d with ld%s=%d (need %d)", name, len(x), rows, cols, name, ld, need))
+	}
+}
+
+// scratch holds one worker's packing buffers. They are pooled because a
+// 1024³ product needs about a megabyte of them, which would otherwise be
+// allocated and zeroed on every call.
+type scratch struct{ a, b []float32 }
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// get returns (*buf)[:n], growing *buf when it is too small.
+func (s *scratch) get(buf *[]float32, n int) []float32 {
+	if cap(*buf) < n {
+		*buf = make([]float32, n)
+	}
+	return (*buf)[:n]
+}
+
+func ceilDiv(x, d int) int { return (x + d - 1) / d }

@@ -1,0 +1,44 @@
+package gemm
+
+// block runs the cache-blocked loop nest of one worker over the C sub-block
+// rows [i0, i1) × columns [j0, j1), packing into its own scratch buffers.
+//
+// Loop order (outer to inner): nc columns of B (L3 block), kc steps of k
+// (packed B̃ block), mc rows of A (packed Ã block, L2), nr-column B̃ panels
+// (kept in L1 across the next loop), mr-row Ã panels, micro-kernel.
+func (kn *kernel) block(p *problem, i0, i1, j0, j1 int, s *scratch) {
+	mr, nr := kn.mr, kn.nr
+	kcMax := min(kn.kc, p.k)
+	mcMax := min(kn.mc, i1-i0)
+	ncMax := min(kn.nc, j1-j0)
+	bufA := s.get(&s.a, roundUp(mcMax, mr)*kcMax)
+	bufB := s.get(&s.b, roundUp(ncMax, nr)*kcMax)
+	c, ldc := p.c, p.ldc
+	for jc := j0; jc < j1; jc += kn.nc {
+		nc := min(kn.nc, j1-jc)
+		for pc := 0; pc < p.k; pc += kn.kc {
+			kc := min(kn.kc, p.k-pc)
+			packB(bufB, p, pc, kc, jc, nc, nr)
+			// Later k blocks accumulate onto what the first one stored.
+			beta := p.beta
+			if pc > 0 {
+				beta = 1
+			}
+			for ic := i0; ic < i1; ic += kn.mc {
+				mc := min(kn.mc, i1-ic)
+				packA(bufA, p, ic, mc, pc, kc, mr)
+				for jr := 0; jr < nc; jr += nr {
+					cols := min(nr, nc-jr)
+					bp := bufB[jr*kc : (jr+nr)*kc]
+					for ir := 0; ir < mc; ir += mr {
+						rows := min(mr, mc-ir)
+						ap := bufA[ir*kc : (ir+mr)*kc]
+						kn.tile(kc, ap, bp, c[(ic+ir)*ldc+jc+jr:], ldc, p.alpha, beta, rows, cols)
+					}
+				}
+			}
+		}
+	}
+}
+
+func roundUp(x, m int) int { return (x + m - 1) / m * m }

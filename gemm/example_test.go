@@ -1,0 +1,31 @@
+package gemm_test
+
+import (
+	"fmt"
+
+	"github.com/pfgm/pfgm/gemm"
+)
+
+func ExampleSgemm() {
+	// A is 2×3, B is 3×2, both row-major; C = A·B.
+	a := []float32{
+		1, 2, 3,
+		4, 5, 6,
+	}
+	b := []float32{
+		1, 0,
+		0, 1,
+		1, 1,
+	}
+	c := make([]float32, 2*2)
+	gemm.Sgemm(false, false, 2, 2, 3, 1, a, 3, b, 2, 0, c, 2)
+	fmt.Println(c)
+
+	// The transpose flags read A as Aᵀ without copying it: AᵀA is 3×3.
+	ata := make([]float32, 3*3)
+	gemm.Sgemm(true, false, 3, 3, 2, 1, a, 3, a, 3, 0, ata, 3)
+	fmt.Println(ata)
+	// Output:
+	// [4 5 10 11]
+	// [17 22 27 22 29 36 27 36 45]
+}

@@ -1,0 +1,34 @@
+package gemm
+
+// tileFunc computes one register tile: C[0:rows, 0:cols] = alpha·Ã·B̃ + beta·C,
+// where Ã is a packed A panel (kc steps of mr floats) and B̃ a packed B panel
+// (kc steps of nr floats, zero beyond cols). c starts at the tile's top-left
+// element and ldc is its row stride. rows ≤ mr and cols ≤ nr; kc ≥ 1.
+// When beta is 0, C is only written.
+type tileFunc func(kc int, a, b, c []float32, ldc int, alpha, beta float32, rows, cols int)
+
+// kernel is one implementation of the inner GEMM: a register tile shape, the
+// cache blocking tuned for it, and the tile routine itself.
+type kernel struct {
+	name   string
+	mr, nr int // register tile: rows of A per panel, columns of B per panel
+	// kc×nr floats of B̃ should stay in L1 while A panels stream past;
+	// mc×kc of Ã should stay in L2; kc×nc of B̃ is the outer (L3) block.
+	kc, mc, nc int
+	tile       tileFunc
+}
+
+// genericKernel is the portable pure-Go kernel, used where no assembly
+// kernel applies (other GOARCH, -tags noasm, or CPUs without AVX2/FMA).
+var genericKernel = &kernel{
+	name: "generic",
+	mr:   4, nr: 4,
+	kc: 256, mc: 128, nc: 2048,
+	tile: genericTile,
+}
+
+// kernelAvail pairs a kernel with whether this CPU can run it.
+type kernelAvail struct {
+	k  *kernel
+	ok bool
+}

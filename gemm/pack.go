@@ -1,0 +1,63 @@
+package gemm
+
+// packA copies op(A)[ic:ic+mc, pc:pc+kc] into dst as consecutive panels of
+// mr rows; inside a panel, the mr values of one k step are adjacent, which is
+// the order the micro-kernel broadcasts them in. Rows past mc in the last
+// panel are left as they are: kernels never store those rows.
+func packA(dst []float32, p *problem, ic, mc, pc, kc, mr int) {
+	a, lda := p.a, p.lda
+	for q := 0; q*mr < mc; q++ {
+		rows := min(mr, mc-q*mr)
+		panel := dst[q*kc*mr : (q+1)*kc*mr]
+		i0 := ic + q*mr
+		if p.transA {
+			// op(A)[i, p] = a[p*lda + i]: each k step is a contiguous run.
+			for k := 0; k < kc; k++ {
+				copy(panel[k*mr:k*mr+rows], a[(pc+k)*lda+i0:])
+			}
+			continue
+		}
+		// op(A)[i, p] = a[i*lda + p]: read rows contiguously, scatter by mr.
+		for r := 0; r < rows; r++ {
+			src := a[(i0+r)*lda+pc:]
+			src = src[:kc]
+			for k, v := range src {
+				panel[k*mr+r] = v
+			}
+		}
+	}
+}
+
+// packB copies op(B)[pc:pc+kc, jc:jc+nc] into dst as consecutive panels of
+// nr columns, each k step's nr values adjacent. Columns past nc in the last
+// panel are zeroed so kernels may compute (but not store) them harmlessly.
+func packB(dst []float32, p *problem, pc, kc, jc, nc, nr int) {
+	b, ldb := p.b, p.ldb
+	for q := 0; q*nr < nc; q++ {
+		cols := min(nr, nc-q*nr)
+		panel := dst[q*kc*nr : (q+1)*kc*nr]
+		j0 := jc + q*nr
+		if !p.transB {
+			// op(B)[p, j] = b[p*ldb + j]: each k step is a contiguous run.
+			for k := 0; k < kc; k++ {
+				d := panel[k*nr : k*nr+nr]
+				copy(d[:cols], b[(pc+k)*ldb+j0:])
+				clear(d[cols:])
+			}
+			continue
+		}
+		// op(B)[p, j] = b[j*ldb + p]: read columns of op(B) contiguously.
+		for j := 0; j < cols; j++ {
+			src := b[(j0+j)*ldb+pc:]
+			src = src[:kc]
+			for k, v := range src {
+				panel[k*nr+j] = v
+			}
+		}
+		for j := cols; j < nr; j++ {
+			for k := 0; k < kc; k++ {
+				panel[k*nr+j] = 0
+			}
+		}
+	}
+}

@@ -1,0 +1,109 @@
+//go:build amd64 && !noasm
+
+package gemm
+
+// asmKernel is the Go signature of every generated assembly tile routine:
+// it computes rows (fixed per routine) × nr of C from packed panels a and b.
+// mask points at one 16-bit lane mask per 16 columns (AVX-512 only).
+type asmKernel func(k int, a, b, c *float32, ldc int, alpha, beta float32, mask *uint16)
+
+var (
+	avx512Kernel = &kernel{
+		name: "avx512",
+		mr:   14, nr: 32,
+		kc: 256, mc: 336, nc: 4096,
+		tile: avx512Tile14x32,
+	}
+	avx2Kernel = &kernel{
+		name: "avx2",
+		mr:   6, nr: 16,
+		kc: 256, mc: 144, nc: 4096,
+		tile: avx2Tile6x16,
+	}
+)
+
+// bestKernel is fixed at start-up from the CPU's features.
+var bestKernel = pickKernel()
+
+func pickKernel() *kernel {
+	switch {
+	case hasAVX512():
+		return avx512Kernel
+	case hasAVX2():
+		return avx2Kernel
+	}
+	return genericKernel
+}
+
+func hasAVX512() bool { _, ok := cpuFeatures(); return ok }
+func hasAVX2() bool   { ok, _ := cpuFeatures(); return ok }
+
+// availableKernels lists every kernel this CPU can run, best first.
+func availableKernels() []*kernel {
+	var ks []*kernel
+	if hasAVX512() {
+		ks = append(ks, avx512Kernel)
+	}
+	if hasAVX2() {
+		ks = append(ks, avx2Kernel)
+	}
+	return append(ks, genericKernel)
+}
+
+// allKernels lists every kernel built into this binary, with whether the CPU
+// can run it, so tests can say which paths they skipped.
+func allKernels() []kernelAvail {
+	return []kernelAvail{
+		{avx512Kernel, hasAVX512()},
+		{avx2Kernel, hasAVX2()},
+		{genericKernel, true},
+	}
+}
+
+func avx512Tile14x32(kc int, a, b, c []float32, ldc int, alpha, beta float32, rows, cols int) {
+	_ = a[14*kc-1]
+	_ = b[32*kc-1]
+	_ = c[(rows-1)*ldc+cols-1]
+	var mask [2]uint16
+	mask[0] = laneMask(cols)
+	mask[1] = laneMask(cols - 16)
+	avx512Kernels14x32[rows](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, &mask[0])
+}
+
+// laneMask returns a 16-lane mask with the low w lanes set.
+func laneMask(w int) uint16 {
+	switch {
+	case w >= 16:
+		return 0xffff
+	case w <= 0:
+		return 0
+	}
+	return 1<<w - 1
+}
+
+func avx2Tile6x16(kc int, a, b, c []float32, ldc int, alpha, beta float32, rows, cols int) {
+	_ = a[6*kc-1]
+	_ = b[16*kc-1]
+	_ = c[(rows-1)*ldc+cols-1]
+	if cols == 16 {
+		avx2Kernels6x16[rows](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, nil)
+		return
+	}
+	// The AVX2 kernel stores whole rows, so a right-edge tile goes through
+	// a buffer and only its first cols columns are merged into C.
+	var tmp [6 * 16]float32
+	avx2Kernels6x16[rows](kc, &a[0], &b[0], &tmp[0], 16, 1, 0, nil)
+	for r := range rows {
+		cr := c[r*ldc : r*ldc+cols]
+		tr := tmp[r*16 : r*16+cols]
+		if beta == 0 {
+			for j := range cr {
+				cr[j] = alpha * tr[j]
+			}
+		} else {
+			for j := range cr {
+				cr[j] = alpha*tr[j] + beta*cr[j]
+			}
+		}
+	}
+}
