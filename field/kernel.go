@@ -1,0 +1,354 @@
+package field
+
+// The hot loop of the exact field. For a block of queries and a block of
+// charges it forms the squared distances (one GEMM, or a direct loop for
+// small dimension), keeps only the charges whose log-weight can matter,
+// folds them into a streaming log-sum-exp and accumulates Σ w_i y_i (a second
+// GEMM when the weights are dense, sparse float64 updates when they are not).
+
+import (
+	"context"
+	"math"
+
+	"github.com/pfgm/pfgm/gemm"
+)
+
+const (
+	gemmQueryBlock   = 64  // queries per GEMM block (rows of the distance block)
+	gemmChargeBlock  = 512 // charges per GEMM block: 64×512 float32 = 128 KiB of distances
+	directQueryBlock = 32
+	directChargeBlk  = 1024
+
+	// cut is how far below the running maximum a log-weight may lie before
+	// its charge is skipped (e⁻⁴⁰ ≈ 4·10⁻¹⁸ of the mass per charge).
+	cut = 40.0
+	// refineTol is the log-weight error above which a GEMM distance is
+	// recomputed in float64.
+	refineTol = 1e-3
+	// denseFrac: when more than this fraction of a block's weights survive,
+	// Σ w_i y_i is done as a GEMM instead of scalar float64 updates.
+	denseFrac = 1.0 / 16
+	// u32 is the unit roundoff of float32.
+	u32 = 1.0 / (1 << 24)
+)
+
+// weighting turns a squared distance into a log-weight.
+type weighting struct {
+	inf    bool
+	inv2s2 float64 // D = ∞: 1/(2σ²)
+	a, r2  float64 // finite D: (N+D)/2 and r²
+}
+
+// slope is |d log w / d d²| at d², used to turn distance errors into
+// log-weight errors.
+func (w weighting) slope(d2 float64) float64 {
+	if w.inf {
+		return w.inv2s2
+	}
+	return w.a / (d2 + w.r2)
+}
+
+// window is the largest d² whose log-weight is within cut of that at d2min.
+func (w weighting) window(d2min float64) float64 {
+	if w.inf {
+		return d2min + cut/w.inv2s2
+	}
+	return d2min + (d2min+w.r2)*math.Expm1(cut/w.a)
+}
+
+// logWeights overwrites d2 with the log-weights of those squared distances.
+func (w weighting) logWeights(d2 []float64) {
+	if w.inf {
+		for i, v := range d2 {
+			d2[i] = -v * w.inv2s2
+		}
+		return
+	}
+	for i, v := range d2 {
+		d2[i] = -w.a * fastLog(v+w.r2)
+	}
+}
+
+// queryState is the streaming log-sum-exp of one query: the total weight is
+// e^m·s.
+type queryState struct {
+	m     float64 // running maximum log-weight, −Inf before the first charge
+	s     float64 // Σ exp(log w_i − m)
+	d2min float64 // smallest squared distance seen so far
+}
+
+type workspace struct {
+	xb32 []float32 // query block in float32 (GEMM path)
+	nx   []float64 // ‖x‖² per query
+	dist []float32 // −2·x·y block (GEMM path)
+	w32  []float32 // dense weights block (GEMM path)
+	wy   []float32 // weights × charges block (GEMM path)
+	acc  []float64 // Σ w_i y_i per query, relative to e^m
+	st   []queryState
+	d2   []float64 // one row of squared distances
+	idx  []int32   // survivors of every query of the block
+	lw   []float64 // their log-weights, then weights
+	off  []int     // survivors of query q are idx[off[q]:off[q+1]]
+}
+
+func (e *Exact) newWorkspace(bq int) *workspace {
+	n := e.dim
+	kb := directChargeBlk
+	ws := &workspace{}
+	if e.y64 == nil {
+		kb = gemmChargeBlock
+		ws.xb32 = make([]float32, bq*n)
+		ws.dist = make([]float32, bq*kb)
+		ws.w32 = make([]float32, bq*kb)
+		ws.wy = make([]float32, bq*n)
+	}
+	ws.nx = make([]float64, bq)
+	ws.acc = make([]float64, bq*n)
+	ws.st = make([]queryState, bq)
+	ws.d2 = make([]float64, kb)
+	ws.idx = make([]int32, bq*kb)
+	ws.lw = make([]float64, bq*kb)
+	ws.off = make([]int, bq+1)
+	return ws
+}
+
+// block computes the weighted means of one block of queries into out and,
+// if st is not nil, leaves their log-sum-exp states there.
+func (e *Exact) block(ctx context.Context, ws *workspace, x []float64, w weighting, out []float64, st []queryState) error {
+	n := e.dim
+	nq := len(x) / n
+	acc := ws.acc[:nq*n]
+	clear(acc)
+	qs := ws.st[:nq]
+	for q := range qs {
+		qs[q] = queryState{m: math.Inf(-1), d2min: math.Inf(1)}
+		var s float64
+		for _, v := range x[q*n : (q+1)*n] {
+			s += v * v
+		}
+		ws.nx[q] = s
+	}
+	var err error
+	if e.y64 != nil {
+		err = e.directBlock(ctx, ws, x, w)
+	} else {
+		err = e.gemmBlock(ctx, ws, x, w)
+	}
+	if err != nil {
+		return err
+	}
+	for q := range qs {
+		inv := 1 / qs[q].s
+		for j := range n {
+			out[q*n+j] = acc[q*n+j] * inv
+		}
+	}
+	if st != nil {
+		copy(st, qs)
+	}
+	return nil
+}
+
+// absorb folds one query's survivors (charge indices idx, log-weights lw)
+// into its state: it raises the running maximum if needed, rescaling the
+// accumulator, and turns lw into weights relative to the new maximum.
+func absorb(st *queryState, acc []float64, lw []float64) {
+	bm := math.Inf(-1)
+	for _, v := range lw {
+		bm = max(bm, v)
+	}
+	if bm > st.m {
+		if st.s != 0 {
+			sc := math.Exp(st.m - bm)
+			st.s *= sc
+			for j := range acc {
+				acc[j] *= sc
+			}
+		}
+		st.m = bm
+	}
+	for i := range lw {
+		lw[i] -= st.m
+	}
+	expInPlace(lw)
+	var s float64
+	for _, v := range lw {
+		s += v
+	}
+	st.s += s
+}
+
+// directBlock is the small-dimension path: exact float64 distances, no GEMM.
+func (e *Exact) directBlock(ctx context.Context, ws *workspace, x []float64, w weighting) error {
+	n := e.dim
+	nq := len(x) / n
+	for k0 := 0; k0 < e.k; k0 += directChargeBlk {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		k1 := min(k0+directChargeBlk, e.k)
+		ys := e.y64[k0*n : k1*n]
+		for q := range nq {
+			xq := x[q*n : (q+1)*n]
+			d2 := ws.d2[:k1-k0]
+			squaredDistances(d2, xq, ys)
+			st := &ws.st[q]
+			for _, v := range d2 {
+				st.d2min = min(st.d2min, v)
+			}
+			thr := w.window(st.d2min)
+			idx, lw := ws.idx[:0], ws.lw[:0]
+			for i, v := range d2 {
+				if v <= thr {
+					idx = append(idx, int32(i))
+					lw = append(lw, v)
+				}
+			}
+			w.logWeights(lw)
+			acc := ws.acc[q*n : (q+1)*n]
+			absorb(st, acc, lw)
+			for t, i := range idx {
+				wt := lw[t]
+				y := ys[int(i)*n : int(i)*n+n]
+				for j := range acc {
+					acc[j] += wt * y[j]
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// squaredDistances writes ‖x − y_i‖² for the rows y_i of ys.
+func squaredDistances(d2, x, ys []float64) {
+	n := len(x)
+	switch n {
+	case 1:
+		x0 := x[0]
+		for i := range d2 {
+			d := x0 - ys[i]
+			d2[i] = d * d
+		}
+	case 2:
+		x0, x1 := x[0], x[1]
+		ys = ys[:2*len(d2)]
+		for i := range d2 {
+			a, b := x0-ys[2*i], x1-ys[2*i+1]
+			d2[i] = a*a + b*b
+		}
+	default:
+		for i := range d2 {
+			y := ys[i*n : i*n+n]
+			var s float64
+			for j, v := range x {
+				d := v - y[j]
+				s += d * d
+			}
+			d2[i] = s
+		}
+	}
+}
+
+// gemmBlock is the general path: distances from one float32 GEMM per block
+// of charges, refined in float64 where their rounding would matter.
+func (e *Exact) gemmBlock(ctx context.Context, ws *workspace, x []float64, w weighting) error {
+	n := e.dim
+	nq := len(x) / n
+	for i, v := range x {
+		ws.xb32[i] = float32(v)
+	}
+	// Typical error of the float32 dot product and of rounding x to float32,
+	// scaled by the norms: δ = (2 + √N)·u·(‖x‖² + max‖y‖²). A model, not a
+	// worst-case bound (that would be N·u), which is why refineTol is small.
+	var ymax float64
+	for _, v := range e.ynorm {
+		ymax = max(ymax, v)
+	}
+	errScale := (2 + math.Sqrt(float64(n))) * u32
+	for k0 := 0; k0 < e.k; k0 += gemmChargeBlock {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		k1 := min(k0+gemmChargeBlock, e.k)
+		kb := k1 - k0
+		ys := e.y32[k0*n : k1*n]
+		dist := ws.dist[:nq*kb]
+		gemm.Sgemm(false, true, nq, kb, n, -2, ws.xb32[:nq*n], n, ys, n, 0, dist, kb)
+
+		total := 0
+		ws.off[0] = 0
+		for q := range nq {
+			st := &ws.st[q]
+			nx := ws.nx[q]
+			d2 := ws.d2[:kb]
+			row := dist[q*kb : (q+1)*kb]
+			yn := e.ynorm[k0:k1]
+			for i, v := range row {
+				// Cancellation can make a tiny distance negative: clamp.
+				d2[i] = max(nx+yn[i]+float64(v), 0)
+			}
+			for _, v := range d2 {
+				st.d2min = min(st.d2min, v)
+			}
+			delta := errScale * (nx + ymax)
+			thr := w.window(st.d2min) + 2*delta
+			start := total
+			xq := x[q*n : (q+1)*n]
+			for i, v := range d2 {
+				if v > thr {
+					continue
+				}
+				if w.slope(v)*delta > refineTol {
+					v = exactDistance(xq, ys[i*n:i*n+n])
+				}
+				ws.idx[total] = int32(i)
+				ws.lw[total] = v
+				total++
+			}
+			ws.off[q+1] = total
+			lw := ws.lw[start:total]
+			w.logWeights(lw)
+			absorb(st, ws.acc[q*n:(q+1)*n], lw)
+		}
+
+		if float64(total) > denseFrac*float64(nq*kb) {
+			w32 := ws.w32[:nq*kb]
+			clear(w32)
+			for q := range nq {
+				for t := ws.off[q]; t < ws.off[q+1]; t++ {
+					w32[q*kb+int(ws.idx[t])] = float32(ws.lw[t])
+				}
+			}
+			wy := ws.wy[:nq*n]
+			gemm.Sgemm(false, false, nq, n, kb, 1, w32, kb, ys, n, 0, wy, n)
+			acc := ws.acc[:nq*n]
+			for i, v := range wy {
+				acc[i] += float64(v)
+			}
+			continue
+		}
+		for q := range nq {
+			acc := ws.acc[q*n : (q+1)*n]
+			for t := ws.off[q]; t < ws.off[q+1]; t++ {
+				wt := ws.lw[t]
+				i := int(ws.idx[t])
+				y := ys[i*n : i*n+n]
+				for j := range acc {
+					acc[j] += wt * float64(y[j])
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// exactDistance is ‖x − y‖² in float64 for a float32 charge.
+func exactDistance(x []float64, y []float32) float64 {
+	var s float64
+	y = y[:len(x)]
+	for j, v := range x {
+		d := v - float64(y[j])
+		s += d * d
+	}
+	return s
+}
