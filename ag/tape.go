@@ -1,0 +1,168 @@
+package ag
+
+import (
+	"fmt"
+	"runtime"
+)
+
+// node is one recorded op. Its backward is a plain function (not a
+// closure) so recording allocates nothing once the node slice is warm.
+type node struct {
+	back    func(t *Tape, n *node)
+	out     *Tensor
+	a, b, c *Tensor
+	aux     *Tensor // saved forward quantities (arena-owned)
+	i       [4]int
+	f       float32
+}
+
+// Tape records ops for reverse-mode differentiation and owns the buffers of
+// every tensor its ops create. Reset recycles them in op order: the k-th
+// tensor requested after a Reset reuses the k-th buffer of the previous pass
+// when it is large enough, so a fixed graph reaches a steady state without
+// allocation.
+//
+// A Tape is not safe for concurrent use; ops parallelise internally.
+type Tape struct {
+	record  bool
+	nodes   []node
+	arena   []*Tensor
+	next    int
+	views   []*Tensor
+	nextV   int
+	workers int
+}
+
+// NewTape returns a tape that records ops for Backward.
+func NewTape() *Tape { return &Tape{record: true, workers: runtime.GOMAXPROCS(0)} }
+
+// NewInferenceTape returns a tape that only runs forward passes: nothing is
+// recorded and no gradients are produced.
+func NewInferenceTape() *Tape { return &Tape{workers: runtime.GOMAXPROCS(0)} }
+
+// Recording reports whether the tape records ops for Backward.
+func (t *Tape) Recording() bool { return t.record }
+
+// SetWorkers sets how many goroutines an op may use (default GOMAXPROCS).
+func (t *Tape) SetWorkers(n int) {
+	if n < 1 {
+		n = 1
+	}
+	t.workers = n
+}
+
+// Reset forgets the recorded ops and makes every tensor the tape produced
+// available for reuse by the next pass.
+func (t *Tape) Reset() {
+	for i := range t.nodes {
+		t.nodes[i] = node{}
+	}
+	t.nodes = t.nodes[:0]
+	t.next = 0
+	t.nextV = 0
+}
+
+// NewTensor returns a zeroed tape-owned tensor (valid until Reset).
+func (t *Tape) NewTensor(shape ...int) *Tensor {
+	x := t.alloc(shape...)
+	clear(x.Data)
+	return x
+}
+
+// Const returns a tape-owned copy of data with the given shape.
+func (t *Tape) Const(data []float32, shape ...int) *Tensor {
+	x := t.alloc(shape...)
+	if len(data) != len(x.Data) {
+		panic(fmt.Sprintf("ag.Const: %d values for shape %v", len(data), x.Shape))
+	}
+	copy(x.Data, data)
+	return x
+}
+
+// alloc returns a tape-owned tensor with uninitialised Data.
+func (t *Tape) alloc(shape ...int) *Tensor {
+	n := numel(shape)
+	var x *Tensor
+	if t.next < len(t.arena) {
+		x = t.arena[t.next]
+		if cap(x.Data) < n {
+			x.Data = make([]float32, n)
+		}
+		x.Data = x.Data[:n]
+		x.Shape = append(x.Shape[:0], shape...)
+	} else {
+		x = &Tensor{Shape: append([]int(nil), shape...), Data: make([]float32, n)}
+		t.arena = append(t.arena, x)
+	}
+	t.next++
+	x.RequiresGrad = false
+	x.Grad = x.Grad[:0]
+	return x
+}
+
+// view returns a tape-owned tensor sharing data (for reshapes).
+func (t *Tape) view(data []float32, shape ...int) *Tensor {
+	var x *Tensor
+	if t.nextV < len(t.views) {
+		x = t.views[t.nextV]
+		x.Shape = append(x.Shape[:0], shape...)
+	} else {
+		x = &Tensor{Shape: append([]int(nil), shape...)}
+		t.views = append(t.views, x)
+	}
+	t.nextV++
+	x.Data = data
+	x.RequiresGrad = false
+	x.Grad = x.Grad[:0]
+	return x
+}
+
+// push records an op whose output needs a gradient; it returns the node
+// so the caller can fill in what backward needs.
+func (t *Tape) push(back func(*Tape, *node), out *Tensor, a, b, c *Tensor) *node {
+	out.RequiresGrad = true
+	t.nodes = append(t.nodes, node{back: back, out: out, a: a, b: b, c: c})
+	return &t.nodes[len(t.nodes)-1]
+}
+
+// needs reports whether an op on these inputs must be recorded.
+func (t *Tape) needs(xs ...*Tensor) bool {
+	if !t.record {
+		return false
+	}
+	for _, x := range xs {
+		if x != nil && x.RequiresGrad {
+			return true
+		}
+	}
+	return false
+}
+
+// Backward computes d(loss)/d(x) for every tensor x recorded on the tape
+// and accumulates it into the Grad of leaves with RequiresGrad (leaf
+// gradients are added to, never cleared: zero them between steps).
+// loss must hold a single element.
+func (t *Tape) Backward(loss *Tensor) {
+	if !t.record {
+		panic("ag: Backward on an inference tape")
+	}
+	if loss.Numel() != 1 {
+		panic(fmt.Sprintf("ag: Backward needs a scalar loss, got shape %v", loss.Shape))
+	}
+	if !loss.RequiresGrad {
+		return
+	}
+	for i := range t.nodes {
+		o := t.nodes[i].out
+		if cap(o.Grad) < len(o.Data) {
+			o.Grad = make([]float32, len(o.Data))
+		}
+		o.Grad = o.Grad[:len(o.Data)]
+		clear(o.Grad)
+	}
+	loss.Grad[0] = 1
+	for i := len(t.nodes) - 1; i >= 0; i-- {
+		n := &t.nodes[i]
+		n.back(t, n)
+	}
+}

@@ -1,0 +1,76 @@
+package ag
+
+import "fmt"
+
+// Tensor is a dense, row-major float32 array. Grad, when non-nil, has the
+// same length as Data and receives d(loss)/d(Data) from Tape.Backward.
+type Tensor struct {
+	Shape []int
+	Data  []float32
+	Grad  []float32
+	// RequiresGrad marks a leaf (parameter or input) whose gradient
+	// Backward must accumulate into Grad; ops propagate it to their outputs.
+	RequiresGrad bool
+}
+
+// NewTensor returns a zero tensor of the given shape.
+func NewTensor(shape ...int) *Tensor {
+	return &Tensor{Shape: append([]int(nil), shape...), Data: make([]float32, numel(shape))}
+}
+
+// FromData wraps data (not copied) as a tensor of the given shape.
+func FromData(data []float32, shape ...int) *Tensor {
+	if numel(shape) != len(data) {
+		panic(fmt.Sprintf("ag.FromData: %d values for shape %v", len(data), shape))
+	}
+	return &Tensor{Shape: append([]int(nil), shape...), Data: data}
+}
+
+// Numel is the number of elements.
+func (x *Tensor) Numel() int { return len(x.Data) }
+
+// SetRequiresGrad marks x as a leaf whose gradient is wanted and makes sure
+// its Grad buffer exists.
+func (x *Tensor) SetRequiresGrad() *Tensor {
+	x.RequiresGrad = true
+	if len(x.Grad) != len(x.Data) {
+		x.Grad = make([]float32, len(x.Data))
+	}
+	return x
+}
+
+// ZeroGrad clears x.Grad if it exists.
+func (x *Tensor) ZeroGrad() { clear(x.Grad) }
+
+func (x *Tensor) String() string { return fmt.Sprintf("Tensor%v", x.Shape) }
+
+func numel(shape []int) int {
+	n := 1
+	for _, s := range shape {
+		if s < 0 {
+			panic(fmt.Sprintf("ag: negative dimension in shape %v", append([]int(nil), shape...)))
+		}
+		n *= s
+	}
+	return n
+}
+
+func sameShape(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// grad returns x's gradient buffer, creating it for a leaf on first use.
+func grad(x *Tensor) []float32 {
+	if len(x.Grad) != len(x.Data) {
+		x.Grad = make([]float32, len(x.Data))
+	}
+	return x.Grad
+}

@@ -1,0 +1,83 @@
+package nn
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/pfgm/pfgm/ag"
+)
+
+// NetDenoiser runs a preconditioned network as a sampler Denoiser (the
+// sampler package's interface: Dim and Denoise). It owns an inference tape
+// and its buffers, so it is not safe for concurrent use; make one per
+// goroutine.
+type NetDenoiser struct {
+	p     *Precond
+	batch int
+	shape []int // one sample
+	dim   int
+	tape  *ag.Tape
+	sig   []float32
+	in    []float32
+}
+
+// Denoiser returns an adaptor evaluating D(x, σ) in chunks of at most batch
+// samples. The network must implement SampleShaper.
+func (p *Precond) Denoiser(batch int) *NetDenoiser {
+	s, ok := p.Net.(SampleShaper)
+	if !ok {
+		panic(fmt.Sprintf("nn: %T does not report its sample shape", p.Net))
+	}
+	shape := append([]int(nil), s.SampleShape()...)
+	dim := 1
+	for _, v := range shape {
+		dim *= v
+	}
+	if batch < 1 {
+		batch = 1
+	}
+	return &NetDenoiser{p: p, batch: batch, shape: shape, dim: dim, tape: ag.NewInferenceTape()}
+}
+
+// Dim is the number of values in one sample.
+func (d *NetDenoiser) Dim() int { return d.dim }
+
+// Denoise writes D(x, σ) for a batch x of len(x)/Dim samples into out.
+func (d *NetDenoiser) Denoise(ctx context.Context, x []float64, sigma float64, out []float64) error {
+	if len(x)%d.dim != 0 || len(out) != len(x) {
+		return fmt.Errorf("nn: denoise: %d inputs and %d outputs for sample size %d", len(x), len(out), d.dim)
+	}
+	if !(sigma > 0) {
+		return fmt.Errorf("nn: denoise: sigma %v must be positive", sigma)
+	}
+	n := len(x) / d.dim
+	var shape [8]int
+	copy(shape[1:], d.shape)
+	r := len(d.shape) + 1
+	for lo := 0; lo < n; lo += d.batch {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("nn: denoise: %w", err)
+		}
+		cb := min(d.batch, n-lo)
+		shape[0] = cb
+		if cap(d.sig) < cb {
+			d.sig = make([]float32, cb)
+			d.in = make([]float32, cb*d.dim)
+		}
+		sig, in := d.sig[:cb], d.in[:cb*d.dim]
+		for i := range sig {
+			sig[i] = float32(sigma)
+		}
+		for i, v := range x[lo*d.dim : (lo+cb)*d.dim] {
+			in[i] = float32(v)
+		}
+		d.tape.Reset()
+		xt := d.tape.Const(in, shape[:r]...)
+		y := d.p.Forward(d.tape, xt, sig)
+		o := out[lo*d.dim : (lo+cb)*d.dim]
+		for i, v := range y.Data {
+			o[i] = float64(v)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,63 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/pfgm/pfgm/ag"
+)
+
+// Precond is EDM's preconditioning of a network F (DESIGN §3.6):
+// D(x, σ) = c_skip·x + c_out·F(c_in·x, ln σ / 4) with
+// c_skip = σ_d²/(σ²+σ_d²), c_out = σ·σ_d/√(σ²+σ_d²), c_in = 1/√(σ²+σ_d²).
+type Precond struct {
+	Net       Model
+	SigmaData float64 // σ_d; 0 means 0.5
+}
+
+func (p *Precond) sigmaData() float64 {
+	if p.SigmaData == 0 {
+		return 0.5
+	}
+	return p.SigmaData
+}
+
+// Params returns the network's parameters named as in the PyTorch peer's
+// Precond module ("net." + the network's own name). The tensors are shared.
+func (p *Precond) Params() []*Param {
+	ps := p.Net.Params()
+	out := make([]*Param, len(ps))
+	for i, q := range ps {
+		out[i] = &Param{Name: "net." + q.Name, Tensor: q.Tensor}
+	}
+	return out
+}
+
+// Forward returns D(x, σ) for x [B, …] and one σ > 0 per sample.
+func (p *Precond) Forward(t *ag.Tape, x *ag.Tensor, sigma []float32) *ag.Tensor {
+	bs := x.Shape[0]
+	if len(sigma) != bs {
+		panic(fmt.Sprintf("nn.Precond: %d sigmas for batch %d", len(sigma), bs))
+	}
+	var shape [8]int
+	r := len(x.Shape)
+	shape[0] = bs
+	for i := 1; i < r; i++ {
+		shape[i] = 1
+	}
+	cSkip := t.NewTensor(shape[:r]...)
+	cOut := t.NewTensor(shape[:r]...)
+	cIn := t.NewTensor(shape[:r]...)
+	cNoise := t.NewTensor(bs)
+	sd := p.sigmaData()
+	for b, s32 := range sigma {
+		s := float64(s32)
+		q := s*s + sd*sd
+		cSkip.Data[b] = float32(sd * sd / q)
+		cOut.Data[b] = float32(s * sd / math.Sqrt(q))
+		cIn.Data[b] = float32(1 / math.Sqrt(q))
+		cNoise.Data[b] = float32(math.Log(s) / 4)
+	}
+	f := p.Net.Forward(t, t.Mul(x, cIn), cNoise)
+	return t.Add(t.Mul(x, cSkip), t.Mul(f, cOut))
+}
