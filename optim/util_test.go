@@ -1,0 +1,5 @@
+package optim
+
+import "fmt"
+
+func fmtKey(format string, args ...any) string { return fmt.Sprintf(format, args...) }
