@@ -21,7 +21,9 @@ type Exact struct {
 	dim, k int
 	d      float64 // augmented dimensions; +Inf for diffusion
 
-	y32   []float32 // K×N charges, row-major, for the GEMMs
+	mu    []float64 // mean of the charges, subtracted on the GEMM path (nil on the direct path)
+	y32   []float32 // K×N charges − mu, row-major, for Σ w_i y_i
+	yT    []float32 // N×K, the transpose, for the distance GEMM (packs without a gather)
 	ynorm []float64 // ‖y_i‖² of the float32 charges, in float64
 	y64   []float64 // K×N charges in float64; only when dim ≤ directMaxDim
 }
@@ -40,29 +42,57 @@ func New(charges []float64, dim int, D float64) (*Exact, error) {
 		return nil, fmt.Errorf("field: D must be an integer ≥ 1 or +Inf, got %v", D)
 	}
 	e := &Exact{dim: dim, k: len(charges) / dim, d: D}
-	e.y32 = make([]float32, len(charges))
-	e.ynorm = make([]float64, e.k)
 	for i, v := range charges {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil, fmt.Errorf("field: charge %d has a non-finite coordinate %v", i/dim, v)
 		}
-		f := float32(v)
-		if math.IsInf(float64(f), 0) {
+		if math.Abs(v) > math.MaxFloat32/2 {
 			return nil, fmt.Errorf("field: charge %d coordinate %v overflows float32", i/dim, v)
 		}
-		e.y32[i] = f
-		e.ynorm[i/dim] += float64(f) * float64(f)
 	}
+	e.ynorm = make([]float64, e.k)
 	if dim <= directMaxDim {
 		e.y64 = append([]float64(nil), charges...)
-		for i := range e.ynorm {
-			e.ynorm[i] = 0
+		for i := range e.k {
 			for _, v := range e.y64[i*dim : (i+1)*dim] {
 				e.ynorm[i] += v * v
 			}
 		}
+		return e, nil
+	}
+	// Centring shrinks the norms, and with them the cancellation error of
+	// ‖x‖² − 2x·y + ‖y‖² (for images the mean is a large part of every norm).
+	e.mu = make([]float64, dim)
+	for i, v := range charges {
+		e.mu[i%dim] += v
+	}
+	for j := range e.mu {
+		e.mu[j] /= float64(e.k)
+	}
+	e.y32 = make([]float32, len(charges))
+	e.yT = make([]float32, len(charges))
+	for i := range e.k {
+		for j := range dim {
+			f := float32(charges[i*dim+j] - e.mu[j])
+			e.y32[i*dim+j] = f
+			e.yT[j*e.k+i] = f
+			e.ynorm[i] += float64(f) * float64(f)
+		}
 	}
 	return e, nil
+}
+
+// charges64 returns the charges as the field sees them (after float32
+// rounding on the GEMM path), for tests.
+func (e *Exact) charges64() []float64 {
+	if e.y64 != nil {
+		return e.y64
+	}
+	out := make([]float64, len(e.y32))
+	for i, v := range e.y32 {
+		out[i] = float64(v) + e.mu[i%e.dim]
+	}
+	return out
 }
 
 // Dim is the data dimension N.
@@ -160,10 +190,7 @@ func (e *Exact) run(ctx context.Context, x []float64, w weighting, out []float64
 	if nq == 0 {
 		return nil
 	}
-	bq := gemmQueryBlock
-	if e.y64 != nil {
-		bq = directQueryBlock
-	}
+	bq := e.queryBlock(nq, runtime.GOMAXPROCS(0))
 	nblocks := (nq + bq - 1) / bq
 	workers := min(runtime.GOMAXPROCS(0), nblocks)
 	var next atomic.Int64

@@ -58,13 +58,14 @@ func randomCharges(rng *rand.Rand, k, dim int) []float64 {
 	return ys
 }
 
-// roundTo32 makes the float64 reference see the charges the GEMM path sees.
-func roundTo32(v []float64) []float64 {
-	out := make([]float64, len(v))
-	for i, x := range v {
-		out[i] = float64(float32(x))
+// seenCharges are the charges as the field holds them (float32-rounded
+// about their mean on the GEMM path): the float64 reference uses these.
+func seenCharges(t testing.TB, ys []float64, dim int) []float64 {
+	e, err := New(ys, dim, 1)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return out
+	return e.charges64()
 }
 
 // queriesNear puts queries at charges plus Gaussian noise of scale sigma, so
@@ -99,18 +100,20 @@ func TestDenoiseMatchesBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, tc := range []struct {
 		dim, k int
+		shift  float64 // added to every coordinate: large norms, same distances
 		tol    float64
 	}{
-		{1, 700, 1e-10},
-		{2, 2500, 1e-10},
-		{5, 900, 1e-10},
-		{40, 1300, 2e-5},
+		{1, 700, 0, 1e-10},
+		{2, 2500, 0, 1e-10},
+		{5, 900, 0, 1e-10},
+		{40, 1300, 0, 2e-5},
+		{40, 1300, 30, 2e-5},
 	} {
 		ys := randomCharges(rng, tc.k, tc.dim)
-		ref := ys
-		if tc.dim > directMaxDim {
-			ref = roundTo32(ys)
+		for i := range ys {
+			ys[i] += tc.shift
 		}
+		ref := seenCharges(t, ys, tc.dim)
 		for _, D := range testDs {
 			e, err := New(ys, tc.dim, D)
 			if err != nil {
@@ -151,10 +154,7 @@ func TestExtremeStability(t *testing.T) {
 	} {
 		const k = 600
 		ys := randomCharges(rng, k, tc.dim)
-		ref := ys
-		if tc.dim > directMaxDim {
-			ref = roundTo32(ys)
-		}
+		ref := seenCharges(t, ys, tc.dim)
 		for _, D := range []float64{1e6 - float64(tc.dim), math.Inf(1)} {
 			e, err := New(ys, tc.dim, D)
 			if err != nil {
@@ -204,10 +204,7 @@ func TestLimits(t *testing.T) {
 	for _, dim := range []int{2, 40} {
 		const k = 300
 		ys := randomCharges(rng, k, dim)
-		ref := ys
-		if dim > directMaxDim {
-			ref = roundTo32(ys)
-		}
+		ref := seenCharges(t, ys, dim)
 		dataMean := make([]float64, dim)
 		for i := range k {
 			for j := range dim {
@@ -264,10 +261,7 @@ func TestFieldMatchesPotential(t *testing.T) {
 	}{{1, 1e-6}, {2, 1e-6}, {24, 1e-4}} {
 		const k = 50
 		ys := randomCharges(rng, k, tc.dim)
-		ref := ys
-		if tc.dim > directMaxDim {
-			ref = roundTo32(ys)
-		}
+		ref := seenCharges(t, ys, tc.dim)
 		for _, D := range []float64{1, 4} {
 			e, err := New(ys, tc.dim, D)
 			if err != nil {

@@ -14,10 +14,15 @@ import (
 )
 
 const (
-	gemmQueryBlock   = 64  // queries per GEMM block (rows of the distance block)
-	gemmChargeBlock  = 512 // charges per GEMM block: 64×512 float32 = 128 KiB of distances
+	// The GEMM path keeps the query block's distances to all K charges
+	// (bq×K float32, at most distBudget values) so that the nearest charge
+	// is known before any weight is formed; bq is as large as the budget
+	// allows, up to maxQueryBlock, to amortise the GEMM's packing of the data.
+	distBudget      = 4 << 20
+	minQueryBlock   = 16
+	maxQueryBlock   = 256
+	gemmChargeBlock = 512 // charges per block of weights and Σ w_i y_i
 	directQueryBlock = 32
-	directChargeBlk  = 1024
 
 	// cut is how far below the running maximum a log-weight may lie before
 	// its charge is skipped (e⁻⁴⁰ ≈ 4·10⁻¹⁸ of the mass per charge).
@@ -78,9 +83,10 @@ type queryState struct {
 }
 
 type workspace struct {
-	xb32 []float32 // query block in float32 (GEMM path)
+	xc   []float64 // query block minus the charges' mean (GEMM path)
+	xb32 []float32 // xc in float32 (GEMM path)
 	nx   []float64 // ‖x‖² per query
-	dist []float32 // −2·x·y block (GEMM path)
+	dist []float32 // −2·x·y for the query block × all charges (GEMM path)
 	w32  []float32 // dense weights block (GEMM path)
 	wy   []float32 // weights × charges block (GEMM path)
 	acc  []float64 // Σ w_i y_i per query, relative to e^m
@@ -91,23 +97,38 @@ type workspace struct {
 	off  []int     // survivors of query q are idx[off[q]:off[q+1]]
 }
 
+// queryBlock is the number of queries a worker takes at a time.
+func (e *Exact) queryBlock(nq, workers int) int {
+	if e.y64 != nil {
+		return directQueryBlock
+	}
+	bq := min(max(distBudget/e.k, minQueryBlock), maxQueryBlock)
+	// Enough blocks to keep every worker busy, unless that makes them tiny.
+	return max(min(bq, (nq+workers-1)/workers), minQueryBlock)
+}
+
 func (e *Exact) newWorkspace(bq int) *workspace {
 	n := e.dim
-	kb := directChargeBlk
+	kb := gemmChargeBlock
 	ws := &workspace{}
 	if e.y64 == nil {
-		kb = gemmChargeBlock
+		ws.xc = make([]float64, bq*n)
 		ws.xb32 = make([]float32, bq*n)
-		ws.dist = make([]float32, bq*kb)
+		ws.dist = make([]float32, bq*e.k)
 		ws.w32 = make([]float32, bq*kb)
 		ws.wy = make([]float32, bq*n)
 	}
 	ws.nx = make([]float64, bq)
 	ws.acc = make([]float64, bq*n)
 	ws.st = make([]queryState, bq)
-	ws.d2 = make([]float64, kb)
-	ws.idx = make([]int32, bq*kb)
-	ws.lw = make([]float64, bq*kb)
+	if e.y64 != nil {
+		ws.d2 = make([]float64, e.k)
+		ws.idx = make([]int32, e.k)
+		ws.lw = make([]float64, e.k)
+	} else {
+		ws.idx = make([]int32, bq*kb)
+		ws.lw = make([]float64, bq*kb)
+	}
 	ws.off = make([]int, bq+1)
 	return ws
 }
@@ -117,6 +138,13 @@ func (e *Exact) newWorkspace(bq int) *workspace {
 func (e *Exact) block(ctx context.Context, ws *workspace, x []float64, w weighting, out []float64, st []queryState) error {
 	n := e.dim
 	nq := len(x) / n
+	if e.mu != nil {
+		xc := ws.xc[:len(x)]
+		for i, v := range x {
+			xc[i] = v - e.mu[i%n]
+		}
+		x = xc
+	}
 	acc := ws.acc[:nq*n]
 	clear(acc)
 	qs := ws.st[:nq]
@@ -142,6 +170,11 @@ func (e *Exact) block(ctx context.Context, ws *workspace, x []float64, w weighti
 		for j := range n {
 			out[q*n+j] = acc[q*n+j] * inv
 		}
+		if e.mu != nil {
+			for j, m := range e.mu {
+				out[q*n+j] += m
+			}
+		}
 	}
 	if st != nil {
 		copy(st, qs)
@@ -155,7 +188,9 @@ func (e *Exact) block(ctx context.Context, ws *workspace, x []float64, w weighti
 func absorb(st *queryState, acc []float64, lw []float64) {
 	bm := math.Inf(-1)
 	for _, v := range lw {
-		bm = max(bm, v)
+		if v > bm {
+			bm = v
+		}
 	}
 	if bm > st.m {
 		if st.s != 0 {
@@ -178,41 +213,43 @@ func absorb(st *queryState, acc []float64, lw []float64) {
 	st.s += s
 }
 
-// directBlock is the small-dimension path: exact float64 distances, no GEMM.
+// directBlock is the small-dimension path: exact float64 distances to all
+// charges first (cheap for small N), so the nearest is known before any
+// weight is formed, then the surviving weights and Σ w_i y_i.
 func (e *Exact) directBlock(ctx context.Context, ws *workspace, x []float64, w weighting) error {
 	n := e.dim
 	nq := len(x) / n
-	for k0 := 0; k0 < e.k; k0 += directChargeBlk {
+	for q := range nq {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		k1 := min(k0+directChargeBlk, e.k)
-		ys := e.y64[k0*n : k1*n]
-		for q := range nq {
-			xq := x[q*n : (q+1)*n]
-			d2 := ws.d2[:k1-k0]
-			squaredDistances(d2, xq, ys)
-			st := &ws.st[q]
-			for _, v := range d2 {
-				st.d2min = min(st.d2min, v)
+		xq := x[q*n : (q+1)*n]
+		d2 := ws.d2[:e.k]
+		squaredDistances(d2, xq, e.y64)
+		st := &ws.st[q]
+		m := math.Inf(1)
+		for _, v := range d2 {
+			if v < m {
+				m = v
 			}
-			thr := w.window(st.d2min)
-			idx, lw := ws.idx[:0], ws.lw[:0]
-			for i, v := range d2 {
-				if v <= thr {
-					idx = append(idx, int32(i))
-					lw = append(lw, v)
-				}
+		}
+		st.d2min = m
+		thr := w.window(m)
+		idx, lw := ws.idx[:0], ws.lw[:0]
+		for i, v := range d2 {
+			if v <= thr {
+				idx = append(idx, int32(i))
+				lw = append(lw, v)
 			}
-			w.logWeights(lw)
-			acc := ws.acc[q*n : (q+1)*n]
-			absorb(st, acc, lw)
-			for t, i := range idx {
-				wt := lw[t]
-				y := ys[int(i)*n : int(i)*n+n]
-				for j := range acc {
-					acc[j] += wt * y[j]
-				}
+		}
+		w.logWeights(lw)
+		acc := ws.acc[q*n : (q+1)*n]
+		absorb(st, acc, lw)
+		for t, i := range idx {
+			wt := lw[t]
+			y := e.y64[int(i)*n : int(i)*n+n]
+			for j := range acc {
+				acc[j] += wt * y[j]
 			}
 		}
 	}
@@ -249,66 +286,78 @@ func squaredDistances(d2, x, ys []float64) {
 	}
 }
 
-// gemmBlock is the general path: distances from one float32 GEMM per block
-// of charges, refined in float64 where their rounding would matter.
+// gemmBlock is the general path: distances from one float32 GEMM against
+// all charges, then, block by block of charges, the surviving weights
+// (distances refined in float64 where their rounding would matter) and
+// Σ w_i y_i.
 func (e *Exact) gemmBlock(ctx context.Context, ws *workspace, x []float64, w weighting) error {
-	n := e.dim
+	n, k := e.dim, e.k
 	nq := len(x) / n
 	for i, v := range x {
 		ws.xb32[i] = float32(v)
 	}
-	// Typical error of the float32 dot product and of rounding x to float32,
-	// scaled by the norms: δ = (2 + √N)·u·(‖x‖² + max‖y‖²). A model, not a
-	// worst-case bound (that would be N·u), which is why refineTol is small.
+	dist := ws.dist[:nq*k]
+	gemm.Sgemm(false, false, nq, k, n, -2, ws.xb32[:nq*n], n, e.yT, k, 0, dist, k)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// Typical error of the float32 dot product (and of rounding x to
+	// float32), scaled by the norms: δ = (4 + √N)·u·(‖x‖² + max‖y‖²). A
+	// model, not a worst-case bound (that would be N·u), which is why
+	// refineTol is small. The data are centred, which keeps the norms small.
 	var ymax float64
 	for _, v := range e.ynorm {
 		ymax = max(ymax, v)
 	}
-	errScale := (2 + math.Sqrt(float64(n))) * u32
-	for k0 := 0; k0 < e.k; k0 += gemmChargeBlock {
+	errScale := (4 + math.Sqrt(float64(n))) * u32
+	for q := range nq {
+		st := &ws.st[q]
+		nx := ws.nx[q]
+		m := math.Inf(1)
+		for i, v := range dist[q*k : (q+1)*k] {
+			if d := nx + e.ynorm[i] + float64(v); d < m {
+				m = d
+			}
+		}
+		st.d2min = max(m, 0)
+	}
+
+	for k0 := 0; k0 < k; k0 += gemmChargeBlock {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		k1 := min(k0+gemmChargeBlock, e.k)
+		k1 := min(k0+gemmChargeBlock, k)
 		kb := k1 - k0
 		ys := e.y32[k0*n : k1*n]
-		dist := ws.dist[:nq*kb]
-		gemm.Sgemm(false, true, nq, kb, n, -2, ws.xb32[:nq*n], n, ys, n, 0, dist, kb)
-
+		yn := e.ynorm[k0:k1]
 		total := 0
 		ws.off[0] = 0
 		for q := range nq {
 			st := &ws.st[q]
 			nx := ws.nx[q]
-			d2 := ws.d2[:kb]
-			row := dist[q*kb : (q+1)*kb]
-			yn := e.ynorm[k0:k1]
-			for i, v := range row {
-				// Cancellation can make a tiny distance negative: clamp.
-				d2[i] = max(nx+yn[i]+float64(v), 0)
-			}
-			for _, v := range d2 {
-				st.d2min = min(st.d2min, v)
-			}
 			delta := errScale * (nx + ymax)
 			thr := w.window(st.d2min) + 2*delta
 			start := total
 			xq := x[q*n : (q+1)*n]
-			for i, v := range d2 {
-				if v > thr {
+			for i, v := range dist[q*k+k0 : q*k+k1] {
+				// Cancellation can make a tiny distance negative: clamp.
+				d := max(nx+yn[i]+float64(v), 0)
+				if d > thr {
 					continue
 				}
-				if w.slope(v)*delta > refineTol {
-					v = exactDistance(xq, ys[i*n:i*n+n])
+				if w.slope(d)*delta > refineTol {
+					d = exactDistance(xq, ys[i*n:i*n+n])
 				}
 				ws.idx[total] = int32(i)
-				ws.lw[total] = v
+				ws.lw[total] = d
 				total++
 			}
 			ws.off[q+1] = total
-			lw := ws.lw[start:total]
-			w.logWeights(lw)
-			absorb(st, ws.acc[q*n:(q+1)*n], lw)
+			if total > start {
+				lw := ws.lw[start:total]
+				w.logWeights(lw)
+				absorb(st, ws.acc[q*n:(q+1)*n], lw)
+			}
 		}
 
 		if float64(total) > denseFrac*float64(nq*kb) {
