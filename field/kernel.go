@@ -18,10 +18,10 @@ const (
 	// (bq×K float32, at most distBudget values) so that the nearest charge
 	// is known before any weight is formed; bq is as large as the budget
 	// allows, up to maxQueryBlock, to amortise the GEMM's packing of the data.
-	distBudget      = 4 << 20
-	minQueryBlock   = 16
-	maxQueryBlock   = 256
-	gemmChargeBlock = 512 // charges per block of weights and Σ w_i y_i
+	distBudget       = 4 << 20
+	minQueryBlock    = 16
+	maxQueryBlock    = 256
+	gemmChargeBlock  = 512 // charges per block of weights and Σ w_i y_i
 	directQueryBlock = 32
 
 	// cut is how far below the running maximum a log-weight may lie before
