@@ -31,6 +31,7 @@ type Tape struct {
 	views   []*Tensor
 	nextV   int
 	workers int
+	scr     [][]float32
 }
 
 // NewTape returns a tape that records ops for Backward.
@@ -165,4 +166,19 @@ func (t *Tape) Backward(loss *Tensor) {
 		n := &t.nodes[i]
 		n.back(t, n)
 	}
+}
+
+// scratch returns worker w's scratch buffer number slot with at least n
+// elements. Scratch is shared by all ops of the tape (they run one at a
+// time), so it is sized by the largest op, not the sum of all ops.
+func (t *Tape) scratch(w, slot, n int) []float32 {
+	const slots = 4
+	i := w*slots + slot
+	for len(t.scr) <= i {
+		t.scr = append(t.scr, nil)
+	}
+	if cap(t.scr[i]) < n {
+		t.scr[i] = make([]float32, n)
+	}
+	return t.scr[i][:n]
 }

@@ -21,3 +21,46 @@ func BenchmarkMLPStep(b *testing.B) {
 		mlpStep(tp, pc, x, y, sigma, w)
 	}
 }
+
+func unetBatch(bs int, r *rand.Rand) (*Precond, *ag.Tensor, *ag.Tensor, []float32, *ag.Tensor) {
+	u, err := NewUNet(DefaultUNetConfig(1, 28, 28), r)
+	if err != nil {
+		panic(err)
+	}
+	x, y, w := ag.NewTensor(bs, 1, 28, 28), ag.NewTensor(bs, 1, 28, 28), ag.NewTensor(bs)
+	for i := range x.Data {
+		y.Data[i] = float32(2*r.Float64() - 1)
+		x.Data[i] = y.Data[i] + float32(r.NormFloat64())
+	}
+	sigma := make([]float32, bs)
+	for i := range sigma {
+		sigma[i] = 1
+		w.Data[i] = 5
+	}
+	return &Precond{Net: u}, x, y, sigma, w
+}
+
+// BenchmarkUNetStep is a UNet-mnist training forward+backward at batch 64
+// (no optimiser), the Go side of torch_ref.py --model unet.
+func BenchmarkUNetStep(b *testing.B) {
+	pc, x, y, sigma, w := unetBatch(64, rand.New(rand.NewPCG(1, 2)))
+	tp := ag.NewTape()
+	mlpStep(tp, pc, x, y, sigma, w)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		mlpStep(tp, pc, x, y, sigma, w)
+	}
+}
+
+// BenchmarkUNetForward is an inference forward at batch 64, the Go side of
+// torch_ref.py --model sample-unet.
+func BenchmarkUNetForward(b *testing.B) {
+	pc, x, _, sigma, _ := unetBatch(64, rand.New(rand.NewPCG(1, 2)))
+	tp := ag.NewInferenceTape()
+	b.ReportAllocs()
+	for b.Loop() {
+		tp.Reset()
+		pc.Forward(tp, x, sigma)
+	}
+}

@@ -104,3 +104,11 @@ func TestCrossCheckMLP(t *testing.T) {
 	net := NewMLP(MLPConfig{N: 2}, rand.New(rand.NewPCG(1, 2)))
 	crossCheck(t, "testdata/mlp_ref.safetensors", net, 1e-4)
 }
+
+func TestCrossCheckUNet(t *testing.T) {
+	net, err := NewUNet(DefaultUNetConfig(1, 28, 28), rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	crossCheck(t, "testdata/unet_ref.safetensors", net, 1e-4)
+}

@@ -1,0 +1,103 @@
+package ag
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/pfgm/pfgm/gemm"
+)
+
+// Attention is single-head softmax self-attention over the positions of a
+// feature map, as torch_ref.Attn computes it after its qkv convolution:
+// qkv [B,3C,H,W] splits into q, k, v [B,C,N] (N = H·W),
+// a = softmax_j(Σ_c q[c,i]·k[c,j] / √C), o[c,i] = Σ_j a[i,j]·v[c,j];
+// the result is o as [B,C,H,W].
+func (t *Tape) Attention(qkv *Tensor) *Tensor {
+	if len(qkv.Shape) != 4 || qkv.Shape[1]%3 != 0 {
+		panic(fmt.Sprintf("ag.Attention: need [B,3C,H,W], got %v", qkv.Shape))
+	}
+	bs, c, h, w := qkv.Shape[0], qkv.Shape[1]/3, qkv.Shape[2], qkv.Shape[3]
+	n := h * w
+	out := t.alloc(bs, c, h, w)
+	att := t.alloc(bs, n, n)
+	scale := float32(1 / math.Sqrt(float64(c)))
+	run := func(_, lo, hi int) {
+		for b := lo; b < hi; b++ {
+			q := qkv.Data[b*3*c*n : (b*3+1)*c*n]
+			k := qkv.Data[(b*3+1)*c*n : (b*3+2)*c*n]
+			v := qkv.Data[(b*3+2)*c*n : (b*3+3)*c*n]
+			a := att.Data[b*n*n : (b+1)*n*n]
+			gemm.Sgemm(true, false, n, n, c, scale, q, n, k, n, 0, a, n)
+			for i := 0; i < n; i++ {
+				softmaxRow(a[i*n : (i+1)*n])
+			}
+			gemm.Sgemm(false, true, c, n, n, 1, v, n, a, n, 0, out.Data[b*c*n:(b+1)*c*n], n)
+		}
+	}
+	parallelFor(t.workers, bs, run)
+	if t.needs(qkv) {
+		nd := t.push(attentionBack, out, qkv, nil, nil)
+		nd.aux = att
+		nd.f = scale
+	}
+	return out
+}
+
+func softmaxRow(r []float32) {
+	m := r[0]
+	for _, v := range r {
+		m = max(m, v)
+	}
+	var s float32
+	for i, v := range r {
+		e := float32(math.Exp(float64(v - m)))
+		r[i] = e
+		s += e
+	}
+	inv := 1 / s
+	for i := range r {
+		r[i] *= inv
+	}
+}
+
+func attentionBack(t *Tape, nd *node) {
+	qkv := nd.a
+	if !qkv.RequiresGrad {
+		return
+	}
+	bs, c := qkv.Shape[0], qkv.Shape[1]/3
+	n := qkv.Shape[2] * qkv.Shape[3]
+	dqkv := grad(qkv)
+	scale := nd.f
+	run := func(wk, lo, hi int) {
+		ds := t.scratch(wk, 0, n*n)
+		for b := lo; b < hi; b++ {
+			q := qkv.Data[b*3*c*n : (b*3+1)*c*n]
+			k := qkv.Data[(b*3+1)*c*n : (b*3+2)*c*n]
+			v := qkv.Data[(b*3+2)*c*n : (b*3+3)*c*n]
+			dq := dqkv[b*3*c*n : (b*3+1)*c*n]
+			dk := dqkv[(b*3+1)*c*n : (b*3+2)*c*n]
+			dv := dqkv[(b*3+2)*c*n : (b*3+3)*c*n]
+			a := nd.aux.Data[b*n*n : (b+1)*n*n]
+			do := nd.out.Grad[b*c*n : (b+1)*c*n]
+			// dV = dO·A, dA = dOᵀ·V.
+			gemm.Sgemm(false, false, c, n, n, 1, do, n, a, n, 1, dv, n)
+			gemm.Sgemm(true, false, n, n, c, 1, do, n, v, n, 0, ds, n)
+			// Softmax backward: dS = A ⊙ (dA − Σ_j dA⊙A), then the 1/√C.
+			for i := 0; i < n; i++ {
+				ar, dr := a[i*n:(i+1)*n], ds[i*n:(i+1)*n]
+				var dot float32
+				for j, av := range ar {
+					dot += av * dr[j]
+				}
+				for j, av := range ar {
+					dr[j] = av * (dr[j] - dot)
+				}
+			}
+			// S = scale·qᵀk: dq = scale·k·dSᵀ, dk = scale·q·dS.
+			gemm.Sgemm(false, true, c, n, n, scale, k, n, ds, n, 1, dq, n)
+			gemm.Sgemm(false, false, c, n, n, scale, q, n, ds, n, 1, dk, n)
+		}
+	}
+	parallelFor(t.workers, bs, run)
+}

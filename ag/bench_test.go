@@ -1,0 +1,46 @@
+package ag
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+func randTensor(r *rand.Rand, shape ...int) *Tensor {
+	x := NewTensor(shape...)
+	for i := range x.Data {
+		x.Data[i] = float32(r.NormFloat64())
+	}
+	return x
+}
+
+// BenchmarkConv covers the U-Net's convolution shapes at batch 64,
+// forward alone and forward+backward.
+func BenchmarkConv(b *testing.B) {
+	for _, s := range []struct{ c, o, hw, k int }{
+		{32, 32, 28, 3}, {96, 32, 28, 3}, {64, 64, 14, 3}, {128, 64, 14, 3}, {64, 64, 7, 3}, {96, 32, 28, 1},
+	} {
+		r := rand.New(rand.NewPCG(1, 2))
+		x := randTensor(r, 64, s.c, s.hw, s.hw).SetRequiresGrad()
+		w := randTensor(r, s.o, s.c, s.k, s.k).SetRequiresGrad()
+		bias := randTensor(r, s.o).SetRequiresGrad()
+		name := fmt.Sprintf("%dx%dx%d-%d-k%d", s.c, s.hw, s.hw, s.o, s.k)
+		flops := 2 * 64 * s.o * s.c * s.k * s.k * s.hw * s.hw
+		b.Run(name+"/fwd", func(b *testing.B) {
+			tp := NewInferenceTape()
+			for b.Loop() {
+				tp.Reset()
+				tp.Conv2d(x, w, bias, s.k/2)
+			}
+			b.ReportMetric(float64(flops)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+		b.Run(name+"/fwdbwd", func(b *testing.B) {
+			tp := NewTape()
+			for b.Loop() {
+				tp.Reset()
+				tp.Backward(tp.Sum(tp.Conv2d(x, w, bias, s.k/2)))
+			}
+			b.ReportMetric(3*float64(flops)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}

@@ -1,0 +1,205 @@
+package ag
+
+import (
+	"fmt"
+
+	"github.com/pfgm/pfgm/gemm"
+)
+
+// convGroupCols is the number of GEMM columns a convolution aims for: images
+// smaller than this are processed several at a time, so the products on
+// 14×14 and 7×7 maps are wide enough to run the GEMM kernel efficiently.
+const convGroupCols = 512
+
+// Conv2d returns the stride-1 convolution (PyTorch's cross-correlation) of
+// x [B,C,H,W] with w [O,C,k,k] and bias [O] (nil for none), zero padding
+// pad on every side: the output is [B, O, H+2·pad−k+1, W+2·pad−k+1].
+//
+// It runs as im2col + Sgemm on groups of images, the groups spread over the
+// tape's workers.
+func (t *Tape) Conv2d(x, w, bias *Tensor, pad int) *Tensor {
+	if len(x.Shape) != 4 || len(w.Shape) != 4 || w.Shape[1] != x.Shape[1] || w.Shape[2] != w.Shape[3] {
+		panic(fmt.Sprintf("ag.Conv2d: input %v and weight %v do not fit", x.Shape, w.Shape))
+	}
+	g := convGeom(x, w, pad)
+	if g.ho < 1 || g.wo < 1 {
+		panic(fmt.Sprintf("ag.Conv2d: %v with %d×%d kernel and pad %d leaves no output", x.Shape, g.k, g.k, pad))
+	}
+	if bias != nil && bias.Numel() != g.o {
+		panic(fmt.Sprintf("ag.Conv2d: bias %v for %d output channels", bias.Shape, g.o))
+	}
+	out := t.alloc(g.b, g.o, g.ho, g.wo)
+	var bd []float32
+	if bias != nil {
+		bd = bias.Data
+	}
+	ng := (g.b + g.group - 1) / g.group
+	workers := min(t.workers, ng)
+	if workers <= 1 {
+		for gi := 0; gi < ng; gi++ {
+			convForwardGroup(t, 0, &g, gi, x.Data, w.Data, bd, out.Data)
+		}
+	} else {
+		parallelFor(workers, ng, func(wk, lo, hi int) {
+			for gi := lo; gi < hi; gi++ {
+				convForwardGroup(t, wk, &g, gi, x.Data, w.Data, bd, out.Data)
+			}
+		})
+	}
+	if t.needs(x, w, bias) {
+		nd := t.push(convBack, out, x, w, bias)
+		nd.i[0] = pad
+	}
+	return out
+}
+
+// convShape is a convolution's geometry.
+type convShape struct {
+	b, c, h, w, o, k, pad, ho, wo int
+	kk                            int  // c·k·k, the GEMM depth
+	hw                            int  // ho·wo
+	group                         int  // images per GEMM
+	direct                        bool // 1×1 without padding: the image itself is the column matrix
+}
+
+func convGeom(x, w *Tensor, pad int) convShape {
+	g := convShape{b: x.Shape[0], c: x.Shape[1], h: x.Shape[2], w: x.Shape[3], o: w.Shape[0], k: w.Shape[2], pad: pad}
+	g.ho, g.wo = g.h+2*pad-g.k+1, g.w+2*pad-g.k+1
+	g.kk, g.hw = g.c*g.k*g.k, g.ho*g.wo
+	g.group = max(1, min(g.b, (convGroupCols+g.hw/2)/max(g.hw, 1)))
+	g.direct = g.k == 1 && pad == 0
+	return g
+}
+
+// span returns the first image and the image count of group gi.
+func (g *convShape) span(gi int) (int, int) {
+	b0 := gi * g.group
+	return b0, min(g.group, g.b-b0)
+}
+
+// cols returns the column matrix [kk, n·hw] of images b0..b0+n-1, built in
+// scratch slot 0 (or the image itself for a single-image 1×1 convolution).
+func (g *convShape) cols(t *Tape, wk int, x []float32, b0, n int) []float32 {
+	img := g.c * g.h * g.w
+	if g.direct && n == 1 {
+		return x[b0*img : (b0+1)*img]
+	}
+	ld := n * g.hw
+	col := t.scratch(wk, 0, g.kk*ld)
+	for j := 0; j < n; j++ {
+		im2col(col[j*g.hw:], ld, x[(b0+j)*img:(b0+j+1)*img], g)
+	}
+	return col
+}
+
+func convForwardGroup(t *Tape, wk int, g *convShape, gi int, x, w, bias, out []float32) {
+	b0, n := g.span(gi)
+	col := g.cols(t, wk, x, b0, n)
+	ld := n * g.hw
+	osz := g.o * g.hw
+	dst := out[b0*osz : (b0+1)*osz]
+	if n > 1 {
+		dst = t.scratch(wk, 1, g.o*ld)
+	}
+	gemm.Sgemm(false, false, g.o, ld, g.kk, 1, w, g.kk, col, ld, 0, dst, ld)
+	for j := 0; j < n; j++ {
+		img := out[(b0+j)*osz : (b0+j+1)*osz]
+		for o := 0; o < g.o; o++ {
+			row := img[o*g.hw : (o+1)*g.hw]
+			if n > 1 {
+				copy(row, dst[o*ld+j*g.hw:o*ld+(j+1)*g.hw])
+			}
+			if bias != nil {
+				bv := bias[o]
+				for i := range row {
+					row[i] += bv
+				}
+			}
+		}
+	}
+}
+
+func convBack(t *Tape, nd *node) {
+	x, w, bias := nd.a, nd.b, nd.c
+	g := convGeom(x, w, nd.i[0])
+	dy := nd.out.Grad
+	ng := (g.b + g.group - 1) / g.group
+	workers := min(t.workers, ng)
+	needW := w.RequiresGrad
+	needB := bias != nil && bias.RequiresGrad
+	var dx []float32
+	if x.RequiresGrad {
+		dx = grad(x)
+	}
+	// Per-worker dW and db accumulators (scratch slot 3), reduced at the end.
+	for wk := 0; wk < workers; wk++ {
+		clear(t.scratch(wk, 3, g.o*g.kk+g.o))
+	}
+	run := func(wk, lo, hi int) {
+		acc := t.scratch(wk, 3, g.o*g.kk+g.o)
+		dw, db := acc[:g.o*g.kk], acc[g.o*g.kk:]
+		for gi := lo; gi < hi; gi++ {
+			convBackGroup(t, wk, &g, gi, x.Data, w.Data, dy, dx, dw, db, needW, needB)
+		}
+	}
+	if workers <= 1 {
+		run(0, 0, ng)
+	} else {
+		parallelFor(workers, ng, run)
+	}
+	if needW {
+		gw := grad(w)
+		for wk := 0; wk < workers; wk++ {
+			addTo(gw, t.scratch(wk, 3, g.o*g.kk+g.o)[:g.o*g.kk])
+		}
+	}
+	if needB {
+		gb := grad(bias)
+		for wk := 0; wk < workers; wk++ {
+			addTo(gb, t.scratch(wk, 3, g.o*g.kk+g.o)[g.o*g.kk:])
+		}
+	}
+}
+
+func convBackGroup(t *Tape, wk int, g *convShape, gi int, x, w, dy, dx, dw, db []float32, needW, needB bool) {
+	b0, n := g.span(gi)
+	ld := n * g.hw
+	osz := g.o * g.hw
+	// dOut of the group as one [O, n·hw] matrix.
+	dyg := dy[b0*osz : (b0+1)*osz]
+	if n > 1 {
+		dyg = t.scratch(wk, 1, g.o*ld)
+		for j := 0; j < n; j++ {
+			img := dy[(b0+j)*osz : (b0+j+1)*osz]
+			for o := 0; o < g.o; o++ {
+				copy(dyg[o*ld+j*g.hw:o*ld+(j+1)*g.hw], img[o*g.hw:(o+1)*g.hw])
+			}
+		}
+	}
+	if needB {
+		for o := 0; o < g.o; o++ {
+			var s float32
+			for _, v := range dyg[o*ld : (o+1)*ld] {
+				s += v
+			}
+			db[o] += s
+		}
+	}
+	if needW {
+		col := g.cols(t, wk, x, b0, n)
+		gemm.Sgemm(false, true, g.o, g.kk, ld, 1, dyg, ld, col, ld, 1, dw, g.kk)
+	}
+	if dx == nil {
+		return
+	}
+	img := g.c * g.h * g.w
+	if g.direct && n == 1 {
+		gemm.Sgemm(true, false, g.kk, ld, g.o, 1, w, g.kk, dyg, ld, 1, dx[b0*img:(b0+1)*img], ld)
+		return
+	}
+	dcol := t.scratch(wk, 2, g.kk*ld)
+	gemm.Sgemm(true, false, g.kk, ld, g.o, 1, w, g.kk, dyg, ld, 0, dcol, ld)
+	for j := 0; j < n; j++ {
+		col2im(dx[(b0+j)*img:(b0+j+1)*img], dcol[j*g.hw:], ld, g)
+	}
+}

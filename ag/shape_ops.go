@@ -1,0 +1,138 @@
+package ag
+
+import "fmt"
+
+// AvgPool2 averages non-overlapping 2×2 windows of x [B,C,H,W] (H, W even).
+func (t *Tape) AvgPool2(x *Tensor) *Tensor {
+	if len(x.Shape) != 4 || x.Shape[2]%2 != 0 || x.Shape[3]%2 != 0 {
+		panic(fmt.Sprintf("ag.AvgPool2: need [B,C,H,W] with even H and W, got %v", x.Shape))
+	}
+	h, w := x.Shape[2], x.Shape[3]
+	out := t.alloc(x.Shape[0], x.Shape[1], h/2, w/2)
+	planes := x.Shape[0] * x.Shape[1]
+	ho, wo := h/2, w/2
+	for p := 0; p < planes; p++ {
+		src := x.Data[p*h*w : (p+1)*h*w]
+		dst := out.Data[p*ho*wo : (p+1)*ho*wo]
+		for i := 0; i < ho; i++ {
+			r0, r1 := src[2*i*w:(2*i+1)*w], src[(2*i+1)*w:(2*i+2)*w]
+			d := dst[i*wo : (i+1)*wo]
+			for j := range d {
+				d[j] = 0.25 * (r0[2*j] + r0[2*j+1] + r1[2*j] + r1[2*j+1])
+			}
+		}
+	}
+	if t.needs(x) {
+		t.push(avgPoolBack, out, x, nil, nil)
+	}
+	return out
+}
+
+func avgPoolBack(_ *Tape, nd *node) {
+	x := nd.a
+	if !x.RequiresGrad {
+		return
+	}
+	dx := grad(x)
+	h, w := x.Shape[2], x.Shape[3]
+	ho, wo := h/2, w/2
+	planes := x.Shape[0] * x.Shape[1]
+	for p := 0; p < planes; p++ {
+		dxp := dx[p*h*w : (p+1)*h*w]
+		g := nd.out.Grad[p*ho*wo : (p+1)*ho*wo]
+		for i := 0; i < ho; i++ {
+			r0, r1 := dxp[2*i*w:(2*i+1)*w], dxp[(2*i+1)*w:(2*i+2)*w]
+			gr := g[i*wo : (i+1)*wo]
+			for j, v := range gr {
+				v *= 0.25
+				r0[2*j] += v
+				r0[2*j+1] += v
+				r1[2*j] += v
+				r1[2*j+1] += v
+			}
+		}
+	}
+}
+
+// Upsample2 is nearest-neighbour 2× up-sampling of x [B,C,H,W].
+func (t *Tape) Upsample2(x *Tensor) *Tensor {
+	if len(x.Shape) != 4 {
+		panic(fmt.Sprintf("ag.Upsample2: need [B,C,H,W], got %v", x.Shape))
+	}
+	h, w := x.Shape[2], x.Shape[3]
+	out := t.alloc(x.Shape[0], x.Shape[1], 2*h, 2*w)
+	planes := x.Shape[0] * x.Shape[1]
+	for p := 0; p < planes; p++ {
+		src := x.Data[p*h*w : (p+1)*h*w]
+		dst := out.Data[p*4*h*w : (p+1)*4*h*w]
+		for i := 0; i < h; i++ {
+			s := src[i*w : (i+1)*w]
+			r0 := dst[2*i*2*w : (2*i+1)*2*w]
+			for j, v := range s {
+				r0[2*j] = v
+				r0[2*j+1] = v
+			}
+			copy(dst[(2*i+1)*2*w:(2*i+2)*2*w], r0)
+		}
+	}
+	if t.needs(x) {
+		t.push(upsampleBack, out, x, nil, nil)
+	}
+	return out
+}
+
+func upsampleBack(_ *Tape, nd *node) {
+	x := nd.a
+	if !x.RequiresGrad {
+		return
+	}
+	dx := grad(x)
+	h, w := x.Shape[2], x.Shape[3]
+	planes := x.Shape[0] * x.Shape[1]
+	for p := 0; p < planes; p++ {
+		d := dx[p*h*w : (p+1)*h*w]
+		g := nd.out.Grad[p*4*h*w : (p+1)*4*h*w]
+		for i := 0; i < h; i++ {
+			r0, r1 := g[2*i*2*w:(2*i+1)*2*w], g[(2*i+1)*2*w:(2*i+2)*2*w]
+			dr := d[i*w : (i+1)*w]
+			for j := range dr {
+				dr[j] += r0[2*j] + r0[2*j+1] + r1[2*j] + r1[2*j+1]
+			}
+		}
+	}
+}
+
+// Concat joins a [B,Ca,…] and b [B,Cb,…] along dimension 1.
+func (t *Tape) Concat(a, b *Tensor) *Tensor {
+	if len(a.Shape) < 2 || len(a.Shape) != len(b.Shape) || a.Shape[0] != b.Shape[0] || !sameShape(a.Shape[2:], b.Shape[2:]) {
+		panic(fmt.Sprintf("ag.Concat: shapes %v and %v do not join on dimension 1", a.Shape, b.Shape))
+	}
+	var shape [maxRank]int
+	r := copy(shape[:], a.Shape)
+	shape[1] += b.Shape[1]
+	out := t.alloc(shape[:r]...)
+	bs := a.Shape[0]
+	na, nb := a.Numel()/max(bs, 1), b.Numel()/max(bs, 1)
+	for i := 0; i < bs; i++ {
+		copy(out.Data[i*(na+nb):], a.Data[i*na:(i+1)*na])
+		copy(out.Data[i*(na+nb)+na:], b.Data[i*nb:(i+1)*nb])
+	}
+	if t.needs(a, b) {
+		t.push(concatBack, out, a, b, nil)
+	}
+	return out
+}
+
+func concatBack(_ *Tape, nd *node) {
+	a, b, g := nd.a, nd.b, nd.out.Grad
+	bs := a.Shape[0]
+	na, nb := a.Numel()/max(bs, 1), b.Numel()/max(bs, 1)
+	for i := 0; i < bs; i++ {
+		if a.RequiresGrad {
+			addTo(grad(a)[i*na:(i+1)*na], g[i*(na+nb):])
+		}
+		if b.RequiresGrad {
+			addTo(grad(b)[i*nb:(i+1)*nb], g[i*(na+nb)+na:])
+		}
+	}
+}
