@@ -37,14 +37,31 @@ func LogKPair(nu, x float64) (lk, lk1 float64) {
 	case math.IsInf(x, 1):
 		return math.Inf(-1), math.Inf(-1)
 	}
+	lk, lk1 = LogKPairScaled(nu, x)
+	return lk - x, lk1 - x
+}
+
+// LogKPairScaled returns log(e^x·K_ν(x)) and log(e^x·K_(ν+1)(x)) for ν ≥ 0,
+// x > 0. For large x these are small numbers where log K_ν(x) ≈ −x is not,
+// so their difference, the log of the ratio K_ν/K_(ν+1), keeps its digits.
+func LogKPairScaled(nu, x float64) (lk, lk1 float64) {
+	switch {
+	case math.IsNaN(nu) || math.IsNaN(x) || x < 0 || nu < 0 || math.IsInf(nu, 0):
+		return math.NaN(), math.NaN()
+	case x == 0:
+		return math.Inf(1), math.Inf(1)
+	case math.IsInf(x, 1):
+		return math.Inf(-1), math.Inf(-1)
+	}
 	if nu >= SwitchOrder {
-		return logKDebye(nu, x), logKDebye(nu+1, x)
+		return logKDebyeScaled(nu, x), logKDebyeScaled(nu+1, x)
 	}
 	return logKRecurrence(nu, x)
 }
 
 // logKRecurrence is the exact path for 0 ≤ ν < SwitchOrder: Temme/Steed at
-// order μ = ν − round(ν) ∈ [−½, ½], then upward recurrence.
+// order μ = ν − round(ν) ∈ [−½, ½], then upward recurrence. It returns the
+// scaled logs log(e^x·K).
 func logKRecurrence(nu, x float64) (lk, lk1 float64) {
 	nl := int(nu + 0.5)
 	mu := nu - float64(nl)
@@ -55,11 +72,10 @@ func logKRecurrence(nu, x float64) (lk, lk1 float64) {
 	if x <= 2 {
 		k0, k1 = temmeSeries(mu, x)
 		k1 *= 2 / x
+		logScale = x
 	} else {
-		// Steed's CF2 gives K scaled by e^x; carry the e^(−x) in the log scale
-		// so that x = 10⁴ does not underflow.
+		// Steed's CF2 gives K scaled by e^x, which is what we return.
 		k0, k1 = steedCF2(mu, x)
-		logScale = -x
 	}
 	// K_(μ+k+1) = K_(μ+k−1) + (2(μ+k)/x)·K_(μ+k). All terms are positive, so
 	// there is no cancellation; rescale when the values grow large.
@@ -90,7 +106,7 @@ func logKRecurrenceTiny(mu float64, nl int, x float64) (lk, lk1 float64) {
 		hi, lo := math.Max(a, b), math.Min(a, b)
 		l0, l1 = l1, hi+math.Log1p(math.Exp(lo-hi))
 	}
-	return l0, l1
+	return l0 + x, l1 + x
 }
 
 // temmeSeries returns K_μ(x) and (x/2)·K_(μ+1)(x) for |μ| ≤ ½ and 0 < x ≤ 2

@@ -39,15 +39,21 @@ func debyePolynomials(n int) [][]float64 {
 	return u
 }
 
-// logKDebye is the uniform asymptotic expansion of log K_ν(x) for large ν:
+// logKDebye is log K_ν(x) from the uniform expansion (logKDebyeScaled − x).
+func logKDebye(nu, x float64) float64 { return logKDebyeScaled(nu, x) - x }
+
+// logKDebyeScaled is the uniform asymptotic expansion of log K_ν(x) for large ν:
 // with z = x/ν, p = 1/√(1+z²) and η = √(1+z²) + ln(z/(1+√(1+z²))),
-// log K_ν(x) = ½ln(π/2ν) − νη − ¼ln(1+z²) + ln Σ_k (−1)^k u_k(p)/ν^k.
-func logKDebye(nu, x float64) float64 {
+// log K_ν(x) = ½ln(π/2ν) − νη − ¼ln(1+z²) + ln Σ_k (−1)^k u_k(p)/ν^k,
+// returned plus x: x − ν√(1+z²) = −ν²/(x + √(ν²+x²)) is formed without
+// cancellation.
+func logKDebyeScaled(nu, x float64) float64 {
 	z := x / nu
 	sq := math.Hypot(1, z) // √(1+z²) without overflow for huge z
 	p := 1 / sq
 	// ln(z/(1+√(1+z²))) written so that neither small nor huge z loses digits.
-	eta := sq + math.Log(z) - math.Log1p(sq)
+	nsq := nu * sq
+	scaledEta := -nu*nu/(x+nsq) - nu*(math.Log(z)-math.Log1p(sq)) // x − νη
 	var sum, inv float64 = 0, 1
 	for k, u := range debyeU {
 		term := inv * horner(u, p)
@@ -60,7 +66,7 @@ func logKDebye(nu, x float64) float64 {
 		}
 		inv /= nu
 	}
-	return 0.5*math.Log(math.Pi/(2*nu)) - nu*eta - 0.5*math.Log(sq) + math.Log(sum)
+	return 0.5*math.Log(math.Pi/(2*nu)) + scaledEta - 0.5*math.Log(sq) + math.Log(sum)
 }
 
 func horner(c []float64, x float64) float64 {
