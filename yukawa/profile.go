@@ -22,7 +22,7 @@ const (
 //
 // with g' = z − r and q' = 2ν + 2 + (r² − z²)/r, for cubic Hermite
 // interpolation. Both derivatives are exact (from the same Bessel values),
-// so the interpolation error is O(δ⁴·max|g''''|).
+// so the interpolation error is O(δ⁴·max|g””|).
 type profile struct {
 	nu, logNorm float64 // logNorm = ν·log 2 + log Γ(ν+1)
 	s0, inv, h  float64 // first node, 1/δ, δ
@@ -101,5 +101,6 @@ func (p *profile) outside(s float64) (logH, r float64) {
 		return (p.g[0] - math.Exp(p.s0)) * f, math.Exp(p.q[0]) * f
 	}
 	g, _, q, _ := p.exact(s)
-	return g - math.Exp(s), math.Exp(q)
+	// h ≤ 1 exactly; rounding in log K at tiny z must not break that bound.
+	return min(g-math.Exp(s), 0), math.Exp(q)
 }
