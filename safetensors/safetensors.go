@@ -43,7 +43,7 @@ const (
 // sees either the old file or the complete new one.
 func Write(path string, tensors map[string]Tensor, metadata map[string]string) error {
 	if err := atomicfile.WriteFunc(path, func(w io.Writer) error {
-		return Encode(w, tensors, metadata)
+		return encode(w, tensors, metadata)
 	}); err != nil {
 		return fmt.Errorf("safetensors: %w", err)
 	}
@@ -56,13 +56,20 @@ func Write(path string, tensors map[string]Tensor, metadata map[string]string) e
 // file without metadata is byte-identical to one written by the PyTorch
 // peer's save_safetensors.
 func Encode(w io.Writer, tensors map[string]Tensor, metadata map[string]string) error {
+	if err := encode(w, tensors, metadata); err != nil {
+		return fmt.Errorf("safetensors: %w", err)
+	}
+	return nil
+}
+
+func encode(w io.Writer, tensors map[string]Tensor, metadata map[string]string) error {
 	names := make([]string, 0, len(tensors))
 	for name, t := range tensors {
 		if name == "" || name == metadataKey {
-			return fmt.Errorf("safetensors: invalid tensor name %q", name)
+			return fmt.Errorf("invalid tensor name %q", name)
 		}
 		if err := checkShape(t); err != nil {
-			return fmt.Errorf("safetensors: tensor %q: %w", name, err)
+			return fmt.Errorf("tensor %q: %w", name, err)
 		}
 		names = append(names, name)
 	}
@@ -116,10 +123,10 @@ func Encode(w io.Writer, tensors map[string]Tensor, metadata map[string]string) 
 	var lenBuf [8]byte
 	binary.LittleEndian.PutUint64(lenBuf[:], uint64(h.Len()))
 	if _, err := w.Write(lenBuf[:]); err != nil {
-		return fmt.Errorf("safetensors: %w", err)
+		return err
 	}
 	if _, err := w.Write(h.Bytes()); err != nil {
-		return fmt.Errorf("safetensors: %w", err)
+		return err
 	}
 	buf := make([]byte, 0, 1<<15)
 	for _, name := range names {
@@ -127,14 +134,14 @@ func Encode(w io.Writer, tensors map[string]Tensor, metadata map[string]string) 
 			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
 			if len(buf) == cap(buf) {
 				if _, err := w.Write(buf); err != nil {
-					return fmt.Errorf("safetensors: %w", err)
+					return err
 				}
 				buf = buf[:0]
 			}
 		}
 	}
 	if _, err := w.Write(buf); err != nil {
-		return fmt.Errorf("safetensors: %w", err)
+		return err
 	}
 	return nil
 }
@@ -168,9 +175,9 @@ func Read(path string) (map[string]Tensor, map[string]string, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("safetensors: %w", err)
 	}
-	tensors, meta, err := Decode(b)
+	tensors, meta, err := decode(b)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, fmt.Errorf("safetensors: %s: %w", path, err)
 	}
 	return tensors, meta, nil
 }
@@ -190,7 +197,7 @@ var ErrFormat = errors.New("invalid safetensors data")
 
 type formatError struct{ msg string }
 
-func (e *formatError) Error() string        { return "safetensors: " + e.msg }
+func (e *formatError) Error() string        { return e.msg }
 func (e *formatError) Is(target error) bool { return target == ErrFormat }
 
 func bad(format string, args ...any) error {
@@ -217,6 +224,14 @@ type entry struct {
 // Decode parses a complete safetensors file held in b. The returned tensors
 // do not alias b.
 func Decode(b []byte) (map[string]Tensor, map[string]string, error) {
+	tensors, meta, err := decode(b)
+	if err != nil {
+		return nil, nil, fmt.Errorf("safetensors: %w", err)
+	}
+	return tensors, meta, nil
+}
+
+func decode(b []byte) (map[string]Tensor, map[string]string, error) {
 	if len(b) < 8 {
 		return nil, nil, bad("%d bytes is too short for the 8-byte header length (truncated file?)", len(b))
 	}
