@@ -29,8 +29,8 @@ func TestProfileMatchesBessel(t *testing.T) {
 			worstH = math.Max(worstH, math.Abs(gotH-wantH)/math.Max(1, math.Abs(wantH)))
 			worstR = math.Max(worstR, math.Abs(gotR-wantR)/wantR)
 		}
-		if worstH > 2e-10 || worstR > 2e-10 {
-			t.Errorf("ν=%v: worst error log h %.2g, r %.2g (want < 2e-10)", nu, worstH, worstR)
+		if worstH > 2e-10 || worstR > 5e-10 {
+			t.Errorf("ν=%v: worst error log h %.2g, r %.2g (want < 2e-10, 5e-10)", nu, worstH, worstR)
 		}
 	}
 }
@@ -42,7 +42,7 @@ func TestProfileBound(t *testing.T) {
 		prev := 0.0
 		for s := sLo - 3; s < sHi+3; s += 0.01 {
 			lh, r := p.eval(s)
-			if lh > 1e-15 || lh > prev+1e-15 || r < 0 {
+			if lh > 0 || lh > prev+1e-14 || r < 0 {
 				t.Fatalf("ν=%v s=%v: log h = %v (previous %v), r = %v", nu, s, lh, prev, r)
 			}
 			prev = lh
