@@ -87,7 +87,7 @@ func (p *profile) eval(s float64) (logH, r float64) {
 	h11 := (u3 - u2) * p.h
 	g := h00*p.g[i] + h10*p.dg[i] + h01*p.g[i+1] + h11*p.dg[i+1]
 	q := h00*p.q[i] + h10*p.dq[i] + h01*p.q[i+1] + h11*p.dq[i+1]
-	return g - math.Exp(s), math.Exp(q)
+	return min(g-math.Exp(s), 0), math.Exp(q) // h ≤ 1 exactly; keep rounding from breaking it
 }
 
 // outside handles s beyond the table: the z² law below, Bessel functions above.
