@@ -98,7 +98,7 @@ func (p *profile) outside(s float64) (logH, r float64) {
 	if s < p.s0 && p.nu >= 1 {
 		// log h and r both vanish like z².
 		f := math.Exp(2 * (s - p.s0))
-		return (p.g[0] - math.Exp(p.s0)) * f, math.Exp(p.q[0]) * f
+		return min(p.g[0]-math.Exp(p.s0), 0) * f, math.Exp(p.q[0]) * f
 	}
 	g, _, q, _ := p.exact(s)
 	// h ≤ 1 exactly; rounding in log K at tiny z must not break that bound.
