@@ -42,7 +42,7 @@ func TestProfileBound(t *testing.T) {
 		prev := 0.0
 		for s := sLo - 3; s < sHi+3; s += 0.01 {
 			lh, r := p.eval(s)
-			if lh > 0 || lh > prev+1e-13 || r < 0 {
+			if lh > 0 || lh > prev+1e-13*(1+nu) || r < 0 {
 				t.Fatalf("ν=%v s=%v: log h = %v (previous %v), r = %v", nu, s, lh, prev, r)
 			}
 			prev = lh
