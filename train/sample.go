@@ -1,0 +1,103 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+
+	"github.com/pfgm/pfgm/data"
+	"github.com/pfgm/pfgm/nn"
+	"github.com/pfgm/pfgm/process"
+	"github.com/pfgm/pfgm/safetensors"
+	"github.com/pfgm/pfgm/sampler"
+)
+
+// Model is a trained run opened for sampling: the EMA weights behind the EDM
+// preconditioning, and the run's process and data transform.
+type Model struct {
+	Config *Config
+	Pre    *nn.Precond
+	Proc   process.Poisson
+}
+
+// Open loads a run directory for sampling: config.json and the EMA weights of
+// model.safetensors, or of the newest checkpoint while training is still going.
+func Open(dir string) (*Model, error) {
+	c, err := LoadConfig(dir)
+	if err != nil {
+		return nil, err
+	}
+	proc, err := c.Process()
+	if err != nil {
+		return nil, err
+	}
+	net, err := BuildModel(c, rand.New(rand.NewPCG(0, 0)))
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, finalModel)
+	prefix := paramPrefix
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		ck, err := listCheckpoints(dir)
+		if err != nil {
+			return nil, err
+		}
+		if len(ck) == 0 {
+			return nil, fmt.Errorf("%s has neither %s nor a checkpoint", dir, finalModel)
+		}
+		path, prefix = filepath.Join(dir, checkpointName(ck[len(ck)-1])), "ema."
+	}
+	st, _, err := safetensors.Read(path)
+	if err != nil {
+		return nil, err
+	}
+	if prefix != paramPrefix { // a checkpoint: sample from its EMA
+		ema := map[string]safetensors.Tensor{}
+		for _, p := range net.Params() {
+			if v, ok := st[prefix+p.Name]; ok {
+				ema[paramPrefix+p.Name] = v
+			}
+		}
+		st = ema
+	}
+	if err := loadParams(net, st, path); err != nil {
+		return nil, err
+	}
+	return &Model{Config: c, Pre: &nn.Precond{Net: net, SigmaData: c.SigmaData}, Proc: proc}, nil
+}
+
+// Sample draws n samples: a prior draw at opt.SigmaMax, then the backward ODE
+// with the network as denoiser, evaluated batch points at a time. Points come
+// back in data units; images in [−1, 1].
+func (m *Model) Sample(ctx context.Context, n, batch int, opt sampler.Options, rng *rand.Rand) ([]float64, sampler.Result, error) {
+	return sampleNet(ctx, m.Config, m.Pre, m.Proc, n, batch, opt, rng)
+}
+
+func sampleNet(ctx context.Context, c *Config, pre *nn.Precond, proc process.Poisson, n, batch int, opt sampler.Options, rng *rand.Rand) ([]float64, sampler.Result, error) {
+	if n < 1 {
+		return nil, sampler.Result{}, fmt.Errorf("n must be ≥ 1, got %d", n)
+	}
+	if batch < 1 {
+		batch = 256
+	}
+	x := proc.Prior(rng, n, c.Dim, opt.SigmaMax)
+	res, err := sampler.Sample(ctx, pre.Denoiser(batch), x, opt)
+	if err != nil {
+		return nil, res, err
+	}
+	if c.Standardize != nil {
+		if err := c.Standardize.Invert(&data.Points{Dim: c.Dim, X: x}); err != nil {
+			return nil, res, err
+		}
+	}
+	return x, res, nil
+}
+
+// Sample draws n samples from the trainer's current weights (the caller
+// swaps the EMA in; see Options.OnSample).
+func (t *Trainer) Sample(ctx context.Context, n int, opt sampler.Options, rng *rand.Rand) ([]float64, sampler.Result, error) {
+	return sampleNet(ctx, t.Config, t.Pre, t.proc, n, 256, opt, rng)
+}

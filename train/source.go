@@ -1,0 +1,97 @@
+package train
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strings"
+
+	"github.com/pfgm/pfgm/data"
+)
+
+// source is a training set held as float32 rows, one example a row.
+type source struct {
+	x      []float32
+	dim    int
+	labels []int // nil when the set has none
+}
+
+func (s *source) len() int { return len(s.x) / s.dim }
+
+// IsImageSpec tells whether spec names an image set rather than points.
+func IsImageSpec(spec string) bool {
+	if spec == "mnist" || spec == "fashion-mnist" {
+		return true
+	}
+	if strings.HasPrefix(spec, "toy:") {
+		return false
+	}
+	st, err := os.Stat(spec)
+	return err == nil && st.IsDir()
+}
+
+// dataSeed derives the seed of the toy-set generator from the run seed, so
+// that the data do not share a stream with the training noise.
+func dataSeed(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x64617461)) }
+
+// openSource loads the run's data set. On first use (c.Dim == 0) it fills in
+// the shape and, for points, the standardisation; afterwards it checks that
+// the data still match the run.
+func openSource(c *Config) (*source, error) {
+	if c.Data == "" {
+		return nil, fmt.Errorf("no data set given (use toy:NAME, a CSV/NPY file, mnist, fashion-mnist or a PNG folder)")
+	}
+	if IsImageSpec(c.Data) {
+		return openImages(c)
+	}
+	p, err := data.Load(c.Data, c.ToyCount, dataSeed(c.Seed))
+	if err != nil {
+		return nil, err
+	}
+	if c.Dim == 0 {
+		c.Dim = p.Dim
+		st := data.FitStandardizer(p)
+		c.Standardize = &st
+	}
+	if p.Dim != c.Dim {
+		return nil, fmt.Errorf("%s has %d numbers a point, the run was made for %d", c.Data, p.Dim, c.Dim)
+	}
+	if c.Standardize != nil {
+		if err := c.Standardize.Apply(p); err != nil {
+			return nil, err
+		}
+	}
+	s := &source{x: make([]float32, len(p.X)), dim: p.Dim}
+	for i, v := range p.X {
+		s.x[i] = float32(v)
+	}
+	return s, nil
+}
+
+func openImages(c *Config) (*source, error) {
+	size, ch := c.ImageH, c.ImageC
+	im, err := loadImagesTODO(c.Data, size, ch) // UNET-TODO
+	if err != nil {
+		return nil, err
+	}
+	if c.Dim == 0 {
+		c.ImageC, c.ImageH, c.ImageW = im.C, im.H, im.W
+		c.Dim = im.C * im.H * im.W
+	}
+	if im.C != c.ImageC || im.H != c.ImageH || im.W != c.ImageW {
+		return nil, fmt.Errorf("%s holds %d×%d×%d images, the run was made for %d×%d×%d",
+			c.Data, im.C, im.H, im.W, c.ImageC, c.ImageH, c.ImageW)
+	}
+	return &source{x: im.X, dim: c.Dim, labels: im.Labels}, nil
+}
+
+// batch fills y with len(y)/dim examples drawn uniformly with replacement.
+func (s *source) batch(rng *rand.Rand, y []float32) {
+	n := s.len()
+	for i := 0; i < len(y)/s.dim; i++ {
+		j := rng.IntN(n)
+		copy(y[i*s.dim:(i+1)*s.dim], s.x[j*s.dim:(j+1)*s.dim])
+	}
+}
+
+func loadImagesTODO(string, int, int) (*data.Images, error) { return nil, fmt.Errorf("UNET-TODO") }

@@ -1,0 +1,183 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/pfgm/pfgm/ag"
+	"github.com/pfgm/pfgm/nn"
+	"github.com/pfgm/pfgm/optim"
+	"github.com/pfgm/pfgm/process"
+)
+
+// Trainer holds a model, its optimiser and the training stream. It is built
+// by New (a fresh run) or Resume (from a checkpoint).
+type Trainer struct {
+	Config *Config
+	Model  nn.Model
+	Pre    *nn.Precond
+
+	proc   process.Poisson
+	src    *source
+	params []optim.Param
+	adam   *optim.Adam
+	ema    *optim.EMA
+	pcg    *rand.PCG // the training stream: batches and noise; saved in checkpoints
+	rng    *rand.Rand
+	step   int // optimiser steps taken
+	tape   *ag.Tape
+
+	// Per-step buffers, allocated once.
+	y, x, noise []float32
+	sigma       []float64
+	sigma32, w  []float32
+	X, Y, W     *ag.Tensor
+}
+
+// newTrainer builds a trainer with freshly initialised weights for c.
+func newTrainer(c *Config) (*Trainer, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	proc, err := c.Process()
+	if err != nil {
+		return nil, err
+	}
+	src, err := openSource(c)
+	if err != nil {
+		return nil, err
+	}
+	model, err := BuildModel(c, rand.New(rand.NewPCG(c.Seed, 0x696e6974)))
+	if err != nil {
+		return nil, err
+	}
+	t := &Trainer{
+		Config: c, Model: model, Pre: &nn.Precond{Net: model, SigmaData: c.SigmaData},
+		proc: proc, src: src, tape: ag.NewTape(),
+		pcg: rand.NewPCG(c.Seed, 0x747261696e),
+	}
+	t.rng = rand.New(t.pcg)
+	t.params = OptimParams(model)
+	t.adam = optim.NewAdam(t.params, optim.AdamConfig{LR: c.LR, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8})
+	t.ema = optim.NewEMA(t.params, c.EMA)
+
+	b, n := c.Batch, c.Dim
+	t.y, t.x, t.noise = make([]float32, b*n), make([]float32, b*n), make([]float32, b*n)
+	t.sigma, t.sigma32, t.w = make([]float64, b), make([]float32, b), make([]float32, b)
+	shape := c.InputShape(b)
+	t.X, t.Y, t.W = ag.FromData(t.x, shape...), ag.FromData(t.y, shape...), ag.FromData(t.w, b)
+	return t, nil
+}
+
+// Step is how many optimisation steps have been taken.
+func (t *Trainer) Step() int { return t.step }
+
+// errNonFinite marks a NaN or infinite loss or gradient.
+var errNonFinite = errors.New("non-finite")
+
+// TrainStep draws one batch, perturbs it with the PFGM++ kernel and takes one
+// Adam step (DESIGN §3.6). It returns the batch loss.
+func (t *Trainer) TrainStep() (float64, error) {
+	c := t.Config
+	t.src.batch(t.rng, t.y)
+	sd := c.SigmaData
+	for i := range t.sigma {
+		// ln σ ~ N(P_mean, P_std²)
+		s := math.Exp(c.PMean + c.PStd*t.rng.NormFloat64())
+		t.sigma[i], t.sigma32[i] = s, float32(s)
+		// λ(σ) = (σ² + σ_d²) / (σ·σ_d)²
+		t.w[i] = float32((s*s + sd*sd) / ((s * sd) * (s * sd)))
+	}
+	// x = y + n with n from the kernel at r = σ√D (B clipped, as in the reference code).
+	process.Noise(t.proc, t.rng, c.Dim, t.sigma, true, t.noise)
+	for i := range t.x {
+		t.x[i] = t.y[i] + t.noise[i]
+	}
+
+	t.tape.Reset()
+	t.adam.ZeroGrad()
+	out := t.Pre.Forward(t.tape, t.X, t.sigma32)
+	loss := t.tape.WeightedMSE(out, t.Y, t.W)
+	t.tape.Backward(loss)
+	l := float64(loss.Data[0])
+
+	norm := optim.GradNorm(t.params)
+	if math.IsNaN(l) || math.IsInf(l, 0) || math.IsNaN(norm) || math.IsInf(norm, 0) {
+		return l, fmt.Errorf("step %d: loss %v, gradient norm %v: %w", t.step+1, l, norm, errNonFinite)
+	}
+	if c.ClipNorm > 0 {
+		optim.ClipGradNorm(t.params, c.ClipNorm)
+	}
+	t.adam.Step(optim.WarmupLR(c.LR, t.step, c.Warmup))
+	t.ema.Update(t.params)
+	t.step++
+	return l, nil
+}
+
+// OptimParams views a model's parameters as optimiser parameters (shared storage).
+func OptimParams(m nn.Model) []optim.Param {
+	ps := m.Params()
+	out := make([]optim.Param, len(ps))
+	for i, p := range ps {
+		p.SetRequiresGrad()
+		out[i] = optim.Param{Name: p.Name, Data: p.Data, Grad: p.Grad, Shape: p.Shape}
+	}
+	return out
+}
+
+// InputShape is the shape of a batch of b examples as the model sees it.
+func (c *Config) InputShape(b int) []int {
+	if c.ImageC > 0 {
+		return []int{b, c.ImageC, c.ImageH, c.ImageW}
+	}
+	return []int{b, c.Dim}
+}
+
+// BuildModel makes the network of c with weights drawn from rng, filling in
+// the default architecture for the data shape when c has none.
+func BuildModel(c *Config, rng *rand.Rand) (nn.Model, error) {
+	switch c.Model {
+	case "mlp":
+		if c.MLP == nil {
+			m := mlpConfig(c.Dim, 256)
+			c.MLP = &m
+		}
+		if c.MLP.N != c.Dim {
+			return nil, fmt.Errorf("the MLP takes %d inputs but the data have %d", c.MLP.N, c.Dim)
+		}
+		return nn.NewMLP(*c.MLP, rng), nil
+	case "unet":
+		if c.ImageC == 0 {
+			return nil, fmt.Errorf("the U-Net needs image data (mnist, fashion-mnist or a PNG folder), not %s", c.Data)
+		}
+		return nil, fmt.Errorf("UNET-TODO")
+	}
+	return nil, fmt.Errorf("unknown model %q (mlp or unet)", c.Model)
+}
+
+// Loop runs TrainStep until the configured number of steps, ctx is
+// cancelled or a step fails. hook is called after every step (for
+// progress, checkpoints, sample grids); an error from it stops the loop.
+func (t *Trainer) Loop(ctx context.Context, hook func(step int, loss float64) error) error {
+	for t.step < t.Config.Steps {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		l, err := t.TrainStep()
+		if err != nil {
+			return err
+		}
+		if hook != nil {
+			if err := hook(t.step, l); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// mlpConfig is MLP-toy's architecture with another width.
+func mlpConfig(n, width int) nn.MLPConfig { return nn.MLPConfig{N: n, Width: width, Emb: 32, Out: n} }
