@@ -49,7 +49,7 @@ type Config struct {
 	// mapped back with it.
 	Standardize *data.Standardizer `json:"standardize,omitempty"`
 
-	MLP  *nn.MLPConfig  `json:"mlp,omitempty"`
+	MLP *nn.MLPConfig `json:"mlp,omitempty"`
 	// UNET-TODO UNet *nn.UNetConfig `json:"unet,omitempty"`
 }
 
@@ -95,7 +95,6 @@ func (c *Config) Validate() error {
 	}
 	return nil
 }
-
 
 // MarshalJSON writes D as an integer string or "inf".
 func (c Config) MarshalJSON() ([]byte, error) {
