@@ -30,11 +30,10 @@ type Trainer struct {
 	step   int // optimiser steps taken
 	tape   *ag.Tape
 
-	// Per-step buffers, allocated once.
-	y, x, noise []float32
-	sigma       []float64
-	sigma32, w  []float32
-	X, Y, W     *ag.Tensor
+	obj    Objective
+	y      []float32 // the batch of data, viewed as Y
+	Y      *ag.Tensor
+	labels []int
 }
 
 // newTrainer builds a trainer with freshly initialised weights for c.
@@ -42,11 +41,28 @@ func newTrainer(c *Config) (*Trainer, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	proc, err := c.Process()
+	src, err := openSource(c)
 	if err != nil {
 		return nil, err
 	}
-	src, err := openSource(c)
+	return buildTrainer(c, src)
+}
+
+// NewInMemory builds a trainer for c on data already in memory: x holds
+// examples of c.Dim numbers (c.InputShape gives the model's view). It writes
+// nothing to disk; benchmarks and tests use it.
+func NewInMemory(c *Config, x []float32) (*Trainer, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	if c.Dim < 1 || len(x) < c.Dim || len(x)%c.Dim != 0 {
+		return nil, fmt.Errorf("train: %d values are not whole examples of %d numbers", len(x), c.Dim)
+	}
+	return buildTrainer(c, &source{x: x, dim: c.Dim})
+}
+
+func buildTrainer(c *Config, src *source) (*Trainer, error) {
+	proc, err := c.Process()
 	if err != nil {
 		return nil, err
 	}
@@ -64,11 +80,11 @@ func newTrainer(c *Config) (*Trainer, error) {
 	t.adam = optim.NewAdam(t.params, optim.AdamConfig{LR: c.LR, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8})
 	t.ema = optim.NewEMA(t.params, c.EMA)
 
-	b, n := c.Batch, c.Dim
-	t.y, t.x, t.noise = make([]float32, b*n), make([]float32, b*n), make([]float32, b*n)
-	t.sigma, t.sigma32, t.w = make([]float64, b), make([]float32, b), make([]float32, b)
-	shape := c.InputShape(b)
-	t.X, t.Y, t.W = ag.FromData(t.x, shape...), ag.FromData(t.y, shape...), ag.FromData(t.w, b)
+	t.y = make([]float32, c.Batch*c.Dim)
+	t.Y = ag.FromData(t.y, c.InputShape(c.Batch)...)
+	if t.obj, err = newObjective(c, t.Pre); err != nil {
+		return nil, err
+	}
 	return t, nil
 }
 
@@ -78,29 +94,14 @@ func (t *Trainer) Step() int { return t.step }
 // errNonFinite marks a NaN or infinite loss or gradient.
 var errNonFinite = errors.New("non-finite")
 
-// TrainStep draws one batch, perturbs it with the PFGM++ kernel and takes one
-// Adam step (DESIGN §3.6). It returns the batch loss.
+// TrainStep draws one batch of data, computes the objective's loss on it and
+// takes one Adam step. It returns the batch loss.
 func (t *Trainer) TrainStep() (float64, error) {
 	c := t.Config
 	t.src.batch(t.rng, t.y)
-	sd := c.SigmaData
-	for i := range t.sigma {
-		// ln σ ~ N(P_mean, P_std²)
-		s := math.Exp(c.PMean + c.PStd*t.rng.NormFloat64())
-		t.sigma[i], t.sigma32[i] = s, float32(s)
-		// λ(σ) = (σ² + σ_d²) / (σ·σ_d)²
-		t.w[i] = float32((s*s + sd*sd) / ((s * sd) * (s * sd)))
-	}
-	// x = y + n with n from the kernel at r = σ√D (B clipped, as in the reference code).
-	process.Noise(t.proc, t.rng, c.Dim, t.sigma, true, t.noise)
-	for i := range t.x {
-		t.x[i] = t.y[i] + t.noise[i]
-	}
-
 	t.tape.Reset()
 	t.adam.ZeroGrad()
-	out := t.Pre.Forward(t.tape, t.X, t.sigma32)
-	loss := t.tape.WeightedMSE(out, t.Y, t.W)
+	loss := t.obj.Loss(t.tape, t.rng, t.Y)
 	t.tape.Backward(loss)
 	l := float64(loss.Data[0])
 
