@@ -215,7 +215,9 @@ func absorb(st *queryState, acc []float64, lw []float64) {
 
 // directBlock is the small-dimension path: exact float64 distances to all
 // charges first (cheap for small N), so the nearest is known before any
-// weight is formed, then the surviving weights and Σ w_i y_i.
+// weight is formed; then the weights relative to the nearest charge, which
+// for finite D are (q_min/q_i)^((N+D)/2) by repeated squaring (no log, no
+// exp: N+D is an integer), and Σ w_i y_i.
 func (e *Exact) directBlock(ctx context.Context, ws *workspace, x []float64, w weighting) error {
 	n := e.dim
 	nq := len(x) / n
@@ -235,25 +237,72 @@ func (e *Exact) directBlock(ctx context.Context, ws *workspace, x []float64, w w
 		}
 		st.d2min = m
 		thr := w.window(m)
-		idx, lw := ws.idx[:0], ws.lw[:0]
-		for i, v := range d2 {
-			if v <= thr {
-				idx = append(idx, int32(i))
-				lw = append(lw, v)
+		idx, wt := ws.idx[:0], ws.lw[:0]
+		if w.inf {
+			for i, v := range d2 {
+				if v <= thr {
+					idx = append(idx, int32(i))
+					wt = append(wt, (m-v)*w.inv2s2)
+				}
 			}
+			expInPlace(wt)
+			st.m = -m * w.inv2s2
+		} else {
+			qmin := m + w.r2
+			for i, v := range d2 {
+				if v <= thr {
+					idx = append(idx, int32(i))
+					wt = append(wt, qmin/(v+w.r2))
+				}
+			}
+			powHalfInPlace(wt, int(2*w.a))
+			st.m = -w.a * math.Log(qmin)
 		}
-		w.logWeights(lw)
+		var s float64
+		for _, v := range wt {
+			s += v
+		}
+		st.s = s
 		acc := ws.acc[q*n : (q+1)*n]
-		absorb(st, acc, lw)
+		if n == 2 {
+			var a0, a1 float64
+			for t, i := range idx {
+				a0 += wt[t] * e.y64[2*i]
+				a1 += wt[t] * e.y64[2*i+1]
+			}
+			acc[0], acc[1] = a0, a1
+			continue
+		}
 		for t, i := range idx {
-			wt := lw[t]
 			y := e.y64[int(i)*n : int(i)*n+n]
 			for j := range acc {
-				acc[j] += wt * y[j]
+				acc[j] += wt[t] * y[j]
 			}
 		}
 	}
 	return nil
+}
+
+// powHalfInPlace replaces every v[i] ∈ [0, 1] by v[i]^(p/2) for an integer
+// p ≥ 1, by binary exponentiation (relative error about log₂(p)·2⁻⁵³ for the
+// integer part, plus one square root when p is odd).
+func powHalfInPlace(v []float64, p int) {
+	k := p / 2
+	odd := p%2 == 1
+	for i, t := range v {
+		r := 1.0
+		if odd {
+			r = math.Sqrt(t)
+		}
+		b := t
+		for e := k; e > 0; e >>= 1 {
+			if e&1 != 0 {
+				r *= b
+			}
+			b *= b
+		}
+		v[i] = r
+	}
 }
 
 // squaredDistances writes ‖x − y_i‖² for the rows y_i of ys.
