@@ -22,6 +22,15 @@ type Config struct {
 	// D is the number of augmented dimensions; +Inf (saved as "inf") is diffusion.
 	D float64 `json:"-"`
 
+	// Objective is "pfgm++" (the denoising objective of PFGM++, DESIGN §3.6,
+	// the default) or "pfgm-field" (the original PFGM's normalised field,
+	// §3.7). Process is "poisson" (default) or "yukawa" with mass M (§3.8).
+	Objective string  `json:"objective,omitempty"`
+	Process   string  `json:"process,omitempty"`
+	M         float64 `json:"m,omitempty"`
+	// FieldBatch is how many charges the pfgm-field target is computed against.
+	FieldBatch int `json:"field_batch,omitempty"`
+
 	Steps           int     `json:"steps"`
 	Batch           int     `json:"batch"`
 	LR              float64 `json:"lr"`
@@ -53,6 +62,39 @@ type Config struct {
 	// UNET-TODO UNet *nn.UNetConfig `json:"unet,omitempty"`
 }
 
+// Objectives and processes a run can use.
+const (
+	ObjectivePFGMpp = "pfgm++"
+	ObjectiveField  = "pfgm-field"
+	ProcessPoisson  = "poisson"
+	ProcessYukawa   = "yukawa"
+)
+
+// objective and process return the run's choices with defaults filled in.
+func (c *Config) objective() string {
+	if c.Objective == "" {
+		return ObjectivePFGMpp
+	}
+	return c.Objective
+}
+
+func (c *Config) process() string {
+	if c.Process == "" {
+		return ProcessPoisson
+	}
+	return c.Process
+}
+
+// outDim is how many numbers the network produces per example: the denoiser
+// gives Dim; the PFGM field and the Yukawa model (with its death-rate head)
+// one more.
+func (c *Config) outDim() int {
+	if c.objective() == ObjectiveField || c.process() == ProcessYukawa {
+		return c.Dim + 1
+	}
+	return c.Dim
+}
+
 // DefaultConfig holds the defaults of `pfgm train`.
 func DefaultConfig() Config {
 	return Config{
@@ -63,8 +105,8 @@ func DefaultConfig() Config {
 	}
 }
 
-// Process returns the PFGM++ perturbation process of the run.
-func (c *Config) Process() (process.Poisson, error) { return process.New(c.D) }
+// Poisson returns the run's PFGM++ perturbation process (its D).
+func (c *Config) Poisson() (process.Poisson, error) { return process.New(c.D) }
 
 // Validate reports the first impossible setting.
 func (c *Config) Validate() error {
@@ -90,6 +132,14 @@ func (c *Config) Validate() error {
 		return errors.New("sample-every and checkpoint-every must be ≥ 0")
 	case c.KeepCheckpoints < 1:
 		return fmt.Errorf("keep-checkpoints must be ≥ 1, got %d", c.KeepCheckpoints)
+	case c.Objective != "" && c.Objective != ObjectivePFGMpp && c.Objective != ObjectiveField:
+		return fmt.Errorf("objective must be %s or %s, got %q", ObjectivePFGMpp, ObjectiveField, c.Objective)
+	case c.Process != "" && c.Process != ProcessPoisson && c.Process != ProcessYukawa:
+		return fmt.Errorf("process must be %s or %s, got %q", ProcessPoisson, ProcessYukawa, c.Process)
+	case c.Process == ProcessYukawa && !(c.M > 0 && !math.IsInf(c.M, 0)):
+		return fmt.Errorf("the yukawa process needs a mass m > 0, got %v", c.M)
+	case c.Process == ProcessYukawa && c.Objective == ObjectiveField:
+		return errors.New("the pfgm-field objective is for the Poisson process only")
 	case !(c.PStd > 0) || !(c.SigmaData > 0):
 		return errors.New("p_std and sigma_data must be positive")
 	}

@@ -30,7 +30,7 @@ func Open(dir string) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	proc, err := c.Process()
+	proc, err := c.Poisson()
 	if err != nil {
 		return nil, err
 	}
@@ -79,6 +79,12 @@ func (m *Model) Sample(ctx context.Context, n, batch int, opt sampler.Options, r
 func sampleNet(ctx context.Context, c *Config, pre *nn.Precond, proc process.Poisson, n, batch int, opt sampler.Options, rng *rand.Rand) ([]float64, sampler.Result, error) {
 	if n < 1 {
 		return nil, sampler.Result{}, fmt.Errorf("n must be ≥ 1, got %d", n)
+	}
+	switch {
+	case c.objective() == ObjectiveField:
+		return sampleField(ctx, c, pre, n, batch, opt, rng)
+	case c.process() == ProcessYukawa:
+		return sampleYukawa(ctx, c, pre, n, batch, opt, rng)
 	}
 	if batch < 1 {
 		batch = 256

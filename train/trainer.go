@@ -62,7 +62,7 @@ func NewInMemory(c *Config, x []float32) (*Trainer, error) {
 }
 
 func buildTrainer(c *Config, src *source) (*Trainer, error) {
-	proc, err := c.Process()
+	proc, err := c.Poisson()
 	if err != nil {
 		return nil, err
 	}
@@ -144,6 +144,7 @@ func BuildModel(c *Config, rng *rand.Rand) (nn.Model, error) {
 	case "mlp":
 		if c.MLP == nil {
 			m := mlpConfig(c.Dim, 256)
+			m.Out = c.outDim()
 			c.MLP = &m
 		}
 		if c.MLP.N != c.Dim {
@@ -151,6 +152,9 @@ func BuildModel(c *Config, rng *rand.Rand) (nn.Model, error) {
 		}
 		return nn.NewMLP(*c.MLP, rng), nil
 	case "unet":
+		if c.outDim() != c.Dim {
+			return nil, fmt.Errorf("the %s objective with the %s process needs the mlp model", c.objective(), c.process())
+		}
 		if c.ImageC == 0 {
 			return nil, fmt.Errorf("the U-Net needs image data (mnist, fashion-mnist or a PNG folder), not %s", c.Data)
 		}
