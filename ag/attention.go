@@ -50,7 +50,7 @@ func softmaxRow(r []float32) {
 	}
 	var s float32
 	for i, v := range r {
-		e := float32(math.Exp(float64(v - m)))
+		e := expf(v - m)
 		r[i] = e
 		s += e
 	}
@@ -67,7 +67,8 @@ func attentionBack(t *Tape, nd *node) {
 	}
 	bs, c := qkv.Shape[0], qkv.Shape[1]/3
 	n := qkv.Shape[2] * qkv.Shape[3]
-	dqkv := grad(qkv)
+	dqkv, ow := gradW(qkv)
+	bt := beta(ow)
 	scale := nd.f
 	run := func(wk, lo, hi int) {
 		ds := t.scratch(wk, 0, n*n)
@@ -81,7 +82,7 @@ func attentionBack(t *Tape, nd *node) {
 			a := nd.aux.Data[b*n*n : (b+1)*n*n]
 			do := nd.out.Grad[b*c*n : (b+1)*c*n]
 			// dV = dO·A, dA = dOᵀ·V.
-			gemm.Sgemm(false, false, c, n, n, 1, do, n, a, n, 1, dv, n)
+			gemm.Sgemm(false, false, c, n, n, 1, do, n, a, n, bt, dv, n)
 			gemm.Sgemm(true, false, n, n, c, 1, do, n, v, n, 0, ds, n)
 			// Softmax backward: dS = A ⊙ (dA − Σ_j dA⊙A), then the 1/√C.
 			for i := 0; i < n; i++ {
@@ -95,8 +96,8 @@ func attentionBack(t *Tape, nd *node) {
 				}
 			}
 			// S = scale·qᵀk: dq = scale·k·dSᵀ, dk = scale·q·dS.
-			gemm.Sgemm(false, true, c, n, n, scale, k, n, ds, n, 1, dq, n)
-			gemm.Sgemm(false, false, c, n, n, scale, q, n, ds, n, 1, dk, n)
+			gemm.Sgemm(false, true, c, n, n, scale, k, n, ds, n, bt, dq, n)
+			gemm.Sgemm(false, false, c, n, n, scale, q, n, ds, n, bt, dk, n)
 		}
 	}
 	parallelFor(t.workers, bs, run)

@@ -128,8 +128,9 @@ func convBack(t *Tape, nd *node) {
 	needW := w.RequiresGrad
 	needB := bias != nil && bias.RequiresGrad
 	var dx []float32
+	var owX bool
 	if x.RequiresGrad {
-		dx = grad(x)
+		dx, owX = gradW(x)
 	}
 	// Per-worker dW and db accumulators (scratch slot 3), reduced at the end.
 	for wk := 0; wk < workers; wk++ {
@@ -139,7 +140,7 @@ func convBack(t *Tape, nd *node) {
 		acc := t.scratch(wk, 3, g.o*g.kk+g.o)
 		dw, db := acc[:g.o*g.kk], acc[g.o*g.kk:]
 		for gi := lo; gi < hi; gi++ {
-			convBackGroup(t, wk, &g, gi, x.Data, w.Data, dy, dx, dw, db, needW, needB)
+			convBackGroup(t, wk, &g, gi, x.Data, w.Data, dy, dx, owX, dw, db, needW, needB)
 		}
 	}
 	if workers <= 1 {
@@ -161,7 +162,7 @@ func convBack(t *Tape, nd *node) {
 	}
 }
 
-func convBackGroup(t *Tape, wk int, g *convShape, gi int, x, w, dy, dx, dw, db []float32, needW, needB bool) {
+func convBackGroup(t *Tape, wk int, g *convShape, gi int, x, w, dy, dx []float32, owX bool, dw, db []float32, needW, needB bool) {
 	b0, n := g.span(gi)
 	ld := n * g.hw
 	osz := g.o * g.hw
@@ -194,12 +195,16 @@ func convBackGroup(t *Tape, wk int, g *convShape, gi int, x, w, dy, dx, dw, db [
 	}
 	img := g.c * g.h * g.w
 	if g.direct && n == 1 {
-		gemm.Sgemm(true, false, g.kk, ld, g.o, 1, w, g.kk, dyg, ld, 1, dx[b0*img:(b0+1)*img], ld)
+		gemm.Sgemm(true, false, g.kk, ld, g.o, 1, w, g.kk, dyg, ld, beta(owX), dx[b0*img:(b0+1)*img], ld)
 		return
 	}
 	dcol := t.scratch(wk, 2, g.kk*ld)
 	gemm.Sgemm(true, false, g.kk, ld, g.o, 1, w, g.kk, dyg, ld, 0, dcol, ld)
 	for j := 0; j < n; j++ {
-		col2im(dx[(b0+j)*img:(b0+j+1)*img], dcol[j*g.hw:], ld, g)
+		dxi := dx[(b0+j)*img : (b0+j+1)*img]
+		if owX {
+			clear(dxi)
+		}
+		col2im(dxi, dcol[j*g.hw:], ld, g)
 	}
 }

@@ -161,12 +161,24 @@ func binaryBack(_ *Tape, nd *node) {
 	a, b, g := nd.a, nd.b, nd.out.Grad
 	op := nd.i[0]
 	_, _, bc := broadcastShapes(a.Shape, b.Shape)
+	// Operands of the output's full shape take their gradient in one
+	// sweep, overwriting when they can; broadcast ones go row by row.
+	fullA, fullB := a.Numel() == len(g), b.Numel() == len(g)
+	if a.RequiresGrad && fullA && (op == opAdd || fullB) {
+		binaryFullBack(op, a, g, b.Data)
+	}
+	if b.RequiresGrad && fullB && (op == opAdd || fullA) {
+		binaryFullBack(op, b, g, a.Data)
+	}
 	var ga, gb []float32
-	if a.RequiresGrad {
+	if a.RequiresGrad && !(fullA && (op == opAdd || fullB)) {
 		ga = grad(a)
 	}
-	if b.RequiresGrad {
+	if b.RequiresGrad && !(fullB && (op == opAdd || fullA)) {
 		gb = grad(b)
+	}
+	if ga == nil && gb == nil {
+		return
 	}
 	ad, bd := a.Data, b.Data
 	bc.rows(func(o, ao, bo, n, sa, sb int) {
@@ -252,6 +264,28 @@ func binaryBack(_ *Tape, nd *node) {
 	})
 }
 
+// binaryFullBack adds (or writes) g (Add) or g⊙other (Mul) to x's
+// gradient, x and other having g's shape.
+func binaryFullBack(op int, x *Tensor, g, other []float32) {
+	dx, ow := gradW(x)
+	switch {
+	case op == opAdd && ow:
+		copy(dx, g)
+	case op == opAdd:
+		addTo(dx, g)
+	case ow:
+		other = other[:len(dx)]
+		for i, v := range g {
+			dx[i] = v * other[i]
+		}
+	default:
+		other = other[:len(dx)]
+		for i, v := range g {
+			dx[i] += v * other[i]
+		}
+	}
+}
+
 // Scale returns c·x.
 func (t *Tape) Scale(x *Tensor, c float32) *Tensor {
 	out := t.alloc(x.Shape...)
@@ -269,13 +303,18 @@ func scaleBack(_ *Tape, nd *node) {
 	if !nd.a.RequiresGrad {
 		return
 	}
-	dx, c := grad(nd.a), nd.f
+	dx, ow := gradW(nd.a)
+	c := nd.f
+	if ow {
+		for i, g := range nd.out.Grad {
+			dx[i] = c * g
+		}
+		return
+	}
 	for i, g := range nd.out.Grad {
 		dx[i] += c * g
 	}
 }
-
-func sigmoid(v float32) float32 { return 1 / (1 + float32(math.Exp(float64(-v)))) }
 
 // SiLU returns x·σ(x) element-wise.
 func (t *Tape) SiLU(x *Tensor) *Tensor {
@@ -291,7 +330,8 @@ func siluBack(t *Tape, nd *node) {
 	if !nd.a.RequiresGrad {
 		return
 	}
-	siluBackward(t.workers, grad(nd.a), nd.out.Grad, nd.a.Data)
+	dx, ow := gradW(nd.a)
+	siluBackward(t.workers, dx, nd.out.Grad, nd.a.Data, ow)
 }
 
 // Reshape returns a tensor sharing x's data with a new shape of the same
@@ -325,7 +365,11 @@ func (t *Tape) Reshape(x *Tensor, shape ...int) *Tensor {
 
 func reshapeBack(_ *Tape, nd *node) {
 	if nd.a.RequiresGrad {
-		addTo(grad(nd.a), nd.out.Grad)
+		if dx, ow := gradW(nd.a); ow {
+			copy(dx, nd.out.Grad)
+		} else {
+			addTo(dx, nd.out.Grad)
+		}
 	}
 }
 

@@ -45,19 +45,19 @@ func matMulBack(_ *Tape, nd *node) {
 	a, b, dc := nd.a, nd.b, nd.out.Grad
 	lda, ldb := a.Shape[1], b.Shape[1]
 	if a.RequiresGrad {
-		da := grad(a)
+		da, ow := gradW(a)
 		if !transA { // dA[m,k] = dC·op(B)ᵀ
-			gemm.Sgemm(false, !transB, m, k, n, 1, dc, n, b.Data, ldb, 1, da, lda)
+			gemm.Sgemm(false, !transB, m, k, n, 1, dc, n, b.Data, ldb, beta(ow), da, lda)
 		} else { // A stored [k,m]: dA = op(B)·dCᵀ
-			gemm.Sgemm(transB, true, k, m, n, 1, b.Data, ldb, dc, n, 1, da, lda)
+			gemm.Sgemm(transB, true, k, m, n, 1, b.Data, ldb, dc, n, beta(ow), da, lda)
 		}
 	}
 	if b.RequiresGrad {
-		db := grad(b)
+		db, ow := gradW(b)
 		if !transB { // dB[k,n] = op(A)ᵀ·dC
-			gemm.Sgemm(!transA, false, k, n, m, 1, a.Data, lda, dc, n, 1, db, ldb)
+			gemm.Sgemm(!transA, false, k, n, m, 1, a.Data, lda, dc, n, beta(ow), db, ldb)
 		} else { // B stored [n,k]: dB = dCᵀ·op(A)
-			gemm.Sgemm(true, transA, n, k, m, 1, dc, n, a.Data, lda, 1, db, ldb)
+			gemm.Sgemm(true, transA, n, k, m, 1, dc, n, a.Data, lda, beta(ow), db, ldb)
 		}
 	}
 }
@@ -89,7 +89,8 @@ func linearBack(_ *Tape, nd *node) {
 	x, w, bias, dy := nd.a, nd.b, nd.c, nd.out.Grad
 	bs, in, o := x.Shape[0], x.Shape[1], w.Shape[0]
 	if x.RequiresGrad {
-		gemm.Sgemm(false, false, bs, in, o, 1, dy, o, w.Data, in, 1, grad(x), in)
+		dx, ow := gradW(x)
+		gemm.Sgemm(false, false, bs, in, o, 1, dy, o, w.Data, in, beta(ow), dx, in)
 	}
 	if w.RequiresGrad {
 		gemm.Sgemm(true, false, o, in, bs, 1, dy, o, x.Data, in, 1, grad(w), in)

@@ -56,29 +56,47 @@ func gnForward(s *gnShape, lo, hi int, x, gamma, beta, out, stats []float32) {
 		for gi := 0; gi < s.g; gi++ {
 			off := (b*s.c + gi*cg) * s.hw
 			xs := x[off : off+n]
-			var sum float64
-			for _, v := range xs {
-				sum += float64(v)
+			// One pass of sums shifted by the first value (which keeps the
+			// variance accurate when the mean is large), in float32 lanes
+			// folded into float64 per channel.
+			k := xs[0]
+			var sum, sq float64
+			for ci := 0; ci < cg; ci++ {
+				r := xs[ci*s.hw : (ci+1)*s.hw]
+				var s0, s1, q0, q1 float32
+				i := 0
+				for ; i+1 < len(r); i += 2 {
+					d0, d1 := r[i]-k, r[i+1]-k
+					s0 += d0
+					s1 += d1
+					q0 += d0 * d0
+					q1 += d1 * d1
+				}
+				if i < len(r) {
+					d := r[i] - k
+					s0 += d
+					q0 += d * d
+				}
+				sum += float64(s0 + s1)
+				sq += float64(q0 + q1)
 			}
-			mean := sum / float64(n)
-			var ss float64
-			for _, v := range xs {
-				d := float64(v) - mean
-				ss += d * d
-			}
-			rstd := 1 / math.Sqrt(ss/float64(n)+float64(s.eps))
-			stats[(b*s.g+gi)*2] = float32(mean)
-			stats[(b*s.g+gi)*2+1] = float32(rstd)
+			m := sum / float64(n)
+			variance := max(sq/float64(n)-m*m, 0)
+			mean := float32(m + float64(k))
+			rstd := float32(1 / math.Sqrt(variance+float64(s.eps)))
+			stats[(b*s.g+gi)*2] = mean
+			stats[(b*s.g+gi)*2+1] = rstd
 			for ci := 0; ci < cg; ci++ {
 				ch := gi*cg + ci
-				a := float32(rstd) * gamma[ch]
-				sh := beta[ch] - float32(mean)*a
+				a := rstd * gamma[ch]
+				sh := beta[ch] - mean*a
 				src := xs[ci*s.hw : (ci+1)*s.hw]
 				dst := out[off+ci*s.hw : off+(ci+1)*s.hw]
+				dst = dst[:len(src)]
 				if s.silu {
 					for i, v := range src {
 						y := v*a + sh
-						dst[i] = y / (1 + float32(math.Exp(float64(-y))))
+						dst[i] = y * sigmoidf(y)
 					}
 				} else {
 					for i, v := range src {
@@ -96,16 +114,21 @@ func groupNormBack(t *Tape, nd *node) {
 	s := gnShape{bs: bs, c: c, g: nd.i[0], hw: x.Numel() / max(bs*c, 1), eps: nd.f, silu: nd.i[1] != 0}
 	// Per-(b, c) sums Σdy and Σdy·x̂ (of the GroupNorm output gradient)
 	// go to scratch, then reduce over the batch for dγ and dβ.
-	sums := t.scratch(0, 0, bs*c*2)
+	sums := t.scratch(0, 1, bs*c*2)
 	var dx []float32
+	var ow bool
 	if x.RequiresGrad {
-		dx = grad(x)
+		dx, ow = gradW(x)
 	}
+	gsize := c / s.g * s.hw
 	if t.workers <= 1 || x.Numel() < parallelMin {
-		gnBackward(&s, 0, bs, x.Data, gamma.Data, beta.Data, nd.aux.Data, nd.out.Grad, dx, sums)
+		gnBackward(&s, 0, bs, x.Data, gamma.Data, beta.Data, nd.aux.Data, nd.out.Grad, dx, ow, sums, t.scratch(0, 0, gsize))
 	} else {
-		parallelFor(t.workers, bs, func(_, lo, hi int) {
-			gnBackward(&s, lo, hi, x.Data, gamma.Data, beta.Data, nd.aux.Data, nd.out.Grad, dx, sums)
+		for w := 0; w < t.workers; w++ {
+			t.scratch(w, 0, gsize)
+		}
+		parallelFor(t.workers, bs, func(w, lo, hi int) {
+			gnBackward(&s, lo, hi, x.Data, gamma.Data, beta.Data, nd.aux.Data, nd.out.Grad, dx, ow, sums, t.scratch(w, 0, gsize))
 		})
 	}
 	if gamma.RequiresGrad {
@@ -126,7 +149,10 @@ func groupNormBack(t *Tape, nd *node) {
 	}
 }
 
-func gnBackward(s *gnShape, lo, hi int, x, gamma, beta, stats, dyAll, dx, sums []float32) {
+// gnBackward handles samples lo..hi. gs is scratch for one group's
+// gradient with respect to the normalised output (through the SiLU when
+// fused), so the SiLU derivative is computed once per element.
+func gnBackward(s *gnShape, lo, hi int, x, gamma, beta, stats, dyAll, dx []float32, ow bool, sums, gs []float32) {
 	cg := s.c / s.g
 	n := cg * s.hw
 	for b := lo; b < hi; b++ {
@@ -138,24 +164,28 @@ func gnBackward(s *gnShape, lo, hi int, x, gamma, beta, stats, dyAll, dx, sums [
 				ch := gi*cg + ci
 				xs := x[off+ci*s.hw : off+(ci+1)*s.hw]
 				dy := dyAll[off+ci*s.hw : off+(ci+1)*s.hw]
+				g := gs[ci*s.hw : (ci+1)*s.hw]
+				g, dy = g[:len(xs)], dy[:len(xs)]
 				var s1, s2 float32
 				if s.silu {
 					a := rstd * gamma[ch]
 					sh := beta[ch] - mean*a
 					for i, v := range xs {
-						xh := (v - mean) * rstd
 						y := v*a + sh
-						sg := 1 / (1 + float32(math.Exp(float64(-y))))
-						g := dy[i] * sg * (1 + y*(1-sg))
-						s1 += g
-						s2 += g * xh
+						sg := sigmoidf(y)
+						gv := dy[i] * sg * (1 + y*(1-sg))
+						g[i] = gv
+						s1 += gv
+						s2 += gv * (v - mean)
 					}
 				} else {
+					copy(g, dy)
 					for i, v := range xs {
 						s1 += dy[i]
-						s2 += dy[i] * (v - mean) * rstd
+						s2 += dy[i] * (v - mean)
 					}
 				}
+				s2 *= rstd
 				sums[(b*s.c+ch)*2] = s1
 				sums[(b*s.c+ch)*2+1] = s2
 				m1 += float64(gamma[ch] * s1)
@@ -168,23 +198,18 @@ func gnBackward(s *gnShape, lo, hi int, x, gamma, beta, stats, dyAll, dx, sums [
 			for ci := 0; ci < cg; ci++ {
 				ch := gi*cg + ci
 				xs := x[off+ci*s.hw : off+(ci+1)*s.hw]
-				dy := dyAll[off+ci*s.hw : off+(ci+1)*s.hw]
+				g := gs[ci*s.hw : (ci+1)*s.hw]
 				d := dx[off+ci*s.hw : off+(ci+1)*s.hw]
-				gm := gamma[ch]
-				if s.silu {
-					a := rstd * gm
-					sh := beta[ch] - mean*a
+				g, d = g[:len(xs)], d[:len(xs)]
+				// dx = rstd·(γ·g − m1 − x̂·m2) with x̂ = (x − mean)·rstd.
+				a, c0, c1 := rstd*gamma[ch], rstd*(mean*rstd*m2f-m1f), -rstd*rstd*m2f
+				if ow {
 					for i, v := range xs {
-						xh := (v - mean) * rstd
-						y := v*a + sh
-						sg := 1 / (1 + float32(math.Exp(float64(-y))))
-						g := dy[i] * sg * (1 + y*(1-sg))
-						d[i] += rstd * (g*gm - m1f - xh*m2f)
+						d[i] = a*g[i] + c0 + c1*v
 					}
 				} else {
 					for i, v := range xs {
-						xh := (v - mean) * rstd
-						d[i] += rstd * (dy[i]*gm - m1f - xh*m2f)
+						d[i] += a*g[i] + c0 + c1*v
 					}
 				}
 			}

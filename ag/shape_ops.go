@@ -33,7 +33,10 @@ func avgPoolBack(_ *Tape, nd *node) {
 	if !x.RequiresGrad {
 		return
 	}
-	dx := grad(x)
+	dx, ow := gradW(x)
+	if ow {
+		clear(dx) // TODO(speed): write instead
+	}
 	h, w := x.Shape[2], x.Shape[3]
 	ho, wo := h/2, w/2
 	planes := x.Shape[0] * x.Shape[1]
@@ -86,7 +89,7 @@ func upsampleBack(_ *Tape, nd *node) {
 	if !x.RequiresGrad {
 		return
 	}
-	dx := grad(x)
+	dx, ow := gradW(x)
 	h, w := x.Shape[2], x.Shape[3]
 	planes := x.Shape[0] * x.Shape[1]
 	for p := 0; p < planes; p++ {
@@ -95,6 +98,12 @@ func upsampleBack(_ *Tape, nd *node) {
 		for i := 0; i < h; i++ {
 			r0, r1 := g[2*i*2*w:(2*i+1)*2*w], g[(2*i+1)*2*w:(2*i+2)*2*w]
 			dr := d[i*w : (i+1)*w]
+			if ow {
+				for j := range dr {
+					dr[j] = r0[2*j] + r0[2*j+1] + r1[2*j] + r1[2*j+1]
+				}
+				continue
+			}
 			for j := range dr {
 				dr[j] += r0[2*j] + r0[2*j+1] + r1[2*j] + r1[2*j+1]
 			}
@@ -127,12 +136,26 @@ func concatBack(_ *Tape, nd *node) {
 	a, b, g := nd.a, nd.b, nd.out.Grad
 	bs := a.Shape[0]
 	na, nb := a.Numel()/max(bs, 1), b.Numel()/max(bs, 1)
+	var da, db []float32
+	var owA, owB bool
+	if a.RequiresGrad {
+		da, owA = gradW(a)
+	}
+	if b.RequiresGrad {
+		db, owB = gradW(b)
+	}
 	for i := 0; i < bs; i++ {
-		if a.RequiresGrad {
-			addTo(grad(a)[i*na:(i+1)*na], g[i*(na+nb):])
+		switch {
+		case da != nil && owA:
+			copy(da[i*na:(i+1)*na], g[i*(na+nb):])
+		case da != nil:
+			addTo(da[i*na:(i+1)*na], g[i*(na+nb):])
 		}
-		if b.RequiresGrad {
-			addTo(grad(b)[i*nb:(i+1)*nb], g[i*(na+nb)+na:])
+		switch {
+		case db != nil && owB:
+			copy(db[i*nb:(i+1)*nb], g[i*(na+nb)+na:])
+		case db != nil:
+			addTo(db[i*nb:(i+1)*nb], g[i*(na+nb)+na:])
 		}
 	}
 }

@@ -1,7 +1,5 @@
 package ag
 
-import "math"
-
 // Element-wise SiLU kernels, split over workers for large tensors.
 
 const parallelMin = 1 << 15 // elements below which one goroutine is faster
@@ -17,23 +15,31 @@ func siluForward(workers int, dst, src []float32) {
 func siluRange(d, s []float32) {
 	d = d[:len(s)]
 	for i, v := range s {
-		d[i] = v / (1 + float32(math.Exp(float64(-v))))
+		d[i] = v * sigmoidf(v)
 	}
 }
 
-// siluBackward does dx += dy·σ(x)(1 + x(1 − σ(x))).
-func siluBackward(workers int, dx, dy, x []float32) {
+// siluBackward does dx (+)= dy·σ(x)(1 + x(1 − σ(x))), overwriting dx
+// when ow is set.
+func siluBackward(workers int, dx, dy, x []float32, ow bool) {
 	if len(x) < parallelMin || workers == 1 {
-		siluBackRange(dx, dy, x)
+		siluBackRange(dx, dy, x, ow)
 		return
 	}
-	parallelFor(workers, len(x), func(_, lo, hi int) { siluBackRange(dx[lo:hi], dy[lo:hi], x[lo:hi]) })
+	parallelFor(workers, len(x), func(_, lo, hi int) { siluBackRange(dx[lo:hi], dy[lo:hi], x[lo:hi], ow) })
 }
 
-func siluBackRange(d, g, s []float32) {
+func siluBackRange(d, g, s []float32, ow bool) {
 	d, g = d[:len(s)], g[:len(s)]
+	if ow {
+		for i, v := range s {
+			sg := sigmoidf(v)
+			d[i] = g[i] * sg * (1 + v*(1-sg))
+		}
+		return
+	}
 	for i, v := range s {
-		sg := 1 / (1 + float32(math.Exp(float64(-v))))
+		sg := sigmoidf(v)
 		d[i] += g[i] * sg * (1 + v*(1-sg))
 	}
 }

@@ -97,6 +97,7 @@ func (t *Tape) alloc(shape ...int) *Tensor {
 	}
 	t.next++
 	x.RequiresGrad = false
+	x.fresh = false
 	x.Grad = x.Grad[:0]
 	return x
 }
@@ -114,6 +115,7 @@ func (t *Tape) view(data []float32, shape ...int) *Tensor {
 	t.nextV++
 	x.Data = data
 	x.RequiresGrad = false
+	x.fresh = false
 	x.Grad = x.Grad[:0]
 	return x
 }
@@ -159,11 +161,15 @@ func (t *Tape) Backward(loss *Tensor) {
 			o.Grad = make([]float32, len(o.Data))
 		}
 		o.Grad = o.Grad[:len(o.Data)]
-		clear(o.Grad)
+		o.fresh = true
 	}
 	loss.Grad[0] = 1
+	loss.fresh = false
 	for i := len(t.nodes) - 1; i >= 0; i-- {
 		n := &t.nodes[i]
+		if n.out.fresh {
+			continue // no gradient reached this op: its contribution is zero
+		}
 		n.back(t, n)
 	}
 }

@@ -11,6 +11,11 @@ type Tensor struct {
 	// RequiresGrad marks a leaf (parameter or input) whose gradient
 	// Backward must accumulate into Grad; ops propagate it to their outputs.
 	RequiresGrad bool
+
+	// fresh marks an intermediate whose Grad buffer holds stale values
+	// during Backward: the first contribution overwrites instead of adding,
+	// which saves clearing every activation gradient each step.
+	fresh bool
 }
 
 // NewTensor returns a zero tensor of the given shape.
@@ -67,10 +72,35 @@ func sameShape(a, b []int) bool {
 	return true
 }
 
-// grad returns x's gradient buffer, creating it for a leaf on first use.
+// grad returns x's gradient buffer ready for accumulation, creating it
+// for a leaf on first use and clearing a fresh intermediate's.
 func grad(x *Tensor) []float32 {
 	if len(x.Grad) != len(x.Data) {
 		x.Grad = make([]float32, len(x.Data))
 	}
+	if x.fresh {
+		clear(x.Grad)
+		x.fresh = false
+	}
 	return x.Grad
+}
+
+// gradW returns x's gradient buffer and whether the caller must overwrite
+// it (the first contribution to a fresh intermediate). A caller that gets
+// overwrite = true must write every element.
+func gradW(x *Tensor) (g []float32, overwrite bool) {
+	if len(x.Grad) != len(x.Data) {
+		x.Grad = make([]float32, len(x.Data))
+	}
+	overwrite = x.fresh
+	x.fresh = false
+	return x.Grad, overwrite
+}
+
+// beta is the Sgemm β for accumulating (1) or overwriting (0).
+func beta(overwrite bool) float32 {
+	if overwrite {
+		return 0
+	}
+	return 1
 }
