@@ -1,0 +1,70 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func isPNG(t *testing.T, path string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
+		t.Fatalf("%s is not a PNG: %v", path, err)
+	}
+}
+
+func TestPlotSamplesAndTrajectories(t *testing.T) {
+	dir := t.TempDir()
+	samples := filepath.Join(dir, "s.csv")
+	if code, _, stderr := exactRun("data", "--toy", "rings", "--n", "100", "--out", samples); code != 0 {
+		t.Fatal(stderr)
+	}
+	out := filepath.Join(dir, "scatter.png")
+	if code, _, stderr := exactRun("plot", "--samples", samples, "--data", "toy:rings", "--charges", "500", "--out", out); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	isPNG(t, out)
+	out = filepath.Join(dir, "traj.png")
+	if code, _, stderr := exactRun("plot", "--trajectories", "--data", "toy:moons", "--charges", "300",
+		"--D", "1,inf", "--n", "20", "--steps", "8", "--out", out); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	isPNG(t, out)
+}
+
+func TestPlotErrors(t *testing.T) {
+	dir := t.TempDir()
+	ragged, nan := badInputFiles(t, dir)
+	out := filepath.Join(dir, "p.png")
+	cases := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--samples", filepath.Join(dir, "missing.csv"), "--out", out}, 1, "no such file"},
+		{[]string{"--samples", ragged, "--out", out}, 1, "ragged.csv"},
+		{[]string{"--samples", nan, "--out", out}, 1, "NaN"},
+		{[]string{"--samples", ragged, "--out", filepath.Join(dir, "p.jpg")}, 1, "unknown extension"},
+		{[]string{"--out", out}, 1, "--samples"},
+		{[]string{"--trajectories", "--data", "toy:moons", "--D", "1,0", "--out", out}, 1, "--D"},
+		{[]string{"--trajectories", "--data", "toy:moons", "--steps", "0", "--out", out}, 1, "--steps 0"},
+		{[]string{"--trajectories", "--data", nan, "--out", out}, 1, "NaN"},
+		{[]string{"--trajectories", "--out", out}, 1, "--data"},
+		{[]string{"--nope"}, 2, "flag provided but not defined"},
+	}
+	for _, c := range cases {
+		code, _, stderr := exactRun(append([]string{"plot"}, c.args...)...)
+		if code != c.code || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d mentioning %q", c.args, code, stderr, c.code, c.want)
+		}
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a failed run left %s behind", out)
+	}
+	if code, stdout, stderr := exactRun("plot", "--help"); code != 0 || !strings.Contains(stdout+stderr, "--trajectories") {
+		t.Errorf("--help: exit %d", code)
+	}
+}

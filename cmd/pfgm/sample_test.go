@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/pfgm/pfgm/data"
+)
+
+// exactRun runs pfgm in-process for the sample/plot/field tests.
+func exactRun(args ...string) (code int, stdout, stderr string) {
+	var out, errOut bytes.Buffer
+	code = run(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// badInputFiles writes the broken inputs every command must reject.
+func badInputFiles(t *testing.T, dir string) (ragged, nan string) {
+	t.Helper()
+	ragged = filepath.Join(dir, "ragged.csv")
+	nan = filepath.Join(dir, "nan.csv")
+	if err := os.WriteFile(ragged, []byte("1,2\n3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(nan, []byte("1,2\nNaN,3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return ragged, nan
+}
+
+func TestSampleExactWritesSamples(t *testing.T) {
+	dir := t.TempDir()
+	for _, ext := range []string{".csv", ".npy", ".png"} {
+		out := filepath.Join(dir, "s"+ext)
+		code, _, stderr := exactRun("sample", "--exact", "--data", "toy:2clusters", "--charges", "300",
+			"--n", "40", "--steps", "18", "--D", "4", "--seed", "3", "--out", out)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", ext, code, stderr)
+		}
+		if !regexp.MustCompile(`^nfe=35 time=[0-9.]+s\n$`).MatchString(stderr) {
+			t.Errorf("%s: stderr %q, want one line nfe=35 time=…s", ext, stderr)
+		}
+		if ext == ".png" {
+			if b, err := os.ReadFile(out); err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
+				t.Errorf("no PNG written: %v", err)
+			}
+			continue
+		}
+		p, err := data.ReadPoints(out)
+		if err != nil || p.N() != 40 || p.Dim != 2 {
+			t.Fatalf("%s: read back %v, %v", ext, p, err)
+		}
+	}
+	// Samples land on the (un-standardised) charges: every one is a data point.
+	ref := filepath.Join(dir, "ref.csv")
+	if code, _, stderr := exactRun("data", "--toy", "2clusters", "--n", "300", "--seed", "3", "--out", ref); code != 0 {
+		t.Fatal(stderr)
+	}
+	d, _ := data.ReadPoints(ref)
+	s, _ := data.ReadPoints(filepath.Join(dir, "s.csv"))
+	for i := range s.N() {
+		best := 1e300
+		for j := range d.N() {
+			dx, dy := s.Row(i)[0]-d.Row(j)[0], s.Row(i)[1]-d.Row(j)[1]
+			best = min(best, dx*dx+dy*dy)
+		}
+		if best > 1e-4 {
+			t.Errorf("sample %d %v is %.3g² from every data point", i, s.Row(i), best)
+		}
+	}
+}
+
+func TestSampleRK45AndEuler(t *testing.T) {
+	dir := t.TempDir()
+	for _, solver := range []string{"euler", "rk45"} {
+		code, _, stderr := exactRun("sample", "--exact", "--data", "toy:moons", "--charges", "200", "--n", "20",
+			"--steps", "5", "--solver", solver, "--rtol", "1e-3", "--atol", "1e-3", "--D", "inf",
+			"--out", filepath.Join(dir, solver+".csv"))
+		if code != 0 || !strings.HasPrefix(stderr, "nfe=") {
+			t.Errorf("%s: exit %d: %s", solver, code, stderr)
+		}
+	}
+}
+
+func TestSampleErrors(t *testing.T) {
+	dir := t.TempDir()
+	ragged, nan := badInputFiles(t, dir)
+	out := filepath.Join(dir, "s.csv")
+	base := []string{"sample", "--exact", "--charges", "50", "--n", "5", "--out", out}
+	cases := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--data", filepath.Join(dir, "missing.csv")}, 1, "no such file"},
+		{[]string{"--data", ragged}, 1, "ragged.csv"},
+		{[]string{"--data", nan}, 1, "NaN"},
+		{[]string{"--data", "toy:moons", "--D", "0"}, 1, "--D"},
+		{[]string{"--data", "toy:moons", "--D", "abc"}, 1, "--D"},
+		{[]string{"--data", "toy:moons", "--steps", "0"}, 1, "--steps 0"},
+		{[]string{"--data", "toy:moons", "--steps", "-3"}, 1, "--steps -3"},
+		{[]string{"--data", "toy:moons", "--solver", "leapfrog"}, 1, "unknown solver"},
+		{[]string{"--data", "toy:moons", "--out", filepath.Join(dir, "s.txt")}, 1, "unknown extension"},
+		{[]string{"--data", "toy:moons", "--n", "0"}, 1, "--n 0"},
+		{[]string{"--data", "toy:nope"}, 1, "nope"},
+		{[]string{"--data", "toy:moons", "--sigma-min", "-1"}, 1, "sigma-min"},
+		{[]string{"--data", "toy:moons", "--run", dir}, 1, "exactly one of"},
+		{[]string{}, 1, "--exact needs --data"},
+		{[]string{"--data", "toy:moons", "--bogus"}, 2, "flag provided but not defined"},
+	}
+	for _, c := range cases {
+		code, _, stderr := exactRun(append(append([]string{}, base...), c.args...)...)
+		if code != c.code || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d mentioning %q", c.args, code, stderr, c.code, c.want)
+		}
+		if c.code == 1 && strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+			t.Errorf("%v: error is not one line: %q", c.args, stderr)
+		}
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a failed run left %s behind", out)
+	}
+	// Neither --exact nor --run; and --run goes to the trained-model path.
+	if code, _, stderr := exactRun("sample", "--out", out); code != 1 || !strings.Contains(stderr, "exactly one of") {
+		t.Errorf("no mode: exit %d, %q", code, stderr)
+	}
+	if code, _, stderr := exactRun("sample", "--run", dir, "--out", out); code != 1 || !strings.Contains(stderr, "--run") {
+		t.Errorf("--run: exit %d, %q", code, stderr)
+	}
+	if code, stdout, stderr := exactRun("sample", "--help"); code != 0 || !strings.Contains(stdout+stderr, "--exact") {
+		t.Errorf("--help: exit %d, %q", code, stdout+stderr)
+	}
+}
