@@ -65,3 +65,20 @@ func benchShapeRun(b *testing.B, kn *kernel, s benchShape) {
 	}
 	b.ReportMetric(2*float64(s.m)*float64(s.n)*float64(s.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }
+
+// BenchmarkTile measures one micro-kernel alone on L1-resident panels: the
+// ceiling the blocked driver can approach on one core.
+func BenchmarkTile(b *testing.B) {
+	for _, kn := range availableKernels() {
+		b.Run(kn.name, func(b *testing.B) {
+			const kc = 256
+			a := make([]float32, kn.mr*kc)
+			bp := make([]float32, kn.nr*kc)
+			c := make([]float32, kn.mr*kn.nr)
+			for b.Loop() {
+				kn.tile(kc, a, bp, c, kn.nr, 1, 1, kn.mr, kn.nr)
+			}
+			b.ReportMetric(2*float64(kn.mr*kn.nr*kc)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}

@@ -8,7 +8,10 @@ package gemm
 // (kept in L1 across the next loop), mr-row Ã panels, micro-kernel.
 func (kn *kernel) block(p *problem, i0, i1, j0, j1 int, s *scratch) {
 	mr, nr := kn.mr, kn.nr
-	kcMax := min(kn.kc, p.k)
+	// Split k into equal blocks no larger than kn.kc: a short last block
+	// would pay a full load and store of C for little arithmetic.
+	kcBlock := ceilDiv(p.k, ceilDiv(p.k, kn.kc))
+	kcMax := kcBlock
 	mcMax := min(kn.mc, i1-i0)
 	ncMax := min(kn.nc, j1-j0)
 	bufA := s.get(&s.a, roundUp(mcMax, mr)*kcMax)
@@ -16,8 +19,8 @@ func (kn *kernel) block(p *problem, i0, i1, j0, j1 int, s *scratch) {
 	c, ldc := p.c, p.ldc
 	for jc := j0; jc < j1; jc += kn.nc {
 		nc := min(kn.nc, j1-jc)
-		for pc := 0; pc < p.k; pc += kn.kc {
-			kc := min(kn.kc, p.k-pc)
+		for pc := 0; pc < p.k; pc += kcBlock {
+			kc := min(kcBlock, p.k-pc)
 			packB(bufB, p, pc, kc, jc, nc, nr)
 			// Later k blocks accumulate onto what the first one stored.
 			beta := p.beta

@@ -18,13 +18,7 @@ func packA(dst []float32, p *problem, ic, mc, pc, kc, mr int) {
 			continue
 		}
 		// op(A)[i, p] = a[i*lda + p]: read rows contiguously, scatter by mr.
-		for r := 0; r < rows; r++ {
-			src := a[(i0+r)*lda+pc:]
-			src = src[:kc]
-			for k, v := range src {
-				panel[k*mr+r] = v
-			}
-		}
+		interleave(panel, mr, kc, func(r int) []float32 { return a[(i0+r)*lda+pc:] }, rows)
 	}
 }
 
@@ -39,6 +33,10 @@ func packB(dst []float32, p *problem, pc, kc, jc, nc, nr int) {
 		j0 := jc + q*nr
 		if !p.transB {
 			// op(B)[p, j] = b[p*ldb + j]: each k step is a contiguous run.
+			if cols == nr {
+				copyRows(panel, nr, b[(pc)*ldb+j0:], ldb, kc)
+				continue
+			}
 			for k := 0; k < kc; k++ {
 				d := panel[k*nr : k*nr+nr]
 				copy(d[:cols], b[(pc+k)*ldb+j0:])
@@ -47,17 +45,31 @@ func packB(dst []float32, p *problem, pc, kc, jc, nc, nr int) {
 			continue
 		}
 		// op(B)[p, j] = b[j*ldb + p]: read columns of op(B) contiguously.
-		for j := 0; j < cols; j++ {
-			src := b[(j0+j)*ldb+pc:]
-			src = src[:kc]
-			for k, v := range src {
-				panel[k*nr+j] = v
-			}
-		}
+		interleave(panel, nr, kc, func(j int) []float32 { return b[(j0+j)*ldb+pc:] }, cols)
 		for j := cols; j < nr; j++ {
 			for k := 0; k < kc; k++ {
 				panel[k*nr+j] = 0
 			}
+		}
+	}
+}
+
+// copyRows copies n rows of width nr from src (row stride ld) to dst (packed,
+// stride nr). The widths of the assembly kernels get a fixed-size copy that
+// the compiler inlines as a few vector moves instead of a memmove call.
+func copyRows(dst []float32, nr int, src []float32, ld, n int) {
+	switch nr {
+	case 32:
+		for k := range n {
+			*(*[32]float32)(dst[k*32:]) = *(*[32]float32)(src[k*ld:])
+		}
+	case 16:
+		for k := range n {
+			*(*[16]float32)(dst[k*16:]) = *(*[16]float32)(src[k*ld:])
+		}
+	default:
+		for k := range n {
+			copy(dst[k*nr:k*nr+nr], src[k*ld:k*ld+nr])
 		}
 	}
 }

@@ -11,7 +11,7 @@ var (
 	avx512Kernel = &kernel{
 		name: "avx512",
 		mr:   14, nr: 32,
-		kc: 256, mc: 336, nc: 4096,
+		kc: 512, mc: 112, nc: 4096,
 		tile: avx512Tile14x32,
 	}
 	avx2Kernel = &kernel{
