@@ -1,0 +1,129 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+
+	"github.com/pfgm/pfgm/process"
+)
+
+// Names lists the benchmarks Run knows, in the order the comparison script
+// runs them.
+func Names() []string { return []string{"gemm", "mlp", "unet", "sample-unet"} }
+
+// Config chooses a benchmark and its size. Zero values take the peer's
+// defaults.
+type Config struct {
+	Name  string  // gemm, mlp, unet or sample-unet
+	Batch int     // mlp 1024, unet and sample-unet 64
+	Steps int     // timed repetitions: gemm 20, mlp 60, unet and sample-unet 8
+	D     float64 // augmented dimensions of the training perturbation (128)
+	Size  int     // GEMM size n (1024)
+	Seed  uint64  // data, weights and noise (1)
+}
+
+// Report is one benchmark's result, with the peer's JSON field names.
+type Report struct {
+	Impl      string  `json:"impl"`
+	Model     string  `json:"model"`
+	Params    int     `json:"params,omitempty"`
+	Batch     int     `json:"batch,omitempty"`
+	Size      int     `json:"size,omitempty"`
+	D         string  `json:"D,omitempty"`
+	Threads   int     `json:"threads"`
+	Steps     int     `json:"steps"`
+	MedianMS  float64 `json:"median_ms"`
+	MinMS     float64 `json:"min_ms"`
+	GFLOPS    float64 `json:"gflops,omitempty"`
+	PeakRSSMB float64 `json:"peak_rss_mb"`
+	Go        string  `json:"go"`
+}
+
+// samplingSigma is the noise level of the peer's sample-unet.
+const samplingSigma = 10
+
+// Run builds the benchmark c names, warms it up (3 calls for gemm, 2
+// otherwise, as the peer), times c.Steps calls and reports on them. It uses
+// runtime.GOMAXPROCS(0) threads.
+func Run(ctx context.Context, c Config) (Report, error) {
+	c, warmup, err := c.withDefaults()
+	if err != nil {
+		return Report{}, err
+	}
+	rng := rand.New(rand.NewPCG(c.Seed, 0x62656e6368))
+	var w *Workload
+	rep := Report{Impl: "pfgm-go", Model: c.Name, Steps: c.Steps, Go: runtime.Version()}
+	switch c.Name {
+	case "gemm":
+		w, err = NewGEMM(c.Size, rng)
+		rep.Size = c.Size
+	case "mlp", "unet":
+		w, err = NewTrain(c.Name, c.Batch, c.D, rng)
+		rep.D = process.FormatD(c.D)
+	case "sample-unet":
+		w, err = NewSampleUNet(c.Batch, samplingSigma, rng)
+	}
+	if err != nil {
+		return Report{}, err
+	}
+	rep.Params, rep.Batch = w.Params, w.Batch
+	rep.Threads = runtime.GOMAXPROCS(0)
+	tm, err := Time(ctx, warmup, c.Steps, w.Step)
+	if err != nil {
+		return Report{}, fmt.Errorf("%s: %w", c.Name, err)
+	}
+	med := tm.Median().Seconds()
+	rep.MedianMS = round(med*1e3, 3)
+	rep.MinMS = round(tm.Min().Seconds()*1e3, 3)
+	if w.Flops > 0 && med > 0 {
+		rep.GFLOPS = round(w.Flops/med/1e9, 1)
+	}
+	rep.PeakRSSMB = round(PeakRSSMB(), 1)
+	return rep, nil
+}
+
+// withDefaults fills in the peer's defaults and checks c; it also returns
+// the number of warm-up calls.
+func (c Config) withDefaults() (Config, int, error) {
+	var batch, steps, warmup int
+	switch c.Name {
+	case "gemm":
+		steps, warmup = 20, 3
+	case "mlp":
+		batch, steps, warmup = 1024, 60, 2
+	case "unet", "sample-unet":
+		batch, steps, warmup = 64, 8, 2
+	default:
+		return c, 0, fmt.Errorf("unknown benchmark %q (want one of %v)", c.Name, Names())
+	}
+	if c.Batch < 0 || c.Steps < 0 || c.Size < 0 {
+		return c, 0, fmt.Errorf("batch, steps and size must be ≥ 1 (0: default), got %d, %d, %d", c.Batch, c.Steps, c.Size)
+	}
+	if c.Batch == 0 {
+		c.Batch = batch
+	}
+	if c.Steps == 0 {
+		c.Steps = steps
+	}
+	if c.Size == 0 {
+		c.Size = 1024
+	}
+	if c.D == 0 {
+		c.D = 128
+	}
+	if c.Seed == 0 {
+		c.Seed = 1
+	}
+	if c.Name == "gemm" {
+		c.Batch = 0
+	}
+	return c, warmup, nil
+}
+
+func round(x float64, digits int) float64 {
+	p := math.Pow(10, float64(digits))
+	return math.Round(x*p) / p
+}

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# bench-vs-torch.sh: time pfgm's engine and the PyTorch peer
+# (shared/peer/torch_ref.py) on the same workloads, in the same session,
+# alternating the two so that they share the machine's noise, and print a
+# side-by-side table of the medians.
+#
+# usage: scripts/bench-vs-torch.sh [benchmark ...]   (default: gemm mlp unet sample-unet)
+#
+# environment:
+#   PFGM_SHARED  the shared directory holding peer/torch_ref.py (default: ../shared from the repo)
+#   THREADS      threads for both sides (default: all cores, nproc)
+#   ROUNDS       Go/torch alternations per benchmark (default: 3); the table shows medians across rounds
+#   SIZE         GEMM size (default: 1024)
+#   PYTHON       the Python with torch (default: /usr/bin/python3)
+#   KEEP         a directory to keep the raw JSON lines in (default: a temporary one, removed)
+#
+# It installs nothing. PyTorch comes from Debian: apt-get install -y python3-torch
+set -uo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+shared=${PFGM_SHARED:-$repo/../shared}
+peer=$shared/peer/torch_ref.py
+python=${PYTHON:-/usr/bin/python3}
+threads=${THREADS:-$(nproc)}
+rounds=${ROUNDS:-3}
+size=${SIZE:-1024}
+benches=("$@")
+[ ${#benches[@]} -eq 0 ] && benches=(gemm mlp unet sample-unet)
+
+die() { echo "bench-vs-torch: $*" >&2; exit 1; }
+
+[ -f "$peer" ] || die "no peer at $peer (set PFGM_SHARED to the directory holding peer/torch_ref.py)"
+if ! "$python" -c 'import torch' 2>/dev/null; then
+	die "PyTorch is not importable by $python. Install Debian's CPU build with:
+    sudo apt-get install -y python3-torch
+(or set PYTHON to an interpreter that has torch)"
+fi
+command -v go >/dev/null || die "go is not on PATH"
+
+if [ -n "${KEEP:-}" ]; then
+	work=$KEEP
+	mkdir -p "$work" || die "cannot create $work"
+else
+	work=$(mktemp -d) || die "mktemp failed"
+	trap 'rm -rf "$work"' EXIT
+fi
+
+echo "building pfgm ..." >&2
+(cd "$repo" && go build -o "$work/pfgm" ./cmd/pfgm) || die "go build failed"
+
+echo "# $(date -u +%FT%TZ)  $(uname -m)  $(nproc) cores  threads=$threads  rounds=$rounds"
+echo "# load before: $(uptime | sed 's/.*load average/load average/')"
+echo "# $(go version)  torch $("$python" -c 'import torch; print(torch.__version__)')"
+
+# run SIDE BENCH ROUND: one measurement, its JSON line appended to SIDE-BENCH.jsonl.
+run() {
+	local side=$1 b=$2 r=$3 extra=() line
+	[ "$b" = gemm ] && extra=(--size "$size")
+	if [ "$side" = go ]; then
+		line=$("$work/pfgm" bench "$b" --threads "$threads" "${extra[@]}" 2>"$work/err")
+	else
+		line=$("$python" "$peer" --model "$b" --threads "$threads" "${extra[@]}" 2>"$work/err")
+	fi
+	if [ $? -ne 0 ] || [ -z "$line" ]; then
+		echo "  round $r $side $b FAILED: $(tr '\n' ' ' <"$work/err")" >&2
+		return
+	fi
+	echo "  round $r $side $line" >&2
+	echo "$line" >>"$work/$side-$b.jsonl"
+}
+
+for b in "${benches[@]}"; do
+	case $b in gemm | mlp | unet | sample-unet) ;; *) die "unknown benchmark $b (gemm, mlp, unet, sample-unet)" ;; esac
+	rm -f "$work/go-$b.jsonl" "$work/torch-$b.jsonl"
+	for ((r = 1; r <= rounds; r++)); do
+		# Alternate who goes first, so neither always runs on a warmer or
+		# quieter machine.
+		if ((r % 2)); then run go "$b" "$r"; run torch "$b" "$r"; else run torch "$b" "$r"; run go "$b" "$r"; fi
+	done
+done
+
+echo "# load after:  $(uptime | sed 's/.*load average/load average/')"
+"$python" - "$work" "${benches[@]}" <<'PY'
+import json, os, statistics, sys
+
+work, benches = sys.argv[1], sys.argv[2:]
+
+def load(side, b):
+    p = os.path.join(work, f"{side}-{b}.jsonl")
+    if not os.path.exists(p):
+        return []
+    return [json.loads(l) for l in open(p) if l.strip()]
+
+def med(rows, key):
+    v = [r[key] for r in rows if key in r]
+    return statistics.median(v) if v else None
+
+print(f"{'benchmark':<18}{'Go median':>14}{'torch median':>15}{'ratio':>9}  {'Go peak RSS':>11}  rounds")
+for b in benches:
+    g, t = load("go", b), load("torch", b)
+    gm, tm = med(g, "median_ms"), med(t, "median_ms")
+    rss = max((r.get("peak_rss_mb", 0) for r in g), default=None)
+    name = b
+    if b == "gemm":
+        gg, tg = med(g, "gflops"), med(t, "gflops")
+        size = (g or t or [{}])[0].get("size", "")
+        name = f"gemm {size}"
+        gs = f"{gg:.1f} GF/s" if gg else "n/a"
+        ts = f"{tg:.1f} GF/s" if tg else "n/a"
+        ratio = f"{gg / tg:.2f}" if gg and tg else "n/a"
+    else:
+        batch = (g or t or [{}])[0].get("batch", "")
+        name = f"{b} (b={batch})"
+        gs = f"{gm:.2f} ms" if gm is not None else "n/a"
+        ts = f"{tm:.2f} ms" if tm is not None else "n/a"
+        ratio = f"{gm / tm:.2f}" if gm and tm else "n/a"
+    rs = f"{rss:.0f} MiB" if rss else "n/a"
+    print(f"{name:<18}{gs:>14}{ts:>15}{ratio:>9}  {rs:>11}  {len(g)}/{len(t)}")
+    for side, rows in (("go", g), ("torch", t)):
+        p = {r.get("params") for r in rows} - {None}
+        if len(p) > 1:
+            print(f"  warning: {side} reports several parameter counts {p}")
+    pg = {r.get("params") for r in g} - {None}
+    pt = {r.get("params") for r in t} - {None}
+    if pg and pt and pg != pt:
+        print(f"  warning: parameter counts differ: Go {pg}, torch {pt}")
+print("ratio: gemm = Go GFLOP/s / torch GFLOP/s (>1: Go faster); others = Go time / torch time (<1: Go faster).")
+print("Medians across rounds of each side's per-run median; Go peak RSS is the largest over rounds.")
+PY
