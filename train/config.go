@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/pfgm/pfgm/classic"
 	"github.com/pfgm/pfgm/data"
 	"github.com/pfgm/pfgm/internal/atomicfile"
 	"github.com/pfgm/pfgm/nn"
@@ -30,6 +31,9 @@ type Config struct {
 	M         float64 `json:"m,omitempty"`
 	// FieldBatch is how many charges the pfgm-field target is computed against.
 	FieldBatch int `json:"field_batch,omitempty"`
+	// Classic holds the pfgm-field hyper-parameters (M, z_max, upper, …),
+	// computed from the data when the run starts.
+	Classic *classic.Params `json:"classic,omitempty"`
 
 	Steps           int     `json:"steps"`
 	Batch           int     `json:"batch"`
@@ -58,8 +62,8 @@ type Config struct {
 	// mapped back with it.
 	Standardize *data.Standardizer `json:"standardize,omitempty"`
 
-	MLP *nn.MLPConfig `json:"mlp,omitempty"`
-	// UNET-TODO UNet *nn.UNetConfig `json:"unet,omitempty"`
+	MLP  *nn.MLPConfig  `json:"mlp,omitempty"`
+	UNet *nn.UNetConfig `json:"unet,omitempty"`
 }
 
 // Objectives and processes a run can use.

@@ -20,7 +20,8 @@ func (s *source) len() int { return len(s.x) / s.dim }
 
 // IsImageSpec tells whether spec names an image set rather than points.
 func IsImageSpec(spec string) bool {
-	if spec == "mnist" || spec == "fashion-mnist" {
+	name, _, _ := strings.Cut(spec, ":")
+	if name == "mnist" || name == "fashion-mnist" {
 		return true
 	}
 	if strings.HasPrefix(spec, "toy:") {
@@ -70,7 +71,7 @@ func openSource(c *Config) (*source, error) {
 
 func openImages(c *Config) (*source, error) {
 	size, ch := c.ImageH, c.ImageC
-	im, err := loadImagesTODO(c.Data, size, ch) // UNET-TODO
+	im, err := data.LoadImages(c.Data, size, ch)
 	if err != nil {
 		return nil, err
 	}
@@ -93,5 +94,3 @@ func (s *source) batch(rng *rand.Rand, y []float32) {
 		copy(y[i*s.dim:(i+1)*s.dim], s.x[j*s.dim:(j+1)*s.dim])
 	}
 }
-
-func loadImagesTODO(string, int, int) (*data.Images, error) { return nil, fmt.Errorf("UNET-TODO") }

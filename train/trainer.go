@@ -85,6 +85,11 @@ func buildTrainer(c *Config, src *source) (*Trainer, error) {
 	if t.obj, err = newObjective(c, t.Pre); err != nil {
 		return nil, err
 	}
+	if u, ok := t.obj.(sourceUser); ok { // objectives drawing more data than the batch
+		if err := u.useSource(src); err != nil {
+			return nil, err
+		}
+	}
 	return t, nil
 }
 
@@ -158,7 +163,18 @@ func BuildModel(c *Config, rng *rand.Rand) (nn.Model, error) {
 		if c.ImageC == 0 {
 			return nil, fmt.Errorf("the U-Net needs image data (mnist, fashion-mnist or a PNG folder), not %s", c.Data)
 		}
-		return nil, fmt.Errorf("UNET-TODO")
+		if c.UNet == nil {
+			u := nn.DefaultUNetConfig(c.ImageC, c.ImageH, c.ImageW)
+			c.UNet = &u
+		}
+		u := *c.UNet
+		u.C, u.H, u.W = c.ImageC, c.ImageH, c.ImageW
+		if u.ResBlocks == 0 || u.Emb == 0 {
+			def := nn.DefaultUNetConfig(c.ImageC, c.ImageH, c.ImageW)
+			u.ResBlocks, u.Emb, u.AttnAtLowest = def.ResBlocks, def.Emb, def.AttnAtLowest
+		}
+		c.UNet = &u
+		return nn.NewUNet(u, rng)
 	}
 	return nil, fmt.Errorf("unknown model %q (mlp or unet)", c.Model)
 }

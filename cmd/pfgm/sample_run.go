@@ -2,12 +2,57 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"io"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pfgm/pfgm/data"
+	"github.com/pfgm/pfgm/plot"
+	"github.com/pfgm/pfgm/process"
+	"github.com/pfgm/pfgm/train"
 )
 
 // sampleRun samples from the trained model in f.run with the sampler
-// options in f.opt, writing f.out (writeSamples does CSV, NPY and PNG).
+// options in f.opt. D, shapes and the data transform come from the run.
 func sampleRun(ctx context.Context, f *sampleFlags, stdout, stderr io.Writer) error {
-	return errors.New("--run: not implemented yet")
+	m, err := train.Open(f.run)
+	if err != nil {
+		return err
+	}
+	c := m.Config
+	if f.set["D"] && f.D != c.D {
+		return fmt.Errorf("--D %s: the run was trained with D=%s (D comes from the run)", process.FormatD(f.D), process.FormatD(c.D))
+	}
+	start := time.Now()
+	x, res, err := m.Sample(ctx, f.n, 256, f.opt, f.opt.Rng)
+	if err != nil {
+		return fmt.Errorf("sample: %w", err)
+	}
+	fmt.Fprintf(stderr, "nfe=%d time=%.2fs\n", res.NFE, time.Since(start).Seconds())
+	if c.ImageC == 0 {
+		title := fmt.Sprintf("%s, D=%s, %d samples, NFE %d", filepath.Base(f.run), process.FormatD(c.D), f.n, res.NFE)
+		return writeSamples(f.out, &data.Points{Dim: c.Dim, X: x}, nil, title)
+	}
+	x32 := make([]float32, len(x))
+	for i, v := range x {
+		x32[i] = float32(v)
+	}
+	switch strings.ToLower(filepath.Ext(f.out)) {
+	case ".png":
+		return plot.ImageGridRaw(f.out, x32, f.n, c.ImageC, c.ImageH, c.ImageW, gridCols(f.n))
+	case ".npy":
+		return data.WriteNPY32(f.out, []int{f.n, c.ImageC, c.ImageH, c.ImageW}, x32)
+	}
+	return data.WritePoints(f.out, &data.Points{Dim: c.Dim, X: x})
+}
+
+// gridCols makes a sample grid about square.
+func gridCols(n int) int {
+	c := 1
+	for c*c < n {
+		c++
+	}
+	return c
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -84,13 +85,17 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if images {
 		c.ImageH, c.ImageC = *imageSize, *channels
+		if !strings.HasPrefix(c.Data, "mnist") && !strings.HasPrefix(c.Data, "fashion-mnist") {
+			// A PNG folder: 32×32 RGB unless told otherwise.
+			c.ImageH, c.ImageC = cmp.Or(c.ImageH, 32), cmp.Or(c.ImageC, 3)
+		}
 	}
 	if *unetCh != "" {
 		chs, err := parseInts(*unetCh)
 		if err != nil {
 			return fmt.Errorf("--unet-channels: %w", err)
 		}
-		_ = chs // UNET-TODO c.UNet = &nn.UNetConfig{Channels: chs}
+		c.UNet = &nn.UNetConfig{Channels: chs}
 	}
 	if c.Model == "mlp" && *width != 256 {
 		if *width < 1 {
