@@ -76,7 +76,7 @@ func BenchmarkTile(b *testing.B) {
 			bp := make([]float32, kn.nr*kc)
 			c := make([]float32, kn.mr*kn.nr)
 			for b.Loop() {
-				kn.tile(kc, a, bp, c, kn.nr, 1, 1, kn.mr, kn.nr)
+				kn.tile(kc, a, bp, kn.nr, c, kn.nr, 1, 1, kn.mr, kn.nr)
 			}
 			b.ReportMetric(2*float64(kn.mr*kn.nr*kc)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})

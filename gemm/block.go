@@ -5,23 +5,28 @@ package gemm
 //
 // Loop order (outer to inner): nc columns of B (L3 block), kc steps of k
 // (packed B̃ block), mc rows of A (packed Ã block, L2), nr-column B̃ panels
-// (kept in L1 across the next loop), mr-row Ã panels, micro-kernel.
+// (reused from cache across the next loop), mr-row Ã panels, micro-kernel.
 func (kn *kernel) block(p *problem, i0, i1, j0, j1 int, s *scratch) {
 	mr, nr := kn.mr, kn.nr
 	// Split k into equal blocks no larger than kn.kc: a short last block
 	// would pay a full load and store of C for little arithmetic.
 	kcBlock := ceilDiv(p.k, ceilDiv(p.k, kn.kc))
-	kcMax := kcBlock
 	mcMax := min(kn.mc, i1-i0)
 	ncMax := min(kn.nc, j1-j0)
-	bufA := s.get(&s.a, roundUp(mcMax, mr)*kcMax)
-	bufB := s.get(&s.b, roundUp(ncMax, nr)*kcMax)
+	direct := !p.transB && i1-i0 <= kn.directRows
+	bufA := s.get(&s.a, roundUp(mcMax, mr)*kcBlock)
+	bufB := s.get(&s.b, roundUp(ncMax, nr)*kcBlock)
+	if direct {
+		bufB = s.get(&s.b, nr*kcBlock) // only the ragged right-edge panel
+	}
 	c, ldc := p.c, p.ldc
 	for jc := j0; jc < j1; jc += kn.nc {
 		nc := min(kn.nc, j1-jc)
 		for pc := 0; pc < p.k; pc += kcBlock {
 			kc := min(kcBlock, p.k-pc)
-			packB(bufB, p, pc, kc, jc, nc, nr)
+			if !direct {
+				packB(bufB, p, pc, kc, jc, nc, nr)
+			}
 			// Later k blocks accumulate onto what the first one stored.
 			beta := p.beta
 			if pc > 0 {
@@ -32,11 +37,21 @@ func (kn *kernel) block(p *problem, i0, i1, j0, j1 int, s *scratch) {
 				packA(bufA, p, ic, mc, pc, kc, mr)
 				for jr := 0; jr < nc; jr += nr {
 					cols := min(nr, nc-jr)
-					bp := bufB[jr*kc : (jr+nr)*kc]
+					var bp []float32
+					ldb := nr
+					switch {
+					case !direct:
+						bp = bufB[jr*kc : (jr+nr)*kc]
+					case cols == nr:
+						bp, ldb = p.b[pc*p.ldb+jc+jr:], p.ldb
+					default:
+						bp = bufB[:nr*kc]
+						packB(bp, p, pc, kc, jc+jr, cols, nr)
+					}
 					for ir := 0; ir < mc; ir += mr {
 						rows := min(mr, mc-ir)
 						ap := bufA[ir*kc : (ir+mr)*kc]
-						kn.tile(kc, ap, bp, c[(ic+ir)*ldc+jc+jr:], ldc, p.alpha, beta, rows, cols)
+						kn.tile(kc, ap, bp, ldb, c[(ic+ir)*ldc+jc+jr:], ldc, p.alpha, beta, rows, cols)
 					}
 				}
 			}

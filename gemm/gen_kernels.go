@@ -61,7 +61,7 @@ func main() {
 	for _, sp := range specs {
 		for rows := 1; rows <= sp.mr; rows++ {
 			genKernel(&s, sp, rows)
-			fmt.Fprintf(&g, "//go:noescape\nfunc %s(k int, a, b, c *float32, ldc int, alpha, beta float32, mask *uint16)\n\n", sp.name(rows))
+			fmt.Fprintf(&g, "//go:noescape\nfunc %s(k int, a, b, c *float32, ldb, ldc int, alpha, beta float32, mask *uint16)\n\n", sp.name(rows))
 		}
 		fmt.Fprintf(&g, "// %sKernels%dx%d[r] computes r rows of a %d×%d tile.\n", sp.isa, sp.mr, sp.nr, sp.mr, sp.nr)
 		fmt.Fprintf(&g, "var %sKernels%dx%d = [...]asmKernel{nil", sp.isa, sp.mr, sp.nr)
@@ -83,7 +83,8 @@ func main() {
 }
 
 // genKernel emits C[0:rows, 0:nr] = alpha·Ã·B̃ + beta·C where Ã is a packed
-// panel with stride mr floats per k step and B̃ a packed panel with stride nr.
+// panel with stride mr floats per k step and B̃ a panel with stride ldb: packed
+// (ldb = nr) or, for a few A panels and untransposed B, B itself.
 // AVX-512 kernels store through the per-vector lane masks at *mask so partial
 // right-edge tiles never touch memory past the last column; AVX2 kernels
 // always store full rows (the Go side routes partial tiles through a buffer).
@@ -98,13 +99,15 @@ func genKernel(w *bytes.Buffer, sp kernelSpec, rows int) {
 		log.Fatalf("%v: too many registers", sp)
 	}
 	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
-	fmt.Fprintf(w, "\n// func %s(k int, a, b, c *float32, ldc int, alpha, beta float32, mask *uint16)\n", sp.name(rows))
-	fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-56\n", sp.name(rows))
+	fmt.Fprintf(w, "\n// func %s(k int, a, b, c *float32, ldb, ldc int, alpha, beta float32, mask *uint16)\n", sp.name(rows))
+	fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-64\n", sp.name(rows))
 	p("MOVQ k+0(FP), CX")
 	p("MOVQ a+8(FP), SI")
 	p("MOVQ b+16(FP), DX")
 	p("MOVQ c+24(FP), DI")
-	p("MOVQ ldc+32(FP), R8")
+	p("MOVQ ldb+32(FP), R12")
+	p("SHLQ $2, R12")
+	p("MOVQ ldc+40(FP), R8")
 	p("SHLQ $2, R8")
 	for i := 0; i < nacc; i++ {
 		if sp.isa == "avx512" {
@@ -115,8 +118,9 @@ func genKernel(w *bytes.Buffer, sp kernelSpec, rows int) {
 	}
 	step := func(u int) {
 		for v := 0; v < nv; v++ {
-			p("VMOVUPS %d(DX), %s", (u*sp.nr)*4+v*vb, bReg(v))
+			p("VMOVUPS %d(DX), %s", v*vb, bReg(v))
 		}
+		p("ADDQ R12, DX")
 		for r := 0; r < rows; r++ {
 			b := bc[r%2]
 			p("VBROADCASTSS %d(SI), %s", (u*sp.mr+r)*4, b)
@@ -141,7 +145,6 @@ func genKernel(w *bytes.Buffer, sp kernelSpec, rows int) {
 		step(u)
 	}
 	p("ADDQ $%d, SI", unroll*sp.mr*4)
-	p("ADDQ $%d, DX", unroll*sp.nr*4)
 	p("DECQ R11")
 	p("JNZ early")
 	fmt.Fprintf(w, "prefetch:\n")
@@ -161,7 +164,6 @@ func genKernel(w *bytes.Buffer, sp kernelSpec, rows int) {
 		step(u)
 	}
 	p("ADDQ $%d, SI", unroll*sp.mr*4)
-	p("ADDQ $%d, DX", unroll*sp.nr*4)
 	p("DECQ BX")
 	p("JNZ loop")
 	fmt.Fprintf(w, "tail:\n")
@@ -170,24 +172,23 @@ func genKernel(w *bytes.Buffer, sp kernelSpec, rows int) {
 	fmt.Fprintf(w, "tailloop:\n")
 	step(0)
 	p("ADDQ $%d, SI", sp.mr*4)
-	p("ADDQ $%d, DX", sp.nr*4)
 	p("DECQ CX")
 	p("JNZ tailloop")
 	fmt.Fprintf(w, "store:\n")
 	alpha, beta, tmp := bc[0], bc[1], bReg(0)
-	p("VBROADCASTSS alpha+40(FP), %s", alpha)
+	p("VBROADCASTSS alpha+48(FP), %s", alpha)
 	if sp.isa == "avx512" {
-		p("MOVQ mask+48(FP), R9")
+		p("MOVQ mask+56(FP), R9")
 		for v := 0; v < nv; v++ {
 			p("KMOVW %d(R9), K%d", 2*v, v+1)
 		}
 	}
 	// beta is ±0 exactly when its bits without the sign are zero; then C is
 	// write-only, so NaN or Inf already in C cannot leak into the result.
-	p("MOVL beta+44(FP), AX")
+	p("MOVL beta+52(FP), AX")
 	p("ANDL $0x7fffffff, AX")
 	p("JZ beta0")
-	p("VBROADCASTSS beta+44(FP), %s", beta)
+	p("VBROADCASTSS beta+52(FP), %s", beta)
 	for r := 0; r < rows; r++ {
 		for v := 0; v < nv; v++ {
 			a := acc(r, v)

@@ -2,10 +2,11 @@ package gemm
 
 // tileFunc computes one register tile: C[0:rows, 0:cols] = alpha·Ã·B̃ + beta·C,
 // where Ã is a packed A panel (kc steps of mr floats) and B̃ a packed B panel
-// (kc steps of nr floats, zero beyond cols). c starts at the tile's top-left
+// (kc steps of nr floats, ldb floats apart: nr when packed, zero beyond cols;
+// B's own row stride when the kernel reads B in place). c starts at the tile's top-left
 // element and ldc is its row stride. rows ≤ mr and cols ≤ nr; kc ≥ 1.
 // When beta is 0, C is only written.
-type tileFunc func(kc int, a, b, c []float32, ldc int, alpha, beta float32, rows, cols int)
+type tileFunc func(kc int, a, b []float32, ldb int, c []float32, ldc int, alpha, beta float32, rows, cols int)
 
 // kernel is one implementation of the inner GEMM: a register tile shape, the
 // cache blocking tuned for it, and the tile routine itself.
@@ -15,6 +16,10 @@ type kernel struct {
 	// kc×nr floats of B̃ should stay in L1 while A panels stream past;
 	// mc×kc of Ã should stay in L2; kc×nc of B̃ is the outer (L3) block.
 	kc, mc, nc int
+	// directRows: when a worker's rows fit in this many, untransposed B is
+	// read in place instead of packed. With so few A panels per B panel,
+	// packing would cost more memory traffic than it saves.
+	directRows int
 	tile       tileFunc
 }
 
@@ -23,7 +28,7 @@ type kernel struct {
 var genericKernel = &kernel{
 	name: "generic",
 	mr:   4, nr: 4,
-	kc: 256, mc: 128, nc: 2048,
+	kc: 256, mc: 128, nc: 2048, directRows: 16,
 	tile: genericTile,
 }
 

@@ -3,16 +3,15 @@ package gemm
 // genericTile is the 4×4 pure-Go register tile. Sixteen scalar accumulators
 // fit the register file of every 64-bit target, so the compiler keeps the
 // inner loop free of loads and stores to C.
-func genericTile(kc int, a, b, c []float32, ldc int, alpha, beta float32, rows, cols int) {
+func genericTile(kc int, a, b []float32, ldb int, c []float32, ldc int, alpha, beta float32, rows, cols int) {
 	var c00, c01, c02, c03 float32
 	var c10, c11, c12, c13 float32
 	var c20, c21, c22, c23 float32
 	var c30, c31, c32, c33 float32
 	a = a[:4*kc]
-	b = b[:4*kc]
 	for p := 0; p < kc; p++ {
 		ap := a[4*p : 4*p+4 : 4*p+4]
-		bp := b[4*p : 4*p+4 : 4*p+4]
+		bp := b[p*ldb : p*ldb+4 : p*ldb+4]
 		a0, a1, a2, a3 := ap[0], ap[1], ap[2], ap[3]
 		b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
 		c00 += a0 * b0

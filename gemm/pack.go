@@ -54,22 +54,8 @@ func packB(dst []float32, p *problem, pc, kc, jc, nc, nr int) {
 	}
 }
 
-// copyRows copies n rows of width nr from src (row stride ld) to dst (packed,
-// stride nr). The widths of the assembly kernels get a fixed-size copy that
-// the compiler inlines as a few vector moves instead of a memmove call.
-func copyRows(dst []float32, nr int, src []float32, ld, n int) {
-	switch nr {
-	case 32:
-		for k := range n {
-			*(*[32]float32)(dst[k*32:]) = *(*[32]float32)(src[k*ld:])
-		}
-	case 16:
-		for k := range n {
-			*(*[16]float32)(dst[k*16:]) = *(*[16]float32)(src[k*ld:])
-		}
-	default:
-		for k := range n {
-			copy(dst[k*nr:k*nr+nr], src[k*ld:k*ld+nr])
-		}
+func copyRowsGo(dst []float32, nr int, src []float32, ld, n int) {
+	for k := range n {
+		copy(dst[k*nr:k*nr+nr], src[k*ld:k*ld+nr])
 	}
 }

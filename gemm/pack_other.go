@@ -1,0 +1,9 @@
+//go:build !amd64 || noasm
+
+package gemm
+
+// copyRows copies n rows of width nr from src (row stride ld) to dst (packed,
+// stride nr).
+func copyRows(dst []float32, nr int, src []float32, ld, n int) {
+	copyRowsGo(dst, nr, src, ld, n)
+}
