@@ -59,7 +59,9 @@ type Result struct {
 	// NFE counts field evaluations (each on the whole batch).
 	NFE int
 	// FinalESS and MinESS are effective sample sizes as fractions of n:
-	// at t = 0, and the smallest seen after any step (before resampling).
+	// at t = 0, and the smallest seen after any step (before resampling),
+	// of the look-ahead weights W·h(mρ*)⁻¹ that decide resampling (at
+	// t = 0 they are the weights themselves).
 	FinalESS, MinESS float64
 	// Resamplings counts the resamplings during the run (not the final one).
 	Resamplings int
@@ -77,8 +79,8 @@ type Result struct {
 // grows by ∫λ dt, integrated by the trapezoid rule from the evaluations at
 // the start of each step (the ones Heun makes anyway on the accepted path;
 // λ → 0 as t → 0 on particles that reach a charge). When ESS/n falls below
-// opt.ESSThreshold the particles are resampled systematically. rng drives
-// the resampling only.
+// opt.ESSThreshold the particles are resampled systematically by their
+// look-ahead weights (see Result.MinESS). rng drives the resampling only.
 func Sample(ctx context.Context, f *Field, x []float64, rng *rand.Rand, opt Options) (Result, error) {
 	if err := opt.validate(); err != nil {
 		return Result{}, err
@@ -102,6 +104,11 @@ func Sample(ctx context.Context, f *Field, x []float64, rng *rand.Rand, opt Opti
 		lam2  = make([]float64, n)
 		logW  = make([]float64, n)
 		ratio []float64
+		// Ray terms at the current and next accepted points: H = log h(mρ*),
+		// r* = r(mρ*), log ρ*, with ρ* = √(‖x − D_Y‖² + t²).
+		hr, rr, lr    = make([]float64, n), make([]float64, n), make([]float64, n)
+		hr2, rr2, lr2 = make([]float64, n), make([]float64, n), make([]float64, n)
+		ahead         = make([]float64, n)
 	)
 	if weighted {
 		ratio = logW
@@ -122,21 +129,39 @@ func Sample(ctx context.Context, f *Field, x []float64, rng *rand.Rand, opt Opti
 		}
 	}
 	record()
+	// ray fills the ray terms for the particles xx with denoised dd at t.
+	ray := func(xx, dd []float64, t float64, h, r, l []float64) {
+		for p := range h {
+			var d2 float64
+			for j := p * dim; j < (p+1)*dim; j++ {
+				e := xx[j] - dd[j]
+				d2 += e * e
+			}
+			rho := math.Sqrt(d2 + t*t)
+			h[p], r[p] = f.k.LogH(f.k.p.M * rho)
+			l[p] = math.Log(rho)
+		}
+	}
 	// The first evaluation also gives the initial log-weights.
 	if err := eval(x, grid[0], den, lam, ratio); err != nil {
 		return res, err
+	}
+	if weighted {
+		ray(x, den, grid[0], hr, rr, lr)
 	}
 	for i := 0; i+1 < len(grid); i++ {
 		t, tn := grid[i], grid[i+1]
 		h := tn - t
 		if tn == 0 {
 			// Last step: Euler to t = 0 is the denoise x = D_Y(x, t_min).
-			copy(x, den)
 			if weighted {
+				// ∫_0^t_min λ dt: the denoise is a straight ray to D_Y, along
+				// which ∫λ dt = −log h(mρ*) exactly (see rayIncrement).
 				for p := range logW {
-					logW[p] += 0.5 * lam[p] * t // trapezoid with λ(t=0) = 0
+					logW[p] -= hr[p]
 				}
 			}
+			copy(x, den)
 			record()
 			break
 		}
@@ -157,14 +182,30 @@ func Sample(ctx context.Context, f *Field, x []float64, rng *rand.Rand, opt Opti
 			return res, err
 		}
 		if weighted {
+			ray(x, den, tn, hr2, rr2, lr2)
+			L := math.Log(t / tn)
 			for p := range logW {
-				logW[p] += 0.5 * (lam[p] + lam2[p]) * (t - tn)
+				logW[p] += rayIncrement(L, t, tn, lam[p], lam2[p], hr[p], hr2[p], rr[p], rr2[p], lr[p], lr2[p])
 			}
 			lam, lam2 = lam2, lam
-			ess := essFraction(logW)
+			hr, hr2 = hr2, hr
+			rr, rr2 = rr2, rr
+			lr, lr2 = lr2, lr
+			// Look-ahead weights: along a ray the rest of the path adds −H
+			// exactly, so logW − H is what the weight is heading for. The
+			// raw logW carries the transient factor h(mρ*) (for one charge,
+			// logW = H at every t), and resampling on it would kill
+			// particles whose weight the λ integral is about to restore.
+			for p := range ahead {
+				ahead[p] = logW[p] - hr[p]
+			}
+			ess := essFraction(ahead)
 			res.MinESS = min(res.MinESS, ess)
 			if ess < opt.ESSThreshold {
-				systematicResample(rng, logW, x, den, lam)
+				// Auxiliary resampling: draw by the look-ahead weights, so an
+				// offspring keeps the ratio W/exp(ahead) = exp(H).
+				systematicResample(rng, ahead, x, den, lam, hr, rr, lr)
+				copy(logW, hr)
 				res.Resamplings++
 			}
 		}
@@ -177,4 +218,19 @@ func Sample(ctx context.Context, f *Field, x []float64, rng *rand.Rand, opt Opti
 	lw := slices.Clone(logW)
 	systematicResample(rng, lw, res.Samples)
 	return res, nil
+}
+
+// rayIncrement is ∫λ dt over one step from t down to tn, from the
+// evaluations at both ends (L = log(t/tn)). With H = log h(mρ*) and
+// r* = r(mρ*) at ρ* = √(‖x − D_Y‖² + t²), dH = −r*·d log ρ*, so
+//
+//	∫λ dt = ∫(λt − r*) d log t + ∫r*·(d log t − d log ρ*) + (H(tn) − H(t)),
+//
+// and the first two integrals are done by the trapezoid rule in log t and
+// log ρ*. Along a straight ray (one charge, or a particle far from all
+// charges) λt = r* and ρ* ∝ t, so both vanish and the step is exact however
+// large it is; a plain trapezoid in t is not, and its error on the large
+// λ of particles far out gave rare, huge log-weight errors.
+func rayIncrement(L, t, tn, lam, lamN, h, hN, r, rN, lr, lrN float64) float64 {
+	return hN - h + 0.5*((lam*t-r)+(lamN*tn-rN))*L + 0.5*(r+rN)*(L-(lr-lrN))
 }
