@@ -57,6 +57,11 @@ func runSample(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.Float64Var(&f.opt.Alpha, "alpha", 0, "noise injection x += α·σ·ε before each step (robustness studies)")
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed (toy data and prior)")
 	fs.StringVar(&f.out, "out", "", "output: .csv or .npy (samples in data units) or .png (samples over the data)")
+	proc := fs.String("process", "poisson", "exact-field process: poisson (PFGM++/diffusion) or yukawa (weighted particles)")
+	var yf yukawaFlags
+	fs.Float64Var(&yf.m, "m", 1, "yukawa: screening mass m ≥ 0")
+	fs.Float64Var(&yf.tMax, "t-max", 20, "yukawa: largest augmented radius t (the Coulomb prior's)")
+	fs.Float64Var(&yf.essThreshold, "ess-threshold", 0.5, "yukawa: resample when ESS/n falls below this (0: only at the end)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -90,7 +95,13 @@ func runSample(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if f.data == "" {
 		return errors.New("--exact needs --data (toy:NAME or a .csv/.npy file)")
 	}
-	return sampleExact(ctx, &f, stderr)
+	switch *proc {
+	case "poisson":
+		return sampleExact(ctx, &f, stderr)
+	case "yukawa":
+		return sampleYukawaExact(ctx, &f, yf, stdout, stderr)
+	}
+	return fmt.Errorf("--process %q: want poisson or yukawa", *proc)
 }
 
 // sampleExact samples with the exact field of the data: the charges are the
