@@ -122,8 +122,11 @@ func DefaultOptions() Options {
 //     E_z = −√N·z·n₁/a (−√N·z/(z + γ) as n₁ → 0). It agrees with the
 //     reference when z ≪ a and returns the exact field's own E_z always.
 //
-// n₁ is kept below 1 − 10⁻⁶ (a network can overshoot), and E_z at most
-// −10⁻⁹: a field pointing away from the data plane has no backward flow.
+// A field longer than √N (impossible for the normalised field, possible
+// for a network) is scaled back to length √N. n₁ is kept below 1 − 10⁻⁶ (a network can overshoot), and E_z at most
+// −√N·z/(10·upper + γ), its exact value at distance 10·upper from the data:
+// a field pointing away from the data plane has no backward flow, and an
+// untrained network must not send the solver to infinity.
 func Sample(ctx context.Context, f Field, p Params, x []float64, opt Options) (sampler.Result, error) {
 	if err := p.Validate(); err != nil {
 		return sampler.Result{}, err
@@ -167,6 +170,18 @@ func (d *fieldDenoiser) Denoise(ctx context.Context, x []float64, z float64, out
 	g := d.p.Gamma
 	for q := range nq {
 		e := d.e[q*(n+1) : (q+1)*(n+1)]
+		// The normalised field has ‖E‖ < √N; a network's can overshoot
+		// anywhere it was not trained. Pull it back onto the ball.
+		var e2 float64
+		for _, v := range e {
+			e2 += v * v
+		}
+		if e2 > float64(n) {
+			f := sqrtN / math.Sqrt(e2)
+			for j := range e {
+				e[j] *= f
+			}
+		}
 		ez := e[n]
 		if sub {
 			var s float64
@@ -183,7 +198,12 @@ func (d *fieldDenoiser) Denoise(ctx context.Context, x []float64, z float64, out
 				ez = -sqrtN * z * q / (g + math.Sqrt(n1*n1*g*g+q*z*z))
 			}
 		}
-		ez = min(ez, -1e-9)
+		// A trained field can have E_z ≥ 0 or ≈ 0 where it was never
+		// trained (an untrained network anywhere). Bound |E_z| below by the
+		// exact field's value at distance 10·upper from the data, which
+		// the exact field never falls under inside the prior's reach; the
+		// drift ‖z·E_x/E_z‖ then stays below about 10·upper + γ.
+		ez = min(ez, -sqrtN*z/(10*d.p.Upper+g))
 		f := z / ez
 		for j, v := range e[:n] {
 			out[q*n+j] = x[q*n+j] - f*v
