@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 
 	"github.com/pfgm/pfgm/classic"
-	"github.com/pfgm/pfgm/classic"
 	"github.com/pfgm/pfgm/data"
 	"github.com/pfgm/pfgm/internal/atomicfile"
 	"github.com/pfgm/pfgm/nn"
@@ -32,9 +31,6 @@ type Config struct {
 	M         float64 `json:"m,omitempty"`
 	// FieldBatch is how many charges the pfgm-field target is computed against.
 	FieldBatch int `json:"field_batch,omitempty"`
-	// Classic holds the pfgm-field hyper-parameters (M, z_max, upper, …),
-	// computed from the data when the run starts.
-	Classic *classic.Params `json:"classic,omitempty"`
 	// Classic holds the pfgm-field hyper-parameters (M, z_max, upper, …),
 	// computed from the data when the run starts.
 	Classic *classic.Params `json:"classic,omitempty"`

@@ -90,11 +90,6 @@ func buildTrainer(c *Config, src *source) (*Trainer, error) {
 			return nil, err
 		}
 	}
-	if u, ok := t.obj.(sourceUser); ok { // objectives drawing more data than the batch
-		if err := u.useSource(src); err != nil {
-			return nil, err
-		}
-	}
 	return t, nil
 }
 
