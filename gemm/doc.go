@@ -4,6 +4,19 @@
 // Sgemm computes C = alpha·op(A)·op(B) + beta·C for row-major matrices. The
 // rest of the project calls only Sgemm; how it is made fast (packing, register
 // blocking, assembly micro-kernels, goroutines) stays inside this package.
+//
+// Layout of the implementation:
+//   - gemm.go: argument checks, the serial/parallel decision and the split of
+//     C into per-goroutine row or column ranges.
+//   - block.go: the cache-blocked loop nest (nc, kc, mc blocks) of one worker.
+//   - pack.go, interleave.go: copying op(A) and op(B) into kernel-ordered panels.
+//   - kernels_amd64.s: generated register-tile kernels (AVX-512 14×32 with
+//     lane-masked edges, AVX2+FMA 6×16), one routine per row count so ragged
+//     bottom tiles cost only their rows; gen_kernels.go regenerates them.
+//   - kernel_generic.go: the portable 4×4 kernel for other GOARCH or -tags noasm.
+//
+// The kernel is chosen once at start-up from CPUID (AVX-512F+BW, else
+// AVX2+FMA, else generic).
 package gemm
 
 //go:generate go run gen_kernels.go
