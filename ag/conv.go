@@ -136,11 +136,35 @@ func convBack(t *Tape, nd *node) {
 	for wk := 0; wk < workers; wk++ {
 		clear(t.scratch(wk, 3, g.o*g.kk+g.o))
 	}
+	// For k > 1 the input gradient is itself a convolution: of dY with the
+	// kernel flipped and its in/out channels swapped, padding k−1−pad.
+	// That avoids materialising the [C·k·k, H·W] column gradient and the
+	// scatter-add back into the image.
+	var wf []float32
+	var gt convShape
+	if dx != nil && !g.direct {
+		wf = t.scratch(0, 4, g.o*g.kk)
+		k := g.k
+		for o := 0; o < g.o; o++ {
+			for c := 0; c < g.c; c++ {
+				for ky := 0; ky < k; ky++ {
+					for kx := 0; kx < k; kx++ {
+						wf[((c*g.o+o)*k+ky)*k+kx] = w.Data[((o*g.c+c)*k+(k-1-ky))*k+(k-1-kx)]
+					}
+				}
+			}
+		}
+		gt = convShape{b: g.b, c: g.o, h: g.ho, w: g.wo, o: g.c, k: k, pad: k - 1 - g.pad, ho: g.h, wo: g.w}
+		gt.kk, gt.hw, gt.group = g.o*k*k, g.h*g.w, g.group
+	}
 	run := func(wk, lo, hi int) {
 		acc := t.scratch(wk, 3, g.o*g.kk+g.o)
 		dw, db := acc[:g.o*g.kk], acc[g.o*g.kk:]
 		for gi := lo; gi < hi; gi++ {
 			convBackGroup(t, wk, &g, gi, x.Data, w.Data, dy, dx, owX, dw, db, needW, needB)
+			if wf != nil {
+				convInputGrad(t, wk, &gt, gi, dy, wf, dx, owX)
+			}
 		}
 	}
 	if workers <= 1 {
@@ -190,7 +214,7 @@ func convBackGroup(t *Tape, wk int, g *convShape, gi int, x, w, dy, dx []float32
 		col := g.cols(t, wk, x, b0, n)
 		gemm.Sgemm(false, true, g.o, g.kk, ld, 1, dyg, ld, col, ld, 1, dw, g.kk)
 	}
-	if dx == nil {
+	if dx == nil || !g.direct {
 		return
 	}
 	img := g.c * g.h * g.w
@@ -206,5 +230,32 @@ func convBackGroup(t *Tape, wk int, g *convShape, gi int, x, w, dy, dx []float32
 			clear(dxi)
 		}
 		col2im(dxi, dcol[j*g.hw:], ld, g)
+	}
+}
+
+// convInputGrad computes the input gradient of group gi as the convolution
+// gt of dY with the flipped kernel wf, writing or adding into dx.
+func convInputGrad(t *Tape, wk int, gt *convShape, gi int, dy, wf, dx []float32, ow bool) {
+	b0, n := gt.span(gi)
+	col := gt.cols(t, wk, dy, b0, n)
+	ld := n * gt.hw
+	isz := gt.o * gt.hw // one input image
+	if n == 1 {
+		gemm.Sgemm(false, false, gt.o, ld, gt.kk, 1, wf, gt.kk, col, ld, beta(ow), dx[b0*isz:(b0+1)*isz], ld)
+		return
+	}
+	tmp := t.scratch(wk, 1, gt.o*ld)
+	gemm.Sgemm(false, false, gt.o, ld, gt.kk, 1, wf, gt.kk, col, ld, 0, tmp, ld)
+	for j := 0; j < n; j++ {
+		img := dx[(b0+j)*isz : (b0+j+1)*isz]
+		for c := 0; c < gt.o; c++ {
+			src := tmp[c*ld+j*gt.hw : c*ld+(j+1)*gt.hw]
+			dst := img[c*gt.hw : (c+1)*gt.hw]
+			if ow {
+				copy(dst, src)
+			} else {
+				addTo(dst, src)
+			}
+		}
 	}
 }

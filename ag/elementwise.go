@@ -162,19 +162,24 @@ func binaryBack(_ *Tape, nd *node) {
 	op := nd.i[0]
 	_, _, bc := broadcastShapes(a.Shape, b.Shape)
 	// Operands of the output's full shape take their gradient in one
-	// sweep, overwriting when they can; broadcast ones go row by row.
+	// sweep (after the broadcast ones, since a may take over g's buffer);
+	// broadcast ones go row by row.
 	fullA, fullB := a.Numel() == len(g), b.Numel() == len(g)
-	if a.RequiresGrad && fullA && (op == opAdd || fullB) {
-		binaryFullBack(op, a, g, b.Data)
-	}
-	if b.RequiresGrad && fullB && (op == opAdd || fullA) {
-		binaryFullBack(op, b, g, a.Data)
-	}
+	doneA := a.RequiresGrad && fullA && (op == opAdd || fullB)
+	doneB := b.RequiresGrad && fullB && (op == opAdd || fullA)
+	defer func() {
+		if doneB {
+			binaryFullBack(op, b, g, a.Data)
+		}
+		if doneA && !(op == opAdd && takeGrad(a, nd.out)) {
+			binaryFullBack(op, a, g, b.Data)
+		}
+	}()
 	var ga, gb []float32
-	if a.RequiresGrad && !(fullA && (op == opAdd || fullB)) {
+	if a.RequiresGrad && !doneA {
 		ga = grad(a)
 	}
-	if b.RequiresGrad && !(fullB && (op == opAdd || fullA)) {
+	if b.RequiresGrad && !doneB {
 		gb = grad(b)
 	}
 	if ga == nil && gb == nil {
@@ -303,8 +308,16 @@ func scaleBack(_ *Tape, nd *node) {
 	if !nd.a.RequiresGrad {
 		return
 	}
-	dx, ow := gradW(nd.a)
 	c := nd.f
+	if g := nd.out.Grad; nd.a.fresh && len(nd.a.Grad) == len(g) {
+		// Scale the dead output gradient in place and hand it over.
+		for i, v := range g {
+			g[i] = c * v
+		}
+		takeGrad(nd.a, nd.out)
+		return
+	}
+	dx, ow := gradW(nd.a)
 	if ow {
 		for i, g := range nd.out.Grad {
 			dx[i] = c * g
@@ -364,7 +377,7 @@ func (t *Tape) Reshape(x *Tensor, shape ...int) *Tensor {
 }
 
 func reshapeBack(_ *Tape, nd *node) {
-	if nd.a.RequiresGrad {
+	if nd.a.RequiresGrad && !takeGrad(nd.a, nd.out) {
 		if dx, ow := gradW(nd.a); ow {
 			copy(dx, nd.out.Grad)
 		} else {

@@ -13,10 +13,12 @@ func expf(x float32) float32 {
 		ln2lo = -2.12194440e-4
 	)
 	x = min(max(x, -87), 88)
-	n := float32(math.Floor(float64(x*log2e + 0.5)))
+	// x·log2e + 0.5 ∈ (−125, 128): the +128 makes truncation a floor.
+	ni := int32(x*log2e+128.5) - 128
+	n := float32(ni)
 	r := x - n*ln2hi - n*ln2lo
 	p := 1 + r*(1+r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720+r*(1.0/5040)))))))
-	return p * math.Float32frombits(uint32(int32(n)+127)<<23)
+	return p * math.Float32frombits(uint32(ni+127)<<23)
 }
 
 // sigmoidf is 1/(1 + e^−x).

@@ -62,23 +62,9 @@ func gnForward(s *gnShape, lo, hi int, x, gamma, beta, out, stats []float32) {
 			k := xs[0]
 			var sum, sq float64
 			for ci := 0; ci < cg; ci++ {
-				r := xs[ci*s.hw : (ci+1)*s.hw]
-				var s0, s1, q0, q1 float32
-				i := 0
-				for ; i+1 < len(r); i += 2 {
-					d0, d1 := r[i]-k, r[i+1]-k
-					s0 += d0
-					s1 += d1
-					q0 += d0 * d0
-					q1 += d1 * d1
-				}
-				if i < len(r) {
-					d := r[i] - k
-					s0 += d
-					q0 += d * d
-				}
-				sum += float64(s0 + s1)
-				sq += float64(q0 + q1)
+				s0, q0 := sumSq(xs[ci*s.hw:(ci+1)*s.hw], k)
+				sum += float64(s0)
+				sq += float64(q0)
 			}
 			m := sum / float64(n)
 			variance := max(sq/float64(n)-m*m, 0)
@@ -94,10 +80,7 @@ func gnForward(s *gnShape, lo, hi int, x, gamma, beta, out, stats []float32) {
 				dst := out[off+ci*s.hw : off+(ci+1)*s.hw]
 				dst = dst[:len(src)]
 				if s.silu {
-					for i, v := range src {
-						y := v*a + sh
-						dst[i] = y * sigmoidf(y)
-					}
+					affineSiLU(dst, nil, src, a, sh)
 				} else {
 					for i, v := range src {
 						dst[i] = v*a + sh
@@ -169,15 +152,7 @@ func gnBackward(s *gnShape, lo, hi int, x, gamma, beta, stats, dyAll, dx []float
 				var s1, s2 float32
 				if s.silu {
 					a := rstd * gamma[ch]
-					sh := beta[ch] - mean*a
-					for i, v := range xs {
-						y := v*a + sh
-						sg := sigmoidf(y)
-						gv := dy[i] * sg * (1 + y*(1-sg))
-						g[i] = gv
-						s1 += gv
-						s2 += gv * (v - mean)
-					}
+					s1, s2 = siluBackSums(g, dy, xs, a, beta[ch]-mean*a, mean)
 				} else {
 					copy(g, dy)
 					for i, v := range xs {
@@ -203,15 +178,7 @@ func gnBackward(s *gnShape, lo, hi int, x, gamma, beta, stats, dyAll, dx []float
 				g, d = g[:len(xs)], d[:len(xs)]
 				// dx = rstd·(γ·g − m1 − x̂·m2) with x̂ = (x − mean)·rstd.
 				a, c0, c1 := rstd*gamma[ch], rstd*(mean*rstd*m2f-m1f), -rstd*rstd*m2f
-				if ow {
-					for i, v := range xs {
-						d[i] = a*g[i] + c0 + c1*v
-					}
-				} else {
-					for i, v := range xs {
-						d[i] += a*g[i] + c0 + c1*v
-					}
-				}
+				affineComb(d, g, xs, a, c0, c1, ow)
 			}
 		}
 	}

@@ -12,12 +12,7 @@ func siluForward(workers int, dst, src []float32) {
 	parallelFor(workers, len(src), func(_, lo, hi int) { siluRange(dst[lo:hi], src[lo:hi]) })
 }
 
-func siluRange(d, s []float32) {
-	d = d[:len(s)]
-	for i, v := range s {
-		d[i] = v * sigmoidf(v)
-	}
-}
+func siluRange(d, s []float32) { affineSiLU(d, nil, s, 1, 0) }
 
 // siluBackward does dx (+)= dy·σ(x)(1 + x(1 − σ(x))), overwriting dx
 // when ow is set.
@@ -32,10 +27,7 @@ func siluBackward(workers int, dx, dy, x []float32, ow bool) {
 func siluBackRange(d, g, s []float32, ow bool) {
 	d, g = d[:len(s)], g[:len(s)]
 	if ow {
-		for i, v := range s {
-			sg := sigmoidf(v)
-			d[i] = g[i] * sg * (1 + v*(1-sg))
-		}
+		siluBackSums(d, g, s, 1, 0, 0)
 		return
 	}
 	for i, v := range s {

@@ -178,7 +178,7 @@ func (t *Tape) Backward(loss *Tensor) {
 // elements. Scratch is shared by all ops of the tape (they run one at a
 // time), so it is sized by the largest op, not the sum of all ops.
 func (t *Tape) scratch(w, slot, n int) []float32 {
-	const slots = 4
+	const slots = 6
 	i := w*slots + slot
 	for len(t.scr) <= i {
 		t.scr = append(t.scr, nil)

@@ -97,6 +97,19 @@ func gradW(x *Tensor) (g []float32, overwrite bool) {
 	return x.Grad, overwrite
 }
 
+// takeGrad hands out's gradient buffer to x when x's gradient is a plain
+// copy of it and x is a fresh intermediate: each out.Grad is read only by
+// the op that produced out, so after that op's backward the buffer is
+// free, and swapping saves a pass over memory. It reports whether it did.
+func takeGrad(x, out *Tensor) bool {
+	if !x.fresh || len(x.Grad) != len(out.Grad) || x == out {
+		return false
+	}
+	x.Grad, out.Grad = out.Grad, x.Grad
+	x.fresh = false
+	return true
+}
+
 // beta is the Sgemm β for accumulating (1) or overwriting (0).
 func beta(overwrite bool) float32 {
 	if overwrite {

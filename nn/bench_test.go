@@ -17,9 +17,11 @@ func BenchmarkMLPStep(b *testing.B) {
 	mlpStep(tp, pc, x, y, sigma, w)
 	b.ReportAllocs()
 	b.ResetTimer()
+	c := startCPU()
 	for b.Loop() {
 		mlpStep(tp, pc, x, y, sigma, w)
 	}
+	c.report(b)
 }
 
 func unetBatch(bs int, r *rand.Rand) (*Precond, *ag.Tensor, *ag.Tensor, []float32, *ag.Tensor) {
@@ -48,9 +50,11 @@ func BenchmarkUNetStep(b *testing.B) {
 	mlpStep(tp, pc, x, y, sigma, w)
 	b.ReportAllocs()
 	b.ResetTimer()
+	c := startCPU()
 	for b.Loop() {
 		mlpStep(tp, pc, x, y, sigma, w)
 	}
+	c.report(b)
 }
 
 // BenchmarkUNetForward is an inference forward at batch 64, the Go side of
@@ -58,9 +62,14 @@ func BenchmarkUNetStep(b *testing.B) {
 func BenchmarkUNetForward(b *testing.B) {
 	pc, x, _, sigma, _ := unetBatch(64, rand.New(rand.NewPCG(1, 2)))
 	tp := ag.NewInferenceTape()
+	tp.Reset()
+	pc.Forward(tp, x, sigma)
 	b.ReportAllocs()
+	b.ResetTimer()
+	c := startCPU()
 	for b.Loop() {
 		tp.Reset()
 		pc.Forward(tp, x, sigma)
 	}
+	c.report(b)
 }
