@@ -19,7 +19,7 @@ import (
 func sampleRun(ctx context.Context, f *sampleFlags, stdout, stderr io.Writer) error {
 	m, err := train.Open(f.run)
 	if err != nil {
-		return err
+		return fmt.Errorf("--run: %w", err)
 	}
 	c := m.Config
 	if f.set["D"] && f.D != c.D {
