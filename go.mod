@@ -2,9 +2,8 @@ module github.com/pfgm/pfgm
 
 go 1.26.0
 
-require golang.org/x/term v0.48.0
-
 require (
-	golang.org/x/image v0.48.0 // indirect
-	golang.org/x/sys v0.50.0 // indirect
+	golang.org/x/image v0.48.0
+	golang.org/x/sys v0.50.0
+	golang.org/x/term v0.48.0
 )
