@@ -1,6 +1,7 @@
 package ag
 
 import (
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -13,6 +14,9 @@ func randTensor(r *rand.Rand, shape ...int) *Tensor {
 	}
 	return x
 }
+
+// benchWorkers is the tapes' worker count in the benchmarks (0: GOMAXPROCS).
+var benchWorkers = flag.Int("workers", 0, "goroutines per op in benchmarks (0: GOMAXPROCS)")
 
 // BenchmarkConv covers the U-Net's convolution shapes at batch 64,
 // forward alone and forward+backward.
@@ -28,6 +32,11 @@ func BenchmarkConv(b *testing.B) {
 		flops := 2 * 64 * s.o * s.c * s.k * s.k * s.hw * s.hw
 		b.Run(name+"/fwd", func(b *testing.B) {
 			tp := NewInferenceTape()
+			if *benchWorkers > 0 {
+				tp.SetWorkers(*benchWorkers)
+			}
+			c := startCPU()
+			defer c.report(b)
 			for b.Loop() {
 				tp.Reset()
 				tp.Conv2d(x, w, bias, s.k/2)
@@ -36,6 +45,11 @@ func BenchmarkConv(b *testing.B) {
 		})
 		b.Run(name+"/fwdbwd", func(b *testing.B) {
 			tp := NewTape()
+			if *benchWorkers > 0 {
+				tp.SetWorkers(*benchWorkers)
+			}
+			c := startCPU()
+			defer c.report(b)
 			for b.Loop() {
 				tp.Reset()
 				tp.Backward(tp.Sum(tp.Conv2d(x, w, bias, s.k/2)))

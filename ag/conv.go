@@ -18,6 +18,13 @@ const convGroupCols = 512
 // It runs as im2col + Sgemm on groups of images, the groups spread over the
 // tape's workers.
 func (t *Tape) Conv2d(x, w, bias *Tensor, pad int) *Tensor {
+	return t.Conv2dAdd(x, w, bias, nil, pad)
+}
+
+// Conv2dAdd is Conv2d plus a per-sample, per-channel bias e [B, O] (nil
+// for none) broadcast over the image: the ResBlock's embedding add fused
+// into the convolution's bias pass.
+func (t *Tape) Conv2dAdd(x, w, bias, e *Tensor, pad int) *Tensor {
 	if len(x.Shape) != 4 || len(w.Shape) != 4 || w.Shape[1] != x.Shape[1] || w.Shape[2] != w.Shape[3] {
 		panic(fmt.Sprintf("ag.Conv2d: input %v and weight %v do not fit", x.Shape, w.Shape))
 	}
@@ -29,25 +36,32 @@ func (t *Tape) Conv2d(x, w, bias *Tensor, pad int) *Tensor {
 		panic(fmt.Sprintf("ag.Conv2d: bias %v for %d output channels", bias.Shape, g.o))
 	}
 	out := t.alloc(g.b, g.o, g.ho, g.wo)
-	var bd []float32
+	if e != nil && e.Numel() != g.b*g.o {
+		panic(fmt.Sprintf("ag.Conv2dAdd: per-sample bias %v for batch %d and %d channels", e.Shape, g.b, g.o))
+	}
+	var bd, ed []float32
 	if bias != nil {
 		bd = bias.Data
+	}
+	if e != nil {
+		ed = e.Data
 	}
 	ng := (g.b + g.group - 1) / g.group
 	workers := min(t.workers, ng)
 	if workers <= 1 {
 		for gi := 0; gi < ng; gi++ {
-			convForwardGroup(t, 0, &g, gi, x.Data, w.Data, bd, out.Data)
+			convForwardGroup(t, 0, &g, gi, x.Data, w.Data, bd, ed, out.Data)
 		}
 	} else {
 		parallelFor(workers, ng, func(wk, lo, hi int) {
 			for gi := lo; gi < hi; gi++ {
-				convForwardGroup(t, wk, &g, gi, x.Data, w.Data, bd, out.Data)
+				convForwardGroup(t, wk, &g, gi, x.Data, w.Data, bd, ed, out.Data)
 			}
 		})
 	}
-	if t.needs(x, w, bias) {
+	if t.needs(x, w, bias, e) {
 		nd := t.push(convBack, out, x, w, bias)
+		nd.d = e
 		nd.i[0] = pad
 	}
 	return out
@@ -87,12 +101,12 @@ func (g *convShape) cols(t *Tape, wk int, x []float32, b0, n int) []float32 {
 	ld := n * g.hw
 	col := t.scratch(wk, 0, g.kk*ld)
 	for j := 0; j < n; j++ {
-		im2col(col[j*g.hw:], ld, x[(b0+j)*img:(b0+j+1)*img], g)
+		im2col(col[j*g.hw:], ld, x[(b0+j)*img:(b0+j+1)*img], g, 0, g.ho)
 	}
 	return col
 }
 
-func convForwardGroup(t *Tape, wk int, g *convShape, gi int, x, w, bias, out []float32) {
+func convForwardGroup(t *Tape, wk int, g *convShape, gi int, x, w, bias, e, out []float32) {
 	b0, n := g.span(gi)
 	col := g.cols(t, wk, x, b0, n)
 	ld := n * g.hw
@@ -109,8 +123,14 @@ func convForwardGroup(t *Tape, wk int, g *convShape, gi int, x, w, bias, out []f
 			if n > 1 {
 				copy(row, dst[o*ld+j*g.hw:o*ld+(j+1)*g.hw])
 			}
-			if bias != nil {
-				bv := bias[o]
+			if bias != nil || e != nil {
+				var bv float32
+				if bias != nil {
+					bv = bias[o]
+				}
+				if e != nil {
+					bv += e[(b0+j)*g.o+o]
+				}
 				for i := range row {
 					row[i] += bv
 				}
@@ -127,6 +147,10 @@ func convBack(t *Tape, nd *node) {
 	workers := min(t.workers, ng)
 	needW := w.RequiresGrad
 	needB := bias != nil && bias.RequiresGrad
+	var de []float32
+	if nd.d != nil && nd.d.RequiresGrad {
+		de = grad(nd.d)
+	}
 	var dx []float32
 	var owX bool
 	if x.RequiresGrad {
@@ -161,7 +185,7 @@ func convBack(t *Tape, nd *node) {
 		acc := t.scratch(wk, 3, g.o*g.kk+g.o)
 		dw, db := acc[:g.o*g.kk], acc[g.o*g.kk:]
 		for gi := lo; gi < hi; gi++ {
-			convBackGroup(t, wk, &g, gi, x.Data, w.Data, dy, dx, owX, dw, db, needW, needB)
+			convBackGroup(t, wk, &g, gi, x.Data, w.Data, dy, dx, owX, dw, db, de, needW, needB)
 			if wf != nil {
 				convInputGrad(t, wk, &gt, gi, dy, wf, dx, owX)
 			}
@@ -186,7 +210,7 @@ func convBack(t *Tape, nd *node) {
 	}
 }
 
-func convBackGroup(t *Tape, wk int, g *convShape, gi int, x, w, dy, dx []float32, owX bool, dw, db []float32, needW, needB bool) {
+func convBackGroup(t *Tape, wk int, g *convShape, gi int, x, w, dy, dx []float32, owX bool, dw, db, de []float32, needW, needB bool) {
 	b0, n := g.span(gi)
 	ld := n * g.hw
 	osz := g.o * g.hw
@@ -201,13 +225,22 @@ func convBackGroup(t *Tape, wk int, g *convShape, gi int, x, w, dy, dx []float32
 			}
 		}
 	}
-	if needB {
-		for o := 0; o < g.o; o++ {
-			var s float32
-			for _, v := range dyg[o*ld : (o+1)*ld] {
-				s += v
+	if needB || de != nil {
+		// Per-image channel sums serve both the shared and the per-sample bias.
+		for j := 0; j < n; j++ {
+			img := dy[(b0+j)*osz : (b0+j+1)*osz]
+			for o := 0; o < g.o; o++ {
+				var s float32
+				for _, v := range img[o*g.hw : (o+1)*g.hw] {
+					s += v
+				}
+				if needB {
+					db[o] += s
+				}
+				if de != nil {
+					de[(b0+j)*g.o+o] += s
+				}
 			}
-			db[o] += s
 		}
 	}
 	if needW {

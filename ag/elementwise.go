@@ -73,17 +73,19 @@ func broadcastShapes(as, bs []int) (out [maxRank]int, r int, bc bcast) {
 // rows calls fn for every innermost row: output offset, a and b offsets,
 // the row length and the innermost strides of a and b.
 func (bc *bcast) rows(fn func(o, ao, bo, n, sa, sb int)) {
-	o := 0
+	bc.rowsRange(0, bc.nrows(), fn)
+}
+
+func (bc *bcast) nrows() int { return bc.d[0] * bc.d[1] * bc.d[2] }
+
+// rowsRange is rows restricted to rows lo..hi-1 (in output order).
+func (bc *bcast) rowsRange(lo, hi int, fn func(o, ao, bo, n, sa, sb int)) {
 	n := bc.d[3]
-	for i0 := 0; i0 < bc.d[0]; i0++ {
-		for i1 := 0; i1 < bc.d[1]; i1++ {
-			for i2 := 0; i2 < bc.d[2]; i2++ {
-				ao := i0*bc.sa[0] + i1*bc.sa[1] + i2*bc.sa[2]
-				bo := i0*bc.sb[0] + i1*bc.sb[1] + i2*bc.sb[2]
-				fn(o, ao, bo, n, bc.sa[3], bc.sb[3])
-				o += n
-			}
-		}
+	for r := lo; r < hi; r++ {
+		i0, i1, i2 := r/(bc.d[1]*bc.d[2]), (r/bc.d[2])%bc.d[1], r%bc.d[2]
+		ao := i0*bc.sa[0] + i1*bc.sa[1] + i2*bc.sa[2]
+		bo := i0*bc.sb[0] + i1*bc.sb[1] + i2*bc.sb[2]
+		fn(r*n, ao, bo, n, bc.sa[3], bc.sb[3])
 	}
 }
 
@@ -101,60 +103,69 @@ func (t *Tape) Mul(a, b *Tensor) *Tensor { return t.binary(opMul, a, b) }
 func (t *Tape) binary(op int, a, b *Tensor) *Tensor {
 	shape, r, bc := broadcastShapes(a.Shape, b.Shape)
 	out := t.alloc(shape[:r]...)
-	od, ad, bd := out.Data, a.Data, b.Data
-	if len(od) > 0 {
-		bc.rows(func(o, ao, bo, n, sa, sb int) {
-			dst := od[o : o+n]
-			switch {
-			case sa == 1 && sb == 1:
-				x, y := ad[ao:ao+n], bd[bo:bo+n]
-				if op == opAdd {
-					for i := range dst {
-						dst[i] = x[i] + y[i]
-					}
-				} else {
-					for i := range dst {
-						dst[i] = x[i] * y[i]
-					}
-				}
-			case sa == 1:
-				x, y := ad[ao:ao+n], bd[bo]
-				if op == opAdd {
-					for i := range dst {
-						dst[i] = x[i] + y
-					}
-				} else {
-					for i := range dst {
-						dst[i] = x[i] * y
-					}
-				}
-			case sb == 1:
-				x, y := ad[ao], bd[bo:bo+n]
-				if op == opAdd {
-					for i := range dst {
-						dst[i] = x + y[i]
-					}
-				} else {
-					for i := range dst {
-						dst[i] = x * y[i]
-					}
-				}
-			default:
-				v := ad[ao] + bd[bo]
-				if op == opMul {
-					v = ad[ao] * bd[bo]
-				}
-				for i := range dst {
-					dst[i] = v
-				}
-			}
-		})
+	if n := len(out.Data); n > 0 {
+		if n < parallelMin || t.workers == 1 {
+			binaryRows(op, &bc, out.Data, a.Data, b.Data, 0, bc.nrows())
+		} else {
+			bc2, od, ad, bd := bc, out.Data, a.Data, b.Data
+			parallelFor(t.workers, bc.nrows(), func(_, lo, hi int) { binaryRows(op, &bc2, od, ad, bd, lo, hi) })
+		}
 	}
 	if t.needs(a, b) {
 		nd := t.push(binaryBack, out, a, b, nil)
 		nd.i[0] = op
 	}
 	return out
+}
+
+// binaryRows computes output rows lo..hi-1 of a broadcast Add or Mul.
+func binaryRows(op int, bc *bcast, od, ad, bd []float32, lo, hi int) {
+	bc.rowsRange(lo, hi, func(o, ao, bo, n, sa, sb int) {
+		dst := od[o : o+n]
+		switch {
+		case sa == 1 && sb == 1:
+			x, y := ad[ao:ao+n], bd[bo:bo+n]
+			if op == opAdd {
+				for i := range dst {
+					dst[i] = x[i] + y[i]
+				}
+			} else {
+				for i := range dst {
+					dst[i] = x[i] * y[i]
+				}
+			}
+		case sa == 1:
+			x, y := ad[ao:ao+n], bd[bo]
+			if op == opAdd {
+				for i := range dst {
+					dst[i] = x[i] + y
+				}
+			} else {
+				for i := range dst {
+					dst[i] = x[i] * y
+				}
+			}
+		case sb == 1:
+			x, y := ad[ao], bd[bo:bo+n]
+			if op == opAdd {
+				for i := range dst {
+					dst[i] = x + y[i]
+				}
+			} else {
+				for i := range dst {
+					dst[i] = x * y[i]
+				}
+			}
+		default:
+			v := ad[ao] + bd[bo]
+			if op == opMul {
+				v = ad[ao] * bd[bo]
+			}
+			for i := range dst {
+				dst[i] = v
+			}
+		}
+	})
 }
 
 func binaryBack(_ *Tape, nd *node) {

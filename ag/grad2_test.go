@@ -117,6 +117,23 @@ func TestConvGrads(t *testing.T) {
 			t.Run(c.name, func(t *testing.T) { runOpCase(t, c) })
 		}
 	}
+	for _, s := range []cc{{2, 3, 5, 4, 4, 3, 1}, {2, 1, 19, 19, 2, 3, 1}} {
+		c := opCase{
+			name:   fmt.Sprintf("Conv2dAdd%+v", s),
+			shapes: [][]int{{s.bs, s.c, s.h, s.w}, {s.o, s.c, s.k, s.k}, {s.o}, {s.bs, s.o}},
+			build:  func(tp *Tape, in []*Tensor) *Tensor { return tp.Conv2dAdd(in[0], in[1], in[2], in[3], s.pad) },
+			ref: func(in [][]float64) []float64 {
+				out := refConv(in[0], in[1], in[2], s.bs, s.c, s.h, s.w, s.o, s.k, s.pad)
+				hw := len(out) / (s.bs * s.o)
+				for i := range out {
+					out[i] += in[3][i/hw]
+				}
+				return out
+			},
+			tolF: 1e-5, tolG: 1e-4,
+		}
+		t.Run(c.name, func(t *testing.T) { runOpCase(t, c) })
+	}
 }
 
 func TestNormPoolConcatAttentionGrads(t *testing.T) {

@@ -238,6 +238,33 @@ func TestElementwiseAndLinearGrads(t *testing.T) {
 			tolF: 1e-6, tolG: 1e-5,
 		},
 		opCase{
+			name: "AddScale", shapes: [][]int{{3, 4}, {3, 4}},
+			build: func(tp *Tape, in []*Tensor) *Tensor { return tp.AddScale(in[0], in[1], 0.5) },
+			ref: func(in [][]float64) []float64 {
+				out := make([]float64, len(in[0]))
+				for i := range out {
+					out[i] = 0.5 * (in[0][i] + in[1][i])
+				}
+				return out
+			},
+			tolF: 1e-6, tolG: 1e-5,
+		},
+		opCase{
+			name: "AddScale(x,x)+x", shapes: [][]int{{5}},
+			build: func(tp *Tape, in []*Tensor) *Tensor {
+				h := tp.Scale(in[0], 1)
+				return tp.Add(tp.AddScale(h, h, 0.5), h)
+			},
+			ref: func(in [][]float64) []float64 {
+				out := make([]float64, len(in[0]))
+				for i, v := range in[0] {
+					out[i] = 2 * v
+				}
+				return out
+			},
+			tolF: 1e-6, tolG: 1e-5,
+		},
+		opCase{
 			name: "SiLU", shapes: [][]int{{4, 7}},
 			init:  func(_ int, r *rand.Rand) float64 { return 3 * r.NormFloat64() },
 			build: func(tp *Tape, in []*Tensor) *Tensor { return tp.SiLU(in[0]) },

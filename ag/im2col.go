@@ -1,28 +1,77 @@
 package ag
 
-// im2col writes the k·k shifted copies of one image x [C,H,W] as rows
-// (c, ky, kx) of col, each ho·wo long with row stride ld, zero outside the
-// image.
-func im2col(col []float32, ld int, x []float32, g *convShape) {
-	k, pad, h, w, ho, wo := g.k, g.pad, g.h, g.w, g.ho, g.wo
+// im2col writes the k·k shifted copies of output rows oy0..oy1-1 of one
+// image x [C,H,W] as rows (c, ky, kx) of col, each (oy1−oy0)·wo long with
+// row stride ld, zero outside the image.
+func im2col(col []float32, ld int, x []float32, g *convShape, oy0, oy1 int) {
+	if g.k == 3 && g.pad == 1 {
+		im2col3(col, ld, x, g, oy0, oy1)
+		return
+	}
+	k, pad, h, w, wo := g.k, g.pad, g.h, g.w, g.wo
 	for c := 0; c < g.c; c++ {
 		xc := x[c*h*w : (c+1)*h*w]
 		for ky := 0; ky < k; ky++ {
 			for kx := 0; kx < k; kx++ {
 				row := col[((c*k+ky)*k+kx)*ld:]
 				lo, hi := max(0, pad-kx), min(wo, w+pad-kx)
-				for oy := 0; oy < ho; oy++ {
-					dst := row[oy*wo : (oy+1)*wo]
+				for oy := oy0; oy < oy1; oy++ {
+					dst := row[(oy-oy0)*wo : (oy-oy0+1)*wo]
 					iy := oy + ky - pad
 					if iy < 0 || iy >= h || lo >= hi {
 						clear(dst)
 						continue
 					}
 					clear(dst[:lo])
-					src := xc[iy*w+lo+kx-pad : iy*w+hi+kx-pad]
-					copy(dst[lo:hi], src)
+					copy(dst[lo:hi], xc[iy*w+lo+kx-pad:iy*w+hi+kx-pad])
 					clear(dst[hi:])
 				}
+			}
+		}
+	}
+}
+
+// im2col3 is im2col for the 3×3, pad-1 case: each source row is read once
+// for its three horizontal shifts.
+func im2col3(col []float32, ld int, x []float32, g *convShape, oy0, oy1 int) {
+	h, w := g.h, g.w
+	n := (oy1 - oy0) * w
+	for c := 0; c < g.c; c++ {
+		xc := x[c*h*w : (c+1)*h*w]
+		for ky := 0; ky < 3; ky++ {
+			base := (c*3 + ky) * 3 * ld
+			r0, r1, r2 := col[base:base+n], col[base+ld:base+ld+n], col[base+2*ld:base+2*ld+n]
+			for oy := oy0; oy < oy1; oy++ {
+				o := (oy - oy0) * w
+				d0, d1, d2 := r0[o:o+w], r1[o:o+w], r2[o:o+w]
+				iy := oy + ky - 1
+				if iy < 0 || iy >= h {
+					clear(d0)
+					clear(d1)
+					clear(d2)
+					continue
+				}
+				src := xc[iy*w : (iy+1)*w]
+				if w < 16 {
+					// Short rows: a loop beats three memmove calls.
+					d0[0] = 0
+					for i := 1; i < w; i++ {
+						d0[i] = src[i-1]
+					}
+					for i, v := range src {
+						d1[i] = v
+					}
+					for i := 0; i < w-1; i++ {
+						d2[i] = src[i+1]
+					}
+					d2[w-1] = 0
+					continue
+				}
+				d0[0] = 0
+				copy(d0[1:], src[:w-1])
+				copy(d1, src)
+				copy(d2[:w-1], src[1:])
+				d2[w-1] = 0
 			}
 		}
 	}

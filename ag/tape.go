@@ -11,6 +11,7 @@ type node struct {
 	back    func(t *Tape, n *node)
 	out     *Tensor
 	a, b, c *Tensor
+	d       *Tensor // a fourth input (Conv2dAdd's per-sample bias)
 	aux     *Tensor // saved forward quantities (arena-owned)
 	i       [4]int
 	f       float32

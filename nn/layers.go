@@ -109,15 +109,14 @@ func (r *ResBlock) Params() []*Param {
 
 // Forward maps x [B, in, H, W] and emb [B, E] to [B, out, H, W].
 func (r *ResBlock) Forward(t *ag.Tape, x, emb *ag.Tensor) *ag.Tensor {
-	h := r.C1.Forward(t, r.N1.ForwardSiLU(t, x))
-	e := t.Reshape(r.E.Forward(t, emb), x.Shape[0], r.Out, 1, 1)
-	h = t.Add(h, e)
+	// c1(…) + e(emb)[:, :, None, None], the add fused into the convolution.
+	h := t.Conv2dAdd(r.N1.ForwardSiLU(t, x), r.C1.W.Tensor, r.C1.B.Tensor, r.E.Forward(t, emb), r.C1.Pad)
 	h = r.C2.Forward(t, r.N2.ForwardSiLU(t, h))
 	sk := x
 	if r.Skip != nil {
 		sk = r.Skip.Forward(t, x)
 	}
-	return t.Scale(t.Add(h, sk), sqrtHalf)
+	return t.AddScale(h, sk, sqrtHalf)
 }
 
 // Attn is torch_ref.Attn: GroupNorm, 1×1 qkv projection, softmax attention
@@ -143,5 +142,5 @@ func (a *Attn) Params() []*Param {
 // Forward maps x [B, C, H, W] to the same shape.
 func (a *Attn) Forward(t *ag.Tape, x *ag.Tensor) *ag.Tensor {
 	o := t.Attention(a.QKV.Forward(t, a.N.Forward(t, x)))
-	return t.Scale(t.Add(x, a.Proj.Forward(t, o)), sqrtHalf)
+	return t.AddScale(x, a.Proj.Forward(t, o), sqrtHalf)
 }

@@ -1,0 +1,65 @@
+package ag
+
+import "fmt"
+
+// AddScale returns s·(a + b) for a and b of the same shape: the ResBlock
+// and attention residual merge in one pass instead of two.
+func (t *Tape) AddScale(a, b *Tensor, s float32) *Tensor {
+	if !sameShape(a.Shape, b.Shape) {
+		panic(fmt.Sprintf("ag.AddScale: shapes %v and %v differ", a.Shape, b.Shape))
+	}
+	out := t.alloc(a.Shape...)
+	if n := len(out.Data); n < parallelMin || t.workers == 1 {
+		addScaleRange(out.Data, a.Data, b.Data, s)
+	} else {
+		od, ad, bd := out.Data, a.Data, b.Data
+		parallelFor(t.workers, n, func(_, lo, hi int) { addScaleRange(od[lo:hi], ad[lo:hi], bd[lo:hi], s) })
+	}
+	if t.needs(a, b) {
+		nd := t.push(addScaleBack, out, a, b, nil)
+		nd.f = s
+	}
+	return out
+}
+
+func addScaleRange(d, a, b []float32, s float32) {
+	a, b = a[:len(d)], b[:len(d)]
+	for i := range d {
+		d[i] = s * (a[i] + b[i])
+	}
+}
+
+// scaleInto writes (ow) or adds d = s·g.
+func scaleInto(d, g []float32, s float32, ow bool) {
+	g = g[:len(d)]
+	if ow {
+		for i := range d {
+			d[i] = s * g[i]
+		}
+		return
+	}
+	for i := range d {
+		d[i] += s * g[i]
+	}
+}
+
+func addScaleBack(t *Tape, nd *node) {
+	a, b, g, s := nd.a, nd.b, nd.out.Grad, nd.f
+	if b.RequiresGrad && b != a {
+		db, ow := gradW(b)
+		scaleInto(db, g, s, ow)
+	}
+	if !a.RequiresGrad {
+		return
+	}
+	if a == b {
+		s *= 2
+	}
+	if a.fresh && len(a.Grad) == len(g) {
+		scaleInto(g, g, s, true) // the output gradient is dead after this op
+		takeGrad(a, nd.out)
+		return
+	}
+	da, ow := gradW(a)
+	scaleInto(da, g, s, ow)
+}
