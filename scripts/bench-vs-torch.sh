@@ -15,6 +15,9 @@
 #   KEEP         a directory to keep the raw JSON lines in (default: a temporary one, removed)
 #
 # It installs nothing. PyTorch comes from Debian: apt-get install -y python3-torch
+# Debian's torch calls whatever libblas.so.3 the alternatives system points
+# at; with only the reference BLAS (libblas3) its GEMM runs at a few GFLOP/s,
+# so also install an optimised one: apt-get install -y libopenblas0-pthread
 set -uo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -36,6 +39,16 @@ if ! "$python" -c 'import torch' 2>/dev/null; then
 (or set PYTHON to an interpreter that has torch)"
 fi
 command -v go >/dev/null || die "go is not on PATH"
+# Which BLAS torch's matmul ends up in (Debian's build uses the system libblas.so.3).
+blas=$("$python" -c '
+import torch
+a = torch.randn(64, 64); a @ a
+libs = [l.split()[-1] for l in open("/proc/self/maps") if "blas" in l.lower() and ".so" in l]
+print(libs[0] if libs else "bundled")' 2>/dev/null || echo unknown)
+case $blas in
+*/blas/libblas.so*) echo "bench-vs-torch: WARNING: torch uses the reference BLAS ($blas); its GEMM is not representative." >&2
+	echo "  install an optimised BLAS first: sudo apt-get install -y libopenblas0-pthread" >&2 ;;
+esac
 
 if [ -n "${KEEP:-}" ]; then
 	work=$KEEP
@@ -50,7 +63,7 @@ echo "building pfgm ..." >&2
 
 echo "# $(date -u +%FT%TZ)  $(uname -m)  $(nproc) cores  threads=$threads  rounds=$rounds"
 echo "# load before: $(uptime | sed 's/.*load average/load average/')"
-echo "# $(go version)  torch $("$python" -c 'import torch; print(torch.__version__)')"
+echo "# $(go version)  torch $("$python" -c 'import torch; print(torch.__version__)') with BLAS $blas"
 
 # run SIDE BENCH ROUND: one measurement, its JSON line appended to SIDE-BENCH.jsonl.
 run() {
