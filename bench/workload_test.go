@@ -79,9 +79,6 @@ func TestTrainRejectsBadSettings(t *testing.T) {
 
 func TestTrainUNetIsThePeersModel(t *testing.T) {
 	w, err := NewTrain("unet", 2, 128, testRNG())
-	if err != nil && strings.Contains(err.Error(), "UNET-TODO") {
-		t.Skip("train does not build the U-Net yet (UNET-TODO)")
-	}
 	if err != nil {
 		t.Fatal(err)
 	}
