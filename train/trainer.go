@@ -1,6 +1,7 @@
 package train
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -149,9 +150,10 @@ func BuildModel(c *Config, rng *rand.Rand) (nn.Model, error) {
 	case "mlp":
 		if c.MLP == nil {
 			m := mlpConfig(c.Dim, 256)
-			m.Out = c.outDim()
 			c.MLP = &m
 		}
+		// A config that names only the width gets the data's shape.
+		c.MLP.N, c.MLP.Out = cmp.Or(c.MLP.N, c.Dim), cmp.Or(c.MLP.Out, c.outDim())
 		if c.MLP.N != c.Dim {
 			return nil, fmt.Errorf("the MLP takes %d inputs but the data have %d", c.MLP.N, c.Dim)
 		}

@@ -75,6 +75,13 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	c.D = D
+	if c.Objective == train.ObjectiveField {
+		// The original PFGM lives in N+1 dimensions: D is 1 by construction.
+		if D != 1 && dGiven(fs) {
+			return fmt.Errorf("--objective %s is the original PFGM with D=1, not D=%s", c.Objective, *dFlag)
+		}
+		c.D = 1
+	}
 	if c.Data == "" {
 		return errors.New("--data is required (e.g. toy:moons, points.csv, mnist)")
 	}
@@ -156,4 +163,11 @@ func writeSampleGrid(ctx context.Context, t *train.Trainer, path string) error {
 	}
 	return plot.WritePanels(path, []plot.Panel{{Title: fmt.Sprintf("samples at step %d", t.Step()), Equal: true,
 		Layers: []plot.Layer{plot.Points{XY: x, Color: plot.WithAlpha(color.RGBA{R: 0x1f, G: 0x5f, B: 0xc0, A: 0xff}, 0.5), Radius: 1.2}}}}, 1, 480)
+}
+
+// dGiven reports whether --D was on the command line.
+func dGiven(fs *flag.FlagSet) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "D" })
+	return given
 }
