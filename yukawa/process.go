@@ -3,6 +3,7 @@ package yukawa
 import (
 	"fmt"
 	"math"
+	"sync"
 )
 
 // Process is the Yukawa process with mass M ≥ 0 and D ≥ 1 augmented
@@ -45,6 +46,10 @@ type Kernel struct {
 	nu   float64
 	logM float64
 	prof *profile // nil when M = 0
+
+	// The radial tables (moments.go), built on first use.
+	momOnce sync.Once
+	mom     *moments
 }
 
 // Kernel returns the kernel of p for data of n dimensions. It tabulates the
