@@ -71,6 +71,16 @@ type Result struct {
 	Trajectory [][]float64
 }
 
+// Model is what Sample integrates: the denoiser D_Y, the death rate λ and
+// the initial log-ratio log p_Yukawa − log p_Coulomb at the prior (see
+// Field.Eval for the contract), and the kernel they belong to. The exact
+// Field is one; a trained network with a λ head is another.
+type Model interface {
+	Dim() int
+	Kernel() *Kernel
+	Eval(ctx context.Context, x []float64, t float64, den, lambda, logRatio []float64) error
+}
+
 // Sample runs the weighted-particle sampler. x holds n prior draws at
 // t = opt.TMax (normally f.Prior(rng, n, opt.TMax), the Coulomb flux); it
 // is overwritten with the final particle positions (Result.X aliases it).
@@ -81,11 +91,11 @@ type Result struct {
 // λ → 0 as t → 0 on particles that reach a charge). When ESS/n falls below
 // opt.ESSThreshold the particles are resampled systematically by their
 // look-ahead weights (see Result.MinESS). rng drives the resampling only.
-func Sample(ctx context.Context, f *Field, x []float64, rng *rand.Rand, opt Options) (Result, error) {
+func Sample(ctx context.Context, f Model, x []float64, rng *rand.Rand, opt Options) (Result, error) {
 	if err := opt.validate(); err != nil {
 		return Result{}, err
 	}
-	dim := f.dim
+	dim, k := f.Dim(), f.Kernel()
 	if len(x) == 0 || len(x)%dim != 0 {
 		return Result{}, fmt.Errorf("yukawa: len(x) = %d is not a positive multiple of %d", len(x), dim)
 	}
@@ -95,7 +105,7 @@ func Sample(ctx context.Context, f *Field, x []float64, rng *rand.Rand, opt Opti
 	n := len(x) / dim
 	grid := sampler.EDMGrid(opt.Steps, opt.TMin, opt.TMax, opt.Rho)
 	res := Result{Times: grid, MinESS: 1}
-	weighted := !opt.Unweighted && f.k.prof != nil
+	weighted := !opt.Unweighted && k.prof != nil
 	var (
 		den   = make([]float64, len(x))
 		den2  = make([]float64, len(x))
@@ -138,7 +148,7 @@ func Sample(ctx context.Context, f *Field, x []float64, rng *rand.Rand, opt Opti
 				d2 += e * e
 			}
 			rho := math.Sqrt(d2 + t*t)
-			h[p], r[p] = f.k.LogH(f.k.p.M * rho)
+			h[p], r[p] = k.LogH(k.p.M * rho)
 			l[p] = math.Log(rho)
 		}
 	}
