@@ -93,7 +93,8 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 	rep := &Report{Toy: o.Toy, Steps: o.Steps, Picture: filepath.Join(o.Out, "demo.png")}
-	panels := []plot.Panel{{Title: "held-out data", Equal: true, Layers: []plot.Layer{
+	bounds := boundsOf(ref.X)
+	panels := []plot.Panel{{Title: "held-out data", Bounds: bounds, Equal: true, Layers: []plot.Layer{
 		plot.Points{XY: ref.X[:2*o.Samples], Color: plot.WithAlpha(color.Black, 0.35), Radius: 1.2}}}}
 	for _, D := range o.Ds {
 		res, xy, err := trainAndScore(ctx, o, D, ref)
@@ -104,7 +105,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		fmt.Fprintf(o.Log, "D=%-4s sw2 %.4f = %.2f × floor %.4f  (NFE %d, trained in %.0f s)\n",
 			res.D, res.SW2, res.Ratio, res.SW2Floor, res.NFE, res.TrainSec)
 		panels = append(panels, plot.Panel{
-			Title: fmt.Sprintf("D=%s  sw2 %.2fx floor", res.D, res.Ratio), Equal: true,
+			Title: fmt.Sprintf("D=%s  sw2 %.2fx floor", res.D, res.Ratio), Bounds: bounds, Equal: true,
 			Layers: []plot.Layer{plot.Points{XY: xy, Color: plot.WithAlpha(color.RGBA{R: 0x1f, G: 0x5f, B: 0xc0, A: 0xff}, 0.45), Radius: 1.2}},
 		})
 	}
@@ -155,4 +156,16 @@ func trainAndScore(ctx context.Context, o Options, D float64, ref *data.Points) 
 		D: process.FormatD(D), SW2: score.SW2, SW2Floor: score.SW2Floor, Ratio: score.SW2Ratio,
 		MMD: score.MMD, NFE: res.NFE, TrainSec: secs, Run: dir,
 	}, x, nil
+}
+
+// boundsOf is the box around x, y pairs with a 10 % margin, so that every
+// panel of the demo shows the same window.
+func boundsOf(xy []float64) *plot.Rect {
+	r := plot.Rect{MinX: math.Inf(1), MinY: math.Inf(1), MaxX: math.Inf(-1), MaxY: math.Inf(-1)}
+	for i := 0; i+1 < len(xy); i += 2 {
+		r.MinX, r.MaxX = min(r.MinX, xy[i]), max(r.MaxX, xy[i])
+		r.MinY, r.MaxY = min(r.MinY, xy[i+1]), max(r.MaxY, xy[i+1])
+	}
+	mx, my := 0.1*(r.MaxX-r.MinX), 0.1*(r.MaxY-r.MinY)
+	return &plot.Rect{MinX: r.MinX - mx, MinY: r.MinY - my, MaxX: r.MaxX + mx, MaxY: r.MaxY + my}
 }
