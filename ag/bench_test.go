@@ -18,6 +18,9 @@ func randTensor(r *rand.Rand, shape ...int) *Tensor {
 // benchWorkers is the tapes' worker count in the benchmarks (0: GOMAXPROCS).
 var benchWorkers = flag.Int("workers", 0, "goroutines per op in benchmarks (0: GOMAXPROCS)")
 
+// benchColBudget overrides the convolutions' column block size.
+var benchColBudget = flag.Int("colbudget", 0, "column block size in float32s (0: default)")
+
 // BenchmarkConv covers the U-Net's convolution shapes at batch 64,
 // forward alone and forward+backward.
 func BenchmarkConv(b *testing.B) {
@@ -35,6 +38,7 @@ func BenchmarkConv(b *testing.B) {
 			if *benchWorkers > 0 {
 				tp.SetWorkers(*benchWorkers)
 			}
+			tp.colBudget = *benchColBudget
 			c := startCPU()
 			defer c.report(b)
 			for b.Loop() {
@@ -48,6 +52,7 @@ func BenchmarkConv(b *testing.B) {
 			if *benchWorkers > 0 {
 				tp.SetWorkers(*benchWorkers)
 			}
+			tp.colBudget = *benchColBudget
 			c := startCPU()
 			defer c.report(b)
 			for b.Loop() {

@@ -28,7 +28,7 @@ func (t *Tape) Conv2dAdd(x, w, bias, e *Tensor, pad int) *Tensor {
 	if len(x.Shape) != 4 || len(w.Shape) != 4 || w.Shape[1] != x.Shape[1] || w.Shape[2] != w.Shape[3] {
 		panic(fmt.Sprintf("ag.Conv2d: input %v and weight %v do not fit", x.Shape, w.Shape))
 	}
-	g := convGeom(x, w, pad)
+	g := t.convGeom(x, w, pad)
 	if g.ho < 1 || g.wo < 1 {
 		panic(fmt.Sprintf("ag.Conv2d: %v with %d×%d kernel and pad %d leaves no output", x.Shape, g.k, g.k, pad))
 	}
@@ -73,11 +73,16 @@ type convShape struct {
 	kk                            int  // c·k·k, the GEMM depth
 	hw                            int  // ho·wo
 	group                         int  // images per GEMM
+	budget                        int  // column block size, see defaultColBudget
 	direct                        bool // 1×1 without padding: the image itself is the column matrix
 }
 
-func convGeom(x, w *Tensor, pad int) convShape {
+func (t *Tape) convGeom(x, w *Tensor, pad int) convShape {
 	g := convShape{b: x.Shape[0], c: x.Shape[1], h: x.Shape[2], w: x.Shape[3], o: w.Shape[0], k: w.Shape[2], pad: pad}
+	g.budget = t.colBudget
+	if g.budget <= 0 {
+		g.budget = defaultColBudget
+	}
 	g.ho, g.wo = g.h+2*pad-g.k+1, g.w+2*pad-g.k+1
 	g.kk, g.hw = g.c*g.k*g.k, g.ho*g.wo
 	g.group = max(1, min(g.b, (convGroupCols+g.hw/2)/max(g.hw, 1)))
@@ -91,31 +96,51 @@ func (g *convShape) span(gi int) (int, int) {
 	return b0, min(g.group, g.b-b0)
 }
 
-// cols returns the column matrix [kk, n·hw] of images b0..b0+n-1, built in
-// scratch slot 0 (or the image itself for a single-image 1×1 convolution).
-func (g *convShape) cols(t *Tape, wk int, x []float32, b0, n int) []float32 {
+// defaultColBudget bounds a column block (in float32s) so that it stays
+// in the per-core L2 cache while the GEMM packs it; larger column matrices
+// are built and multiplied a channel block at a time.
+const defaultColBudget = 96 << 10
+
+// chanBlock is the number of input channels per column block.
+func (g *convShape) chanBlock(ld int) int {
+	return max(1, min(g.c, g.budget/max(1, g.k*g.k*ld)))
+}
+
+// cols returns the column matrix [(c1−c0)·k·k, n·hw] of channels c0..c1-1
+// of images b0..b0+n-1, built in scratch slot 0 (or a view of the image
+// itself for a single-image 1×1 convolution).
+func (g *convShape) cols(t *Tape, wk int, x []float32, b0, n, c0, c1 int) []float32 {
 	img := g.c * g.h * g.w
 	if g.direct && n == 1 {
-		return x[b0*img : (b0+1)*img]
+		return x[b0*img+c0*g.hw : b0*img+c1*g.hw]
 	}
 	ld := n * g.hw
-	col := t.scratch(wk, 0, g.kk*ld)
+	col := t.scratch(wk, 0, (c1-c0)*g.k*g.k*ld)
 	for j := 0; j < n; j++ {
-		im2col(col[j*g.hw:], ld, x[(b0+j)*img:(b0+j+1)*img], g, 0, g.ho)
+		im2col(col[j*g.hw:], ld, x[(b0+j)*img:(b0+j+1)*img], g, c0, c1)
 	}
 	return col
 }
 
 func convForwardGroup(t *Tape, wk int, g *convShape, gi int, x, w, bias, e, out []float32) {
 	b0, n := g.span(gi)
-	col := g.cols(t, wk, x, b0, n)
 	ld := n * g.hw
 	osz := g.o * g.hw
 	dst := out[b0*osz : (b0+1)*osz]
 	if n > 1 {
 		dst = t.scratch(wk, 1, g.o*ld)
 	}
-	gemm.Sgemm(false, false, g.o, ld, g.kk, 1, w, g.kk, col, ld, 0, dst, ld)
+	kk := g.k * g.k
+	cb := g.chanBlock(ld)
+	for c0 := 0; c0 < g.c; c0 += cb {
+		c1 := min(g.c, c0+cb)
+		col := g.cols(t, wk, x, b0, n, c0, c1)
+		var bt float32
+		if c0 > 0 {
+			bt = 1
+		}
+		gemm.Sgemm(false, false, g.o, ld, (c1-c0)*kk, 1, w[c0*kk:], g.kk, col, ld, bt, dst, ld)
+	}
 	for j := 0; j < n; j++ {
 		img := out[(b0+j)*osz : (b0+j+1)*osz]
 		for o := 0; o < g.o; o++ {
@@ -141,7 +166,7 @@ func convForwardGroup(t *Tape, wk int, g *convShape, gi int, x, w, bias, e, out 
 
 func convBack(t *Tape, nd *node) {
 	x, w, bias := nd.a, nd.b, nd.c
-	g := convGeom(x, w, nd.i[0])
+	g := t.convGeom(x, w, nd.i[0])
 	dy := nd.out.Grad
 	ng := (g.b + g.group - 1) / g.group
 	workers := min(t.workers, ng)
@@ -179,7 +204,7 @@ func convBack(t *Tape, nd *node) {
 			}
 		}
 		gt = convShape{b: g.b, c: g.o, h: g.ho, w: g.wo, o: g.c, k: k, pad: k - 1 - g.pad, ho: g.h, wo: g.w}
-		gt.kk, gt.hw, gt.group = g.o*k*k, g.h*g.w, g.group
+		gt.kk, gt.hw, gt.group, gt.budget = g.o*k*k, g.h*g.w, g.group, g.budget
 	}
 	run := func(wk, lo, hi int) {
 		acc := t.scratch(wk, 3, g.o*g.kk+g.o)
@@ -197,9 +222,16 @@ func convBack(t *Tape, nd *node) {
 		parallelFor(workers, ng, run)
 	}
 	if needW {
+		// The accumulators hold dWᵀ [kk, O].
 		gw := grad(w)
 		for wk := 0; wk < workers; wk++ {
-			addTo(gw, t.scratch(wk, 3, g.o*g.kk+g.o)[:g.o*g.kk])
+			acc := t.scratch(wk, 3, g.o*g.kk+g.o)
+			for r := 0; r < g.kk; r++ {
+				row := acc[r*g.o : (r+1)*g.o]
+				for o, v := range row {
+					gw[o*g.kk+r] += v
+				}
+			}
 		}
 	}
 	if needB {
@@ -244,8 +276,16 @@ func convBackGroup(t *Tape, wk int, g *convShape, gi int, x, w, dy, dx []float32
 		}
 	}
 	if needW {
-		col := g.cols(t, wk, x, b0, n)
-		gemm.Sgemm(false, true, g.o, g.kk, ld, 1, dyg, ld, col, ld, 1, dw, g.kk)
+		kk := g.k * g.k
+		cb := g.chanBlock(ld)
+		for c0 := 0; c0 < g.c; c0 += cb {
+			c1 := min(g.c, c0+cb)
+			col := g.cols(t, wk, x, b0, n, c0, c1)
+			// dWᵀ = col·dYᵀ: the long pixel dimension is the depth and the
+			// column matrix needs no transposed packing, which the GEMM runs
+			// faster than dY·colᵀ.
+			gemm.Sgemm(false, true, (c1-c0)*kk, g.o, ld, 1, col, ld, dyg, ld, 1, dw[c0*kk*g.o:], g.o)
+		}
 	}
 	if dx == nil || !g.direct {
 		return
@@ -270,15 +310,26 @@ func convBackGroup(t *Tape, wk int, g *convShape, gi int, x, w, dy, dx []float32
 // gt of dY with the flipped kernel wf, writing or adding into dx.
 func convInputGrad(t *Tape, wk int, gt *convShape, gi int, dy, wf, dx []float32, ow bool) {
 	b0, n := gt.span(gi)
-	col := gt.cols(t, wk, dy, b0, n)
 	ld := n * gt.hw
 	isz := gt.o * gt.hw // one input image
+	dst, bt := dx[b0*isz:(b0+1)*isz], beta(ow)
+	if n > 1 {
+		dst, bt = t.scratch(wk, 1, gt.o*ld), 0
+	}
+	kk := gt.k * gt.k
+	cb := gt.chanBlock(ld)
+	for c0 := 0; c0 < gt.c; c0 += cb {
+		c1 := min(gt.c, c0+cb)
+		col := gt.cols(t, wk, dy, b0, n, c0, c1)
+		if c0 > 0 {
+			bt = 1
+		}
+		gemm.Sgemm(false, false, gt.o, ld, (c1-c0)*kk, 1, wf[c0*kk:], gt.kk, col, ld, bt, dst, ld)
+	}
 	if n == 1 {
-		gemm.Sgemm(false, false, gt.o, ld, gt.kk, 1, wf, gt.kk, col, ld, beta(ow), dx[b0*isz:(b0+1)*isz], ld)
 		return
 	}
-	tmp := t.scratch(wk, 1, gt.o*ld)
-	gemm.Sgemm(false, false, gt.o, ld, gt.kk, 1, wf, gt.kk, col, ld, 0, tmp, ld)
+	tmp := dst
 	for j := 0; j < n; j++ {
 		img := dx[(b0+j)*isz : (b0+j+1)*isz]
 		for c := 0; c < gt.o; c++ {

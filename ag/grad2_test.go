@@ -95,14 +95,17 @@ func refAttention(qkv []float64, bs, c, n int) []float64 {
 }
 
 func TestConvGrads(t *testing.T) {
-	type cc struct{ bs, c, h, w, o, k, pad int }
+	type cc struct{ bs, c, h, w, o, k, pad, budget int }
 	for _, s := range []cc{
-		{2, 3, 5, 4, 4, 3, 1},   // several images per GEMM
-		{7, 2, 10, 10, 3, 3, 1}, // groups of 5 and 2 on two workers
-		{2, 1, 19, 19, 2, 3, 1}, // one image per GEMM
-		{3, 4, 3, 5, 2, 1, 0},   // 1×1, batched
-		{2, 3, 19, 19, 2, 1, 0}, // 1×1, direct
-		{2, 2, 6, 5, 3, 3, 0},   // valid convolution
+		{2, 3, 5, 4, 4, 3, 1, 0},      // several images per GEMM
+		{7, 2, 10, 10, 3, 3, 1, 0},    // groups of 5 and 2 on two workers
+		{2, 1, 19, 19, 2, 3, 1, 0},    // one image per GEMM
+		{3, 4, 3, 5, 2, 1, 0, 0},      // 1×1, batched
+		{2, 3, 19, 19, 2, 1, 0, 0},    // 1×1, direct
+		{2, 2, 6, 5, 3, 3, 0, 0},      // valid convolution
+		{2, 5, 12, 12, 3, 3, 1, 3000}, // channel blocks of 2, 2, 1
+		{2, 4, 19, 19, 3, 1, 0, 700},  // 1×1 direct in channel blocks
+		{3, 5, 4, 4, 2, 3, 0, 200},    // valid, groups and channel blocks
 	} {
 		cases := []opCase{{
 			name:   fmt.Sprintf("Conv2d%+v", s),
@@ -117,7 +120,7 @@ func TestConvGrads(t *testing.T) {
 			t.Run(c.name, func(t *testing.T) { runOpCase(t, c) })
 		}
 	}
-	for _, s := range []cc{{2, 3, 5, 4, 4, 3, 1}, {2, 1, 19, 19, 2, 3, 1}} {
+	for _, s := range []cc{{2, 3, 5, 4, 4, 3, 1, 0}, {2, 1, 19, 19, 2, 3, 1, 0}} {
 		c := opCase{
 			name:   fmt.Sprintf("Conv2dAdd%+v", s),
 			shapes: [][]int{{s.bs, s.c, s.h, s.w}, {s.o, s.c, s.k, s.k}, {s.o}, {s.bs, s.o}},

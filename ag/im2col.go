@@ -1,19 +1,20 @@
 package ag
 
-// im2col writes the k·k shifted copies of output rows oy0..oy1-1 of one
-// image x [C,H,W] as rows (c, ky, kx) of col, each (oy1−oy0)·wo long with
-// row stride ld, zero outside the image.
-func im2col(col []float32, ld int, x []float32, g *convShape, oy0, oy1 int) {
+// im2col writes the k·k shifted copies of channels c0..c1-1 of one image
+// x [C,H,W] as rows (c−c0, ky, kx) of col, each ho·wo long with row stride
+// ld, zero outside the image.
+func im2col(col []float32, ld int, x []float32, g *convShape, c0, c1 int) {
 	if g.k == 3 && g.pad == 1 {
-		im2col3(col, ld, x, g, oy0, oy1)
+		im2col3(col, ld, x, g, c0, c1)
 		return
 	}
 	k, pad, h, w, wo := g.k, g.pad, g.h, g.w, g.wo
-	for c := 0; c < g.c; c++ {
+	oy0, oy1 := 0, g.ho
+	for c := c0; c < c1; c++ {
 		xc := x[c*h*w : (c+1)*h*w]
 		for ky := 0; ky < k; ky++ {
 			for kx := 0; kx < k; kx++ {
-				row := col[((c*k+ky)*k+kx)*ld:]
+				row := col[(((c-c0)*k+ky)*k+kx)*ld:]
 				lo, hi := max(0, pad-kx), min(wo, w+pad-kx)
 				for oy := oy0; oy < oy1; oy++ {
 					dst := row[(oy-oy0)*wo : (oy-oy0+1)*wo]
@@ -33,13 +34,14 @@ func im2col(col []float32, ld int, x []float32, g *convShape, oy0, oy1 int) {
 
 // im2col3 is im2col for the 3×3, pad-1 case: each source row is read once
 // for its three horizontal shifts.
-func im2col3(col []float32, ld int, x []float32, g *convShape, oy0, oy1 int) {
+func im2col3(col []float32, ld int, x []float32, g *convShape, c0, c1 int) {
 	h, w := g.h, g.w
+	oy0, oy1 := 0, g.ho
 	n := (oy1 - oy0) * w
-	for c := 0; c < g.c; c++ {
+	for c := c0; c < c1; c++ {
 		xc := x[c*h*w : (c+1)*h*w]
 		for ky := 0; ky < 3; ky++ {
-			base := (c*3 + ky) * 3 * ld
+			base := ((c-c0)*3 + ky) * 3 * ld
 			r0, r1, r2 := col[base:base+n], col[base+ld:base+ld+n], col[base+2*ld:base+2*ld+n]
 			for oy := oy0; oy < oy1; oy++ {
 				o := (oy - oy0) * w

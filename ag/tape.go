@@ -33,6 +33,8 @@ type Tape struct {
 	nextV   int
 	workers int
 	scr     [][]float32
+	// colBudget overrides defaultColBudget (tests use tiny blocks).
+	colBudget int
 }
 
 // NewTape returns a tape that records ops for Backward.
