@@ -38,11 +38,20 @@ func im2col3(col []float32, ld int, x []float32, g *convShape, c0, c1 int) {
 	h, w := g.h, g.w
 	oy0, oy1 := 0, g.ho
 	n := (oy1 - oy0) * w
+	var masks [6]uint16
+	vec := useAVX512 && w <= 32 && w >= 2
+	if vec {
+		masks = im2col3Masks(w)
+	}
 	for c := c0; c < c1; c++ {
 		xc := x[c*h*w : (c+1)*h*w]
 		for ky := 0; ky < 3; ky++ {
 			base := ((c-c0)*3 + ky) * 3 * ld
 			r0, r1, r2 := col[base:base+n], col[base+ld:base+ld+n], col[base+2*ld:base+2*ld+n]
+			if vec {
+				im2col3RowsAVX512(&r0[0], &r1[0], &r2[0], &xc[0], h, w, ky, &masks)
+				continue
+			}
 			for oy := oy0; oy < oy1; oy++ {
 				o := (oy - oy0) * w
 				d0, d1, d2 := r0[o:o+w], r1[o:o+w], r2[o:o+w]
@@ -106,4 +115,29 @@ func col2im(dx []float32, dcol []float32, ld int, g *convShape) {
 			}
 		}
 	}
+}
+
+// im2col3Masks returns, for the two 16-lane chunks of a row of width w,
+// the store mask and the load masks of the right- and left-shifted copies.
+func im2col3Masks(w int) [6]uint16 {
+	var m [6]uint16
+	for c := 0; c < 2; c++ {
+		s := 16 * c
+		n := min(16, w-s)
+		if n <= 0 {
+			continue
+		}
+		full := uint16(1<<n - 1)
+		m[3*c] = full
+		m[3*c+1] = full
+		if s == 0 {
+			m[3*c+1] = full &^ 1 // r0's lane 0 is the left padding
+		}
+		if k := w - s - 1; k < 16 {
+			m[3*c+2] = full & uint16(1<<max(k, 0)-1) // r2's last lane is the right padding
+		} else {
+			m[3*c+2] = full
+		}
+	}
+	return m
 }

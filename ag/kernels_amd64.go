@@ -16,3 +16,6 @@ func gnSiLUBackAVX512(gg, dy, x *float32, n int, a, sh, mean float32, acc *[32]f
 
 //go:noescape
 func gnDxAVX512(d, gg, x *float32, n int, a, c0, c1 float32, ow int)
+
+//go:noescape
+func im2col3RowsAVX512(r0, r1, r2, xc *float32, h, w, ky int, masks *[6]uint16)
