@@ -150,6 +150,7 @@ func BuildModel(c *Config, rng *rand.Rand) (nn.Model, error) {
 	case "mlp":
 		if c.MLP == nil {
 			m := mlpConfig(c.Dim, 256)
+			m.Out = c.outDim()
 			c.MLP = &m
 		}
 		// A config that names only the width gets the data's shape.

@@ -41,6 +41,8 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&c.ToyCount, "toy-n", c.ToyCount, "points drawn for a toy:NAME data set")
 	fs.StringVar(&c.Objective, "objective", train.ObjectivePFGMpp, "training objective: pfgm++ (denoising, any D) or pfgm-field (the original PFGM's normalised field, D=1)")
 	fs.IntVar(&c.FieldBatch, "field-batch", 0, "pfgm-field: charges the target field is computed against (default: 1024)")
+	fs.StringVar(&c.Process, "process", train.ProcessPoisson, "perturbation process: poisson (PFGM++) or yukawa (screened Poisson, needs --m > 0 and a finite D)")
+	fs.Float64Var(&c.M, "m", 0, "yukawa: the mass m")
 	imageSize := fs.Int("image-size", 0, "resize PNG-folder images to this size (default: 32)")
 	channels := fs.Int("channels", 0, "image channels for a PNG folder: 1, 3 or 4 (default: 3)")
 	unetCh := fs.String("unet-channels", "", "U-Net channels per level, e.g. 32,64,64 (default: the reference UNet-mnist)")
