@@ -43,11 +43,20 @@ func scaleInto(d, g []float32, s float32, ow bool) {
 	}
 }
 
+// scaleIntoPar is scaleInto over the tape's workers for large slices.
+func (t *Tape) scaleIntoPar(d, g []float32, s float32, ow bool) {
+	if len(d) < parallelMin || t.workers == 1 {
+		scaleInto(d, g, s, ow)
+		return
+	}
+	parallelFor(t.workers, len(d), func(_, lo, hi int) { scaleInto(d[lo:hi], g[lo:hi], s, ow) })
+}
+
 func addScaleBack(t *Tape, nd *node) {
 	a, b, g, s := nd.a, nd.b, nd.out.Grad, nd.f
 	if b.RequiresGrad && b != a {
 		db, ow := gradW(b)
-		scaleInto(db, g, s, ow)
+		t.scaleIntoPar(db, g, s, ow)
 	}
 	if !a.RequiresGrad {
 		return
@@ -56,10 +65,10 @@ func addScaleBack(t *Tape, nd *node) {
 		s *= 2
 	}
 	if a.fresh && len(a.Grad) == len(g) {
-		scaleInto(g, g, s, true) // the output gradient is dead after this op
+		t.scaleIntoPar(g, g, s, true) // the output gradient is dead after this op
 		takeGrad(a, nd.out)
 		return
 	}
 	da, ow := gradW(a)
-	scaleInto(da, g, s, ow)
+	t.scaleIntoPar(da, g, s, ow)
 }

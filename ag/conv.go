@@ -145,17 +145,20 @@ func convForwardGroup(t *Tape, wk int, g *convShape, gi int, x, w, bias, e, out 
 		img := out[(b0+j)*osz : (b0+j+1)*osz]
 		for o := 0; o < g.o; o++ {
 			row := img[o*g.hw : (o+1)*g.hw]
-			if n > 1 {
-				copy(row, dst[o*ld+j*g.hw:o*ld+(j+1)*g.hw])
+			var bv float32
+			if bias != nil {
+				bv = bias[o]
 			}
-			if bias != nil || e != nil {
-				var bv float32
-				if bias != nil {
-					bv = bias[o]
+			if e != nil {
+				bv += e[(b0+j)*g.o+o]
+			}
+			switch {
+			case n > 1: // scatter the group's product, adding the bias on the way
+				src := dst[o*ld+j*g.hw : o*ld+(j+1)*g.hw]
+				for i := range row {
+					row[i] = src[i] + bv
 				}
-				if e != nil {
-					bv += e[(b0+j)*g.o+o]
-				}
+			case bias != nil || e != nil:
 				for i := range row {
 					row[i] += bv
 				}

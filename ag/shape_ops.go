@@ -122,9 +122,17 @@ func (t *Tape) Concat(a, b *Tensor) *Tensor {
 	out := t.alloc(shape[:r]...)
 	bs := a.Shape[0]
 	na, nb := a.Numel()/max(bs, 1), b.Numel()/max(bs, 1)
-	for i := 0; i < bs; i++ {
-		copy(out.Data[i*(na+nb):], a.Data[i*na:(i+1)*na])
-		copy(out.Data[i*(na+nb)+na:], b.Data[i*nb:(i+1)*nb])
+	od, ad, bd := out.Data, a.Data, b.Data
+	cat := func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			copy(od[i*(na+nb):], ad[i*na:(i+1)*na])
+			copy(od[i*(na+nb)+na:], bd[i*nb:(i+1)*nb])
+		}
+	}
+	if len(od) < parallelMin {
+		cat(0, 0, bs)
+	} else {
+		parallelFor(t.workers, bs, cat)
 	}
 	if t.needs(a, b) {
 		t.push(concatBack, out, a, b, nil)
@@ -132,7 +140,7 @@ func (t *Tape) Concat(a, b *Tensor) *Tensor {
 	return out
 }
 
-func concatBack(_ *Tape, nd *node) {
+func concatBack(t *Tape, nd *node) {
 	a, b, g := nd.a, nd.b, nd.out.Grad
 	bs := a.Shape[0]
 	na, nb := a.Numel()/max(bs, 1), b.Numel()/max(bs, 1)
@@ -144,7 +152,11 @@ func concatBack(_ *Tape, nd *node) {
 	if b.RequiresGrad {
 		db, owB = gradW(b)
 	}
-	for i := 0; i < bs; i++ {
+	parallelFor(t.workers, bs, func(_, lo, hi int) { concatBackRange(g, da, db, owA, owB, na, nb, lo, hi) })
+}
+
+func concatBackRange(g, da, db []float32, owA, owB bool, na, nb, lo, hi int) {
+	for i := lo; i < hi; i++ {
 		switch {
 		case da != nil && owA:
 			copy(da[i*na:(i+1)*na], g[i*(na+nb):])
