@@ -48,15 +48,3 @@ func checkParams(params []Param, needGrad bool) error {
 	}
 	return nil
 }
-
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}

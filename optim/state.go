@@ -3,6 +3,7 @@ package optim
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/pfgm/pfgm/safetensors"
@@ -41,7 +42,7 @@ func stateFor(st map[string]safetensors.Tensor, prefix string, p Param) ([]float
 		return nil, fmt.Errorf("optim: state %q has %d values (shape %v) but parameter %q has %d (shape %v)",
 			key, len(t.Data), t.Shape, p.Name, len(p.Data), p.shape())
 	}
-	if p.Shape != nil && !sameShape(t.Shape, p.Shape) {
+	if p.Shape != nil && !slices.Equal(t.Shape, p.Shape) {
 		return nil, fmt.Errorf("optim: state %q has shape %v but parameter %q has shape %v", key, t.Shape, p.Name, p.Shape)
 	}
 	return append([]float32(nil), t.Data...), nil

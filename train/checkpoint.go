@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -47,7 +48,7 @@ func loadParams(m nn.Model, st map[string]safetensors.Tensor, file string) error
 		if !ok {
 			return fmt.Errorf("%s: no weights for parameter %s", file, p.Name)
 		}
-		if !sameInts(v.Shape, p.Shape) {
+		if !slices.Equal(v.Shape, p.Shape) {
 			return fmt.Errorf("%s: parameter %s has shape %v, the model wants %v", file, p.Name, v.Shape, p.Shape)
 		}
 	}
@@ -64,18 +65,6 @@ func loadParams(m nn.Model, st map[string]safetensors.Tensor, file string) error
 		copy(p.Data, st[paramPrefix+p.Name].Data)
 	}
 	return nil
-}
-
-func sameInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // saveCheckpoint writes dir/ckpt-STEP.safetensors atomically and removes the
