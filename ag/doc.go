@@ -1,16 +1,26 @@
 // Package ag is pfgm's small neural-network engine: float32 tensors,
 // tape-based reverse-mode automatic differentiation and the ops the
-// reference models need (matmul, linear, 3×3/1×1 convolution, GroupNorm,
-// SiLU, broadcast arithmetic, pooling, up-sampling, concat, softmax
-// attention, positional embedding, weighted MSE).
+// reference models need — MatMul, Linear, stride-1 convolution (3×3 and
+// 1×1, with fused bias and per-sample bias), GroupNorm (optionally fused
+// with SiLU), SiLU, broadcast Add/Mul, Scale, AddScale, AvgPool2,
+// Upsample2, Concat, softmax attention, the sinusoidal positional
+// embedding, WeightedMSE, Sum and Dot.
 //
 // A Tape records the ops of one forward pass; Backward replays them in
 // reverse. Tensors produced by a tape live in the tape's arena and are
 // recycled by Reset, so a training loop that runs the same graph each step
-// allocates nothing once warm. Tensors returned by a tape are therefore only
-// valid until the next Reset.
+// allocates nothing itself once warm. Tensors returned by a tape are
+// therefore only valid until the next Reset. NewInferenceTape gives a tape
+// that records nothing, for sampling.
 //
 // Layouts follow PyTorch: images are NCHW, Linear weights are [out, in],
 // convolution weights are [out, in, kh, kw], so PyTorch state dicts load
 // as they are.
+//
+// Speed: products go to gemm.Sgemm; convolutions are im2col + GEMM on
+// groups of images spread over GOMAXPROCS goroutines, with the column
+// matrix built in L2-sized channel blocks and the input gradient computed
+// as a convolution with the flipped kernel. GroupNorm+SiLU and the 3×3
+// im2col have AVX-512 kernels (kernels_amd64.s) with portable Go
+// fallbacks that the tests compare them against.
 package ag

@@ -1,6 +1,8 @@
 package nn
 
 import (
+	"context"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -49,5 +51,32 @@ func TestUNetOtherShapes(t *testing.T) {
 	}
 	if _, err := NewUNet(UNetConfig{C: 1, H: 8, W: 8, Channels: []int{144}, ResBlocks: 1, Emb: 8}, rand.New(rand.NewPCG(1, 1))); err == nil {
 		t.Error("144 channels (32 groups do not divide): no error")
+	}
+}
+
+func TestUNetDenoiserChunks(t *testing.T) {
+	// The adaptor must give the same result whatever the chunk size.
+	cfg := UNetConfig{C: 2, H: 8, W: 8, Channels: []int{8, 16}, ResBlocks: 1, AttnAtLowest: true, Emb: 16}
+	u, err := NewUNet(cfg, rand.New(rand.NewPCG(8, 9)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pc := &Precond{Net: u}
+	const n = 5
+	x := make([]float64, n*2*8*8)
+	for i := range x {
+		x[i] = math.Sin(float64(i))
+	}
+	a, b := make([]float64, len(x)), make([]float64, len(x))
+	if err := pc.Denoiser(n).Denoise(context.Background(), x, 2.5, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := pc.Denoiser(2).Denoise(context.Background(), x, 2.5, b); err != nil {
+		t.Fatal(err)
+	}
+	for i := range a {
+		if math.Abs(a[i]-b[i]) > 1e-5*(1+math.Abs(a[i])) {
+			t.Fatalf("out[%d]: %v in one chunk, %v in chunks of 2", i, a[i], b[i])
+		}
 	}
 }
