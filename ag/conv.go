@@ -315,9 +315,11 @@ func convInputGrad(t *Tape, wk int, gt *convShape, gi int, dy, wf, dx []float32,
 	b0, n := gt.span(gi)
 	ld := n * gt.hw
 	isz := gt.o * gt.hw // one input image
-	dst, bt := dx[b0*isz:(b0+1)*isz], beta(ow)
+	// A single image's product lands in dx; a group's in scratch, then
+	// scattered to the images.
+	prod, bt := dx[b0*isz:(b0+1)*isz], beta(ow)
 	if n > 1 {
-		dst, bt = t.scratch(wk, 1, gt.o*ld), 0
+		prod, bt = t.scratch(wk, 1, gt.o*ld), 0
 	}
 	kk := gt.k * gt.k
 	cb := gt.chanBlock(ld)
@@ -327,16 +329,15 @@ func convInputGrad(t *Tape, wk int, gt *convShape, gi int, dy, wf, dx []float32,
 		if c0 > 0 {
 			bt = 1
 		}
-		gemm.Sgemm(false, false, gt.o, ld, (c1-c0)*kk, 1, wf[c0*kk:], gt.kk, col, ld, bt, dst, ld)
+		gemm.Sgemm(false, false, gt.o, ld, (c1-c0)*kk, 1, wf[c0*kk:], gt.kk, col, ld, bt, prod, ld)
 	}
 	if n == 1 {
 		return
 	}
-	tmp := dst
 	for j := 0; j < n; j++ {
 		img := dx[(b0+j)*isz : (b0+j+1)*isz]
 		for c := 0; c < gt.o; c++ {
-			src := tmp[c*ld+j*gt.hw : c*ld+(j+1)*gt.hw]
+			src := prod[c*ld+j*gt.hw : c*ld+(j+1)*gt.hw]
 			dst := img[c*gt.hw : (c+1)*gt.hw]
 			if ow {
 				copy(dst, src)

@@ -33,10 +33,9 @@ func avgPoolBack(_ *Tape, nd *node) {
 	if !x.RequiresGrad {
 		return
 	}
+	// Each input element gets exactly one contribution, so a fresh
+	// gradient is simply written.
 	dx, ow := gradW(x)
-	if ow {
-		clear(dx) // TODO(speed): write instead
-	}
 	h, w := x.Shape[2], x.Shape[3]
 	ho, wo := h/2, w/2
 	planes := x.Shape[0] * x.Shape[1]
@@ -48,6 +47,10 @@ func avgPoolBack(_ *Tape, nd *node) {
 			gr := g[i*wo : (i+1)*wo]
 			for j, v := range gr {
 				v *= 0.25
+				if ow {
+					r0[2*j], r0[2*j+1], r1[2*j], r1[2*j+1] = v, v, v, v
+					continue
+				}
 				r0[2*j] += v
 				r0[2*j+1] += v
 				r1[2*j] += v
