@@ -35,8 +35,20 @@ func relErr(a []float32, b []float64) float64 {
 	return math.Sqrt(num / den)
 }
 
+// runOpCase checks c twice: with the op's inputs as leaves (its backward
+// accumulates into their gradients) and as intermediates behind an
+// identity op (its backward is the first to write their fresh gradients).
 func runOpCase(t *testing.T, c opCase) {
 	t.Helper()
+	runOpCaseMode(t, c, false)
+	runOpCaseMode(t, c, true)
+}
+
+func runOpCaseMode(t *testing.T, c opCase, behind bool) {
+	t.Helper()
+	if behind {
+		c.name += "/intermediate-inputs"
+	}
 	r := rand.New(rand.NewPCG(7, uint64(len(c.name))))
 	in := make([]*Tensor, len(c.shapes))
 	in64 := make([][]float64, len(c.shapes))
@@ -57,7 +69,14 @@ func runOpCase(t *testing.T, c opCase) {
 		in[i] = x
 	}
 	tp := NewTape()
-	out := c.build(tp, in)
+	args := in
+	if behind {
+		args = make([]*Tensor, len(in))
+		for i, x := range in {
+			args[i] = tp.Scale(x, 1)
+		}
+	}
+	out := c.build(tp, args)
 	want := c.ref(in64)
 	if len(want) != out.Numel() {
 		t.Fatalf("%s: output has %d elements, reference %d", c.name, out.Numel(), len(want))
