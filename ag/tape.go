@@ -37,12 +37,23 @@ type Tape struct {
 	colBudget int
 }
 
+// scratchSlots is the number of scratch buffers per worker.
+const scratchSlots = 6
+
 // NewTape returns a tape that records ops for Backward.
-func NewTape() *Tape { return &Tape{record: true, workers: runtime.GOMAXPROCS(0)} }
+func NewTape() *Tape {
+	t := &Tape{record: true}
+	t.SetWorkers(runtime.GOMAXPROCS(0))
+	return t
+}
 
 // NewInferenceTape returns a tape that only runs forward passes: nothing is
 // recorded and no gradients are produced.
-func NewInferenceTape() *Tape { return &Tape{workers: runtime.GOMAXPROCS(0)} }
+func NewInferenceTape() *Tape {
+	t := &Tape{}
+	t.SetWorkers(runtime.GOMAXPROCS(0))
+	return t
+}
 
 // Recording reports whether the tape records ops for Backward.
 func (t *Tape) Recording() bool { return t.record }
@@ -53,6 +64,9 @@ func (t *Tape) SetWorkers(n int) {
 		n = 1
 	}
 	t.workers = n
+	for len(t.scr) < n*scratchSlots {
+		t.scr = append(t.scr, nil)
+	}
 }
 
 // Reset forgets the recorded ops and makes every tensor the tape produced
@@ -180,11 +194,17 @@ func (t *Tape) Backward(loss *Tensor) {
 // scratch returns worker w's scratch buffer number slot with at least n
 // elements. Scratch is shared by all ops of the tape (they run one at a
 // time), so it is sized by the largest op, not the sum of all ops.
+//
+// Workers call it concurrently, each for its own w: the table of buffers
+// is sized for all workers up front (see SetWorkers), so only a worker's
+// own entries ever change.
 func (t *Tape) scratch(w, slot, n int) []float32 {
-	const slots = 6
-	i := w*slots + slot
-	for len(t.scr) <= i {
-		t.scr = append(t.scr, nil)
+	i := w*scratchSlots + slot
+	if len(t.scr) == 0 && t.workers <= 1 {
+		t.SetWorkers(1) // a zero Tape: everything runs on the caller's goroutine
+	}
+	if i >= len(t.scr) {
+		panic("ag: scratch for a worker the tape was not sized for")
 	}
 	if cap(t.scr[i]) < n {
 		t.scr[i] = make([]float32, n)
