@@ -19,6 +19,11 @@ type NetDenoiser struct {
 	tape  *ag.Tape
 	sig   []float32
 	in    []float32
+	hot   []float32
+
+	// Labels, for a class-conditional network, holds the class of every
+	// point of the x passed to Denoise (its length is the number of points).
+	Labels []int
 }
 
 // Denoiser returns an adaptor evaluating D(x, σ) in chunks of at most batch
@@ -73,11 +78,35 @@ func (d *NetDenoiser) Denoise(ctx context.Context, x []float64, sigma float64, o
 		}
 		d.tape.Reset()
 		xt := d.tape.Const(in, shape[:r]...)
-		y := d.p.Forward(d.tape, xt, sig)
+		onehot, err := d.onehot(lo, cb, n)
+		if err != nil {
+			return err
+		}
+		y := d.p.ForwardClass(d.tape, xt, sig, onehot)
 		o := out[lo*d.dim : (lo+cb)*d.dim]
 		for i, v := range y.Data {
 			o[i] = float64(v)
 		}
 	}
 	return nil
+}
+
+// onehot builds the labels of points lo … lo+cb−1 as a one-hot tensor, or
+// returns nil for an unconditional network.
+func (d *NetDenoiser) onehot(lo, cb, n int) (*ag.Tensor, error) {
+	k := NumClasses(d.p.Net)
+	if k == 0 {
+		return nil, nil
+	}
+	if len(d.Labels) != n {
+		return nil, fmt.Errorf("nn: denoise: a class-conditional network needs %d labels, have %d", n, len(d.Labels))
+	}
+	d.hot = append(d.hot[:0], make([]float32, cb*k)...)
+	for i, c := range d.Labels[lo : lo+cb] {
+		if c < 0 || c >= k {
+			return nil, fmt.Errorf("nn: denoise: class %d outside 0…%d", c, k-1)
+		}
+		d.hot[i*k+c] = 1
+	}
+	return d.tape.Const(d.hot, cb, k), nil
 }

@@ -14,6 +14,9 @@ type MLPConfig struct {
 	Width int // hidden width
 	Emb   int // noise-embedding width (even, ≥ 4)
 	Out   int // output dimension
+	// Classes > 0 makes the network class-conditional: a one-hot label is
+	// embedded ("cls") and added where the noise embedding is.
+	Classes int `json:",omitempty"`
 }
 
 func (c MLPConfig) withDefaults() MLPConfig {
@@ -34,6 +37,7 @@ func (c MLPConfig) withDefaults() MLPConfig {
 type MLP struct {
 	Cfg                    MLPConfig
 	Inx, Ine, H1, H2, OutL *Linear
+	Cls                    *Linear // nil unless Cfg.Classes > 0
 }
 
 // NewMLP initialises an MLP as PyTorch would (U(±1/√fan_in)) from rng.
@@ -42,7 +46,7 @@ func NewMLP(cfg MLPConfig, rng *rand.Rand) *MLP {
 	if cfg.N < 1 || cfg.Emb%2 != 0 || cfg.Emb < 4 {
 		panic(fmt.Sprintf("nn.NewMLP: bad config %+v", cfg))
 	}
-	return &MLP{
+	m := &MLP{
 		Cfg:  cfg,
 		Inx:  NewLinear("inx", cfg.N, cfg.Width, rng),
 		Ine:  NewLinear("ine", cfg.Emb, cfg.Width, rng),
@@ -50,6 +54,10 @@ func NewMLP(cfg MLPConfig, rng *rand.Rand) *MLP {
 		H2:   NewLinear("h2", cfg.Width, cfg.Width, rng),
 		OutL: NewLinear("out", cfg.Width, cfg.Out, rng),
 	}
+	if cfg.Classes > 0 {
+		m.Cls = NewLinear("cls", cfg.Classes, cfg.Width, rng)
+	}
+	return m
 }
 
 // Params lists the parameters in PyTorch's registration order.
@@ -58,15 +66,34 @@ func (m *MLP) Params() []*Param {
 	for _, l := range []*Linear{m.Inx, m.Ine, m.H1, m.H2, m.OutL} {
 		ps = append(ps, l.Params()...)
 	}
+	if m.Cls != nil {
+		ps = append(ps, m.Cls.Params()...)
+	}
 	return ps
 }
+
+// NumClasses is the number of labels the network is conditioned on (0: none).
+func (m *MLP) NumClasses() int { return m.Cfg.Classes }
 
 // SampleShape is [N].
 func (m *MLP) SampleShape() []int { return []int{m.Cfg.N} }
 
 // Forward maps x [B, N] and cNoise [B] to [B, Out].
 func (m *MLP) Forward(t *ag.Tape, x, cNoise *ag.Tensor) *ag.Tensor {
-	h := t.SiLU(t.Add(m.Inx.Forward(t, x), m.Ine.Forward(t, t.PosEmb(cNoise, m.Cfg.Emb))))
+	return m.ForwardClass(t, x, cNoise, nil)
+}
+
+// ForwardClass is Forward with one-hot class labels [B, Classes] (nil for
+// an unconditional network).
+func (m *MLP) ForwardClass(t *ag.Tape, x, cNoise, onehot *ag.Tensor) *ag.Tensor {
+	pre := t.Add(m.Inx.Forward(t, x), m.Ine.Forward(t, t.PosEmb(cNoise, m.Cfg.Emb)))
+	if m.Cls != nil {
+		if onehot == nil {
+			panic("nn.MLP: a class-conditional network needs labels")
+		}
+		pre = t.Add(pre, m.Cls.Forward(t, onehot))
+	}
+	h := t.SiLU(pre)
 	h = t.SiLU(m.H1.Forward(t, h))
 	h = t.SiLU(m.H2.Forward(t, h))
 	return m.OutL.Forward(t, h)

@@ -20,6 +20,24 @@ type Model interface {
 	Forward(t *ag.Tape, x *ag.Tensor, cNoise *ag.Tensor) *ag.Tensor
 }
 
+// ClassModel is a Model that can be conditioned on class labels.
+type ClassModel interface {
+	Model
+	// NumClasses is the number of labels (0: an unconditional network).
+	NumClasses() int
+	// ForwardClass is Forward with one-hot labels [B, NumClasses].
+	ForwardClass(t *ag.Tape, x, cNoise, onehot *ag.Tensor) *ag.Tensor
+}
+
+// NumClasses is how many labels m is conditioned on: 0 for unconditional
+// networks.
+func NumClasses(m Model) int {
+	if c, ok := m.(ClassModel); ok {
+		return c.NumClasses()
+	}
+	return 0
+}
+
 // SampleShaper is implemented by models that know the shape of one sample
 // (without the batch dimension); the Denoiser adaptor needs it.
 type SampleShaper interface {

@@ -35,6 +35,12 @@ func (p *Precond) Params() []*Param {
 
 // Forward returns D(x, σ) for x [B, …] and one σ > 0 per sample.
 func (p *Precond) Forward(t *ag.Tape, x *ag.Tensor, sigma []float32) *ag.Tensor {
+	return p.ForwardClass(t, x, sigma, nil)
+}
+
+// ForwardClass is Forward for a class-conditional network, with one-hot
+// labels [B, classes]; nil labels mean an unconditional network.
+func (p *Precond) ForwardClass(t *ag.Tape, x *ag.Tensor, sigma []float32, onehot *ag.Tensor) *ag.Tensor {
 	bs := x.Shape[0]
 	if len(sigma) != bs {
 		panic(fmt.Sprintf("nn.Precond: %d sigmas for batch %d", len(sigma), bs))
@@ -58,6 +64,15 @@ func (p *Precond) Forward(t *ag.Tape, x *ag.Tensor, sigma []float32) *ag.Tensor 
 		cIn.Data[b] = float32(1 / math.Sqrt(q))
 		cNoise.Data[b] = float32(math.Log(s) / 4)
 	}
-	f := p.Net.Forward(t, t.Mul(x, cIn), cNoise)
+	var f *ag.Tensor
+	if onehot != nil {
+		cm, ok := p.Net.(ClassModel)
+		if !ok {
+			panic(fmt.Sprintf("nn.Precond: %T takes no class labels", p.Net))
+		}
+		f = cm.ForwardClass(t, t.Mul(x, cIn), cNoise, onehot)
+	} else {
+		f = p.Net.Forward(t, t.Mul(x, cIn), cNoise)
+	}
 	return t.Add(t.Mul(x, cSkip), t.Mul(f, cOut))
 }

@@ -16,6 +16,9 @@ type UNetConfig struct {
 	ResBlocks    int   // ResBlocks per level in the encoder and decoder (2)
 	AttnAtLowest bool  // attention after the coarsest encoder level and between the middle ResBlocks
 	Emb          int   // noise-embedding width (128)
+	// Classes > 0 makes the network class-conditional: a one-hot label is
+	// embedded ("cls") and added to the noise embedding, as EDM does.
+	Classes int `json:",omitempty"`
 }
 
 // posEmbWidth is the width of the sinusoidal embedding fed to e1.
@@ -33,6 +36,7 @@ func DefaultUNetConfig(c, h, w int) UNetConfig {
 type UNet struct {
 	Cfg      UNetConfig
 	E1, E2   *Linear
+	Cls      *Linear // nil unless Cfg.Classes > 0
 	Cin      *Conv2d
 	Enc      [][]*ResBlock
 	Att      *Attn // nil without AttnAtLowest
@@ -58,6 +62,9 @@ func NewUNet(cfg UNetConfig, rng *rand.Rand) (*UNet, error) {
 	u := &UNet{Cfg: cfg, attIndex: lv - 1}
 	u.E1 = NewLinear("e1", posEmbWidth, cfg.Emb, rng)
 	u.E2 = NewLinear("e2", cfg.Emb, cfg.Emb, rng)
+	if cfg.Classes > 0 {
+		u.Cls = NewLinear("cls", cfg.Classes, cfg.Emb, rng)
+	}
 	ch := cfg.Channels
 	u.Cin = NewConv2d("cin", cfg.C, ch[0], 3, rng)
 	var err error
@@ -129,15 +136,34 @@ func (u *UNet) Params() []*Param {
 		}
 	}
 	ps = append(ps, u.NOut.Params()...)
-	return append(ps, u.Cout.Params()...)
+	ps = append(ps, u.Cout.Params()...)
+	if u.Cls != nil {
+		ps = append(ps, u.Cls.Params()...)
+	}
+	return ps
 }
+
+// NumClasses is the number of labels the network is conditioned on (0: none).
+func (u *UNet) NumClasses() int { return u.Cfg.Classes }
 
 // SampleShape is [C, H, W].
 func (u *UNet) SampleShape() []int { return []int{u.Cfg.C, u.Cfg.H, u.Cfg.W} }
 
 // Forward maps x [B, C, H, W] and cNoise [B] to [B, C, H, W].
 func (u *UNet) Forward(t *ag.Tape, x, cNoise *ag.Tensor) *ag.Tensor {
+	return u.ForwardClass(t, x, cNoise, nil)
+}
+
+// ForwardClass is Forward with one-hot class labels [B, Classes] (nil for
+// an unconditional network).
+func (u *UNet) ForwardClass(t *ag.Tape, x, cNoise, onehot *ag.Tensor) *ag.Tensor {
 	emb := u.E2.Forward(t, t.SiLU(u.E1.Forward(t, t.PosEmb(cNoise, posEmbWidth))))
+	if u.Cls != nil {
+		if onehot == nil {
+			panic("nn.UNet: a class-conditional network needs labels")
+		}
+		emb = t.Add(emb, u.Cls.Forward(t, onehot))
+	}
 	h := u.Cin.Forward(t, x)
 	lv := len(u.Enc)
 	var skipsArr [8]*ag.Tensor
