@@ -19,14 +19,19 @@ func yukawaTiny(steps int) *Config {
 	return c
 }
 
-// The per-pair targets, averaged over the posterior of the charge given x
-// (weights ∝ the kernel, by brute force over three charges), must give the
-// exact field: the denoiser head's effective target (D_Y − c_skip·x)/c_out
-// and the λ head's (λt − r(mρ*))/m, for an arbitrary current D̂.
+// The targets must be the exact field of the charges, computed here by
+// brute force from the kernel (weights ∝ the kernel density, three charges
+// making up the whole training set): the denoiser head's effective target
+// (D_Y − c_skip·x)/c_out and the λ head's (λt − r(mρ*))/m, for an
+// arbitrary current D̂.
 func TestYukawaTargetsBruteForce(t *testing.T) {
 	ys := []float64{-1, 0.2, 0.5, -0.7, 1.5, 1}
 	c := yukawaTiny(1)
 	c.Dim, c.Batch = 2, 1
+	src := &source{dim: 2}
+	for _, v := range ys {
+		src.x = append(src.x, float32(v))
+	}
 	for _, tc := range []struct{ m, t float64 }{{1, 0.4}, {3, 2}, {0.3, 5}} {
 		c.M = tc.m
 		pre := &nn.Precond{Net: nn.NewMLP(*c.MLP, rand.New(rand.NewPCG(1, 2))), SigmaData: c.SigmaData}
@@ -35,51 +40,49 @@ func TestYukawaTargetsBruteForce(t *testing.T) {
 			t.Fatal(err)
 		}
 		o := obj.(*yukawaObjective)
+		if err := o.useSource(src); err != nil {
+			t.Fatal(err)
+		}
+		if !o.whole {
+			t.Fatal("three charges should be used whole")
+		}
 		k := o.k
-		fld, err := yukawa.NewField(ys, 2, yukawa.Process{M: tc.m, D: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
 		x := []float64{0.3, -0.4}
-		den, lam := make([]float64, 2), make([]float64, 1)
-		if err := fld.Eval(context.Background(), x, tc.t, den, lam, nil); err != nil {
+		copy(o.x, x)
+		o.t[0], o.sigma[0] = tc.t, k.SigmaEq(tc.t)
+		if err := o.fld.EvalEach(context.Background(), o.x, o.t, o.den, o.lam); err != nil {
 			t.Fatal(err)
 		}
-		o.t[0] = tc.t
-		o.sigma[0] = k.SigmaEq(tc.t)
-		cSkip, cOut, _ := precond(o.sigma[0], c.SigmaData)
 		f := []float32{0.7, -1.1, 0} // network output: D̂ = c_skip·x + c_out·f
-		var wsum float64
-		var avg [3]float64
+		o.targets(f)
+
+		cSkip, cOut, _ := precond(o.sigma[0], c.SigmaData)
+		var wsum, lt float64
+		var dy [2]float64
 		for i := range 3 {
 			y := ys[2*i : 2*i+2]
-			var r2 float64
-			for j := range 2 {
-				o.noise[j] = float32(x[j] - y[j])
-				r2 += (x[j] - y[j]) * (x[j] - y[j])
-			}
-			w := math.Exp(k.LogDensity(math.Sqrt(r2 + tc.t*tc.t)))
-			// The targets use y+noise in float32; recompute x from them.
-			y32 := []float32{float32(y[0]), float32(y[1])}
-			o.targets(y32, f)
-			for j := range 3 {
-				avg[j] += w * float64(o.tgt[j])
-			}
+			r2 := (x[0]-y[0])*(x[0]-y[0]) + (x[1]-y[1])*(x[1]-y[1])
+			rho := math.Sqrt(r2 + tc.t*tc.t)
+			w := math.Exp(k.LogDensity(rho))
+			_, r := k.LogH(tc.m * rho)
 			wsum += w
+			lt += w * r
+			dy[0] += w * y[0]
+			dy[1] += w * y[1]
 		}
 		var d2 float64
 		for j := range 2 {
 			dh := cSkip*x[j] + cOut*float64(f[j])
 			d2 += (x[j] - dh) * (x[j] - dh)
-			want := (den[j] - cSkip*x[j]) / cOut
-			if got := avg[j] / wsum; math.Abs(got-want) > 1e-5*math.Max(1, math.Abs(want)) {
-				t.Errorf("m=%v t=%v: denoiser target %d averages to %.7g, want %.7g", tc.m, tc.t, j, got, want)
+			want := (dy[j]/wsum - cSkip*x[j]) / cOut
+			if got := float64(o.tgt[j]); math.Abs(got-want) > 1e-5*math.Max(1, math.Abs(want)) {
+				t.Errorf("m=%v t=%v: denoiser target %d is %.7g, want %.7g", tc.m, tc.t, j, got, want)
 			}
 		}
 		_, rs := k.LogH(tc.m * math.Sqrt(d2+tc.t*tc.t))
-		want := (lam[0]*tc.t - rs) / tc.m
-		if got := avg[2] / wsum; math.Abs(got-want) > 1e-5*math.Max(1, math.Abs(want)) {
-			t.Errorf("m=%v t=%v: λ target averages to %.7g, want %.7g", tc.m, tc.t, got, want)
+		want := (lt/wsum - rs) / tc.m
+		if got := float64(o.tgt[2]); math.Abs(got-want) > 1e-5*math.Max(1, math.Abs(want)) {
+			t.Errorf("m=%v t=%v: λ target is %.7g, want %.7g", tc.m, tc.t, got, want)
 		}
 	}
 }
@@ -116,13 +119,16 @@ func leftShare(x []float64) float64 {
 // A short Yukawa training run (m = 1, D = 1) must reproduce the 80/20
 // split of toy:2clusters much better than the untrained network.
 //
-// Known gap (skipped): after 1500 steps the trained network gives 0.58
-// (untrained 0.85) with the minimum ESS at 3 %: the network's D_Y and λ
-// are not accurate enough along the paths of the heavy-tailed Coulomb
-// prior. The assertion is kept for whoever closes the gap (see the report:
-// train on Coulomb-perturbed points with batch-of-charges targets).
+// Known gap (skipped). Perturbing with the Yukawa kernel only and
+// single-pair targets gave 0.58 after 1500 steps. With half the batch
+// perturbed by the Coulomb kernel, exact targets against the charges and
+// the subsample prior it gives 0.64–0.68 after 1500 steps and 0.74 after
+// 4000 (untrained 0.89); the exact field itself gives 0.77 with this
+// sampler (18 Heun steps, t_max = 25, standardised data). The remaining
+// error is the denoiser's accuracy: with the exact λ and the network's D_Y
+// the share collapses, so the weights are very sensitive to D_Y.
 func TestYukawaTrainingSplit(t *testing.T) {
-	t.Skip("known gap: a 1500-step Yukawa network gives 0.58, not 0.80 (see the comment)")
+	t.Skip("known gap: with Coulomb+Yukawa perturbations, exact batch-of-charges targets and the subsample prior a 4000-step network gives 0.74 (exact field 0.77 with the same sampler), not 0.80 ± 0.06; see the comment")
 	ctx := context.Background()
 	opt := sampler.DefaultOptions()
 	opt.SigmaMax = 5 // t_max = 25 at m = 1
@@ -144,7 +150,7 @@ func TestYukawaTrainingSplit(t *testing.T) {
 	untrained := yukawaTiny(1)
 	untrained.LR = 1e-12
 	fu, _ := run(untrained)
-	ft, yr := run(yukawaTiny(1500))
+	ft, yr := run(yukawaTiny(4000))
 	t.Logf("left share: untrained %.3f, trained %.3f (ESS final %.2f, min %.2f, %d resamplings)", fu, ft, yr.FinalESS, yr.MinESS, yr.Resamplings)
 	if math.Abs(ft-0.8) > 0.06 || math.Abs(ft-0.8) > math.Abs(fu-0.8)/2 {
 		t.Errorf("trained split %.3f (untrained %.3f): want within 0.06 of 0.80 and half the untrained error", ft, fu)

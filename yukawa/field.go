@@ -48,6 +48,32 @@ func NewField(charges []float64, dim int, p Process) (*Field, error) {
 	return &Field{k: k, dim: dim, nc: len(charges) / dim, y: append([]float64(nil), charges...)}, nil
 }
 
+// NewFieldOf is NewField on an existing kernel, which saves tabulating the
+// Bessel profiles again (a training loop builds a field every step).
+func NewFieldOf(k *Kernel, charges []float64) (*Field, error) {
+	f := &Field{k: k, dim: k.n}
+	if err := f.SetCharges(charges); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// SetCharges replaces the charges (copied, reusing the field's storage).
+// A field whose charges change is not safe for concurrent use meanwhile.
+func (f *Field) SetCharges(charges []float64) error {
+	if len(charges) == 0 || len(charges)%f.dim != 0 {
+		return fmt.Errorf("yukawa: %d charge values do not make whole points of dimension %d", len(charges), f.dim)
+	}
+	for i, v := range charges {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("yukawa: charge %d has a non-finite coordinate %v", i/f.dim, v)
+		}
+	}
+	f.y = append(f.y[:0], charges...)
+	f.nc = len(charges) / f.dim
+	return nil
+}
+
 // Dim is the data dimension N.
 func (f *Field) Dim() int { return f.dim }
 
@@ -68,6 +94,26 @@ func (f *Field) Eval(ctx context.Context, x []float64, t float64, den, lambda, l
 	if !(t > 0) || math.IsInf(t, 0) {
 		return fmt.Errorf("yukawa: t must be positive and finite, got %v", t)
 	}
+	return f.eval(ctx, x, []float64{t}, den, lambda, logRatio)
+}
+
+// EvalEach is Eval with an augmented radius of its own for each query
+// (len(t) = len(x)/N), as a training batch has: the denoiser into den and,
+// when lambda is non-nil, the death rate.
+func (f *Field) EvalEach(ctx context.Context, x, t []float64, den, lambda []float64) error {
+	if len(t)*f.dim != len(x) {
+		return fmt.Errorf("yukawa: EvalEach needs one t per query: %d values for %d inputs of dimension %d", len(t), len(x), f.dim)
+	}
+	for _, v := range t {
+		if !(v > 0) || math.IsInf(v, 0) {
+			return fmt.Errorf("yukawa: t must be positive and finite, got %v", v)
+		}
+	}
+	return f.eval(ctx, x, t, den, lambda, nil)
+}
+
+// eval is Eval with t either one value for all queries or one per query.
+func (f *Field) eval(ctx context.Context, x, t []float64, den, lambda, logRatio []float64) error {
 	if len(x) == 0 || len(x)%f.dim != 0 || len(den) != len(x) {
 		return fmt.Errorf("yukawa: Eval needs len(x) a positive multiple of %d and len(den) = len(x), got %d and %d", f.dim, len(x), len(den))
 	}

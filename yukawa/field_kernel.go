@@ -17,13 +17,18 @@ func (f *Field) newWorkspace(coulomb bool) *workspace {
 }
 
 // evalBlock is the hot loop: queries lo…hi−1 against every charge, two
-// passes (log-weights and their maximum, then the normalised sums).
-func (f *Field) evalBlock(ws *workspace, x []float64, t float64, den, lambda, logRatio []float64, lo, hi int) {
+// passes (log-weights and their maximum, then the normalised sums). ts
+// holds one t for all queries or one per query.
+func (f *Field) evalBlock(ws *workspace, x, ts []float64, den, lambda, logRatio []float64, lo, hi int) {
 	dim, k := f.dim, f.k
-	t2 := t * t
 	halfD := k.d / 2
 	prof := k.prof
 	for q := lo; q < hi; q++ {
+		t := ts[0]
+		if len(ts) > 1 {
+			t = ts[q]
+		}
+		t2 := t * t
 		xq := x[q*dim : (q+1)*dim]
 		maxW, maxC := math.Inf(-1), math.Inf(-1)
 		for i := range f.nc {

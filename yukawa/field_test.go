@@ -155,3 +155,46 @@ func TestFieldMassZeroLimit(t *testing.T) {
 		}
 	}
 }
+
+// EvalEach with a radius per query must agree with Eval query by query, and
+// a field rebuilt by SetCharges on the same kernel with NewField's.
+func TestEvalEachMatchesEval(t *testing.T) {
+	ctx := context.Background()
+	p := Process{M: 1.5, D: 2}
+	ys := randomPoints(3, 40, 3, 1)
+	ref, err := NewField(ys, 3, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := NewFieldOf(ref.Kernel(), randomPoints(4, 7, 3, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetCharges(ys); err != nil {
+		t.Fatal(err)
+	}
+	const nq = 5
+	x := randomPoints(5, nq, 3, 2)
+	ts := []float64{0.01, 0.3, 1, 4, 30}
+	den, lam := make([]float64, len(x)), make([]float64, nq)
+	if err := f.EvalEach(ctx, x, ts, den, lam); err != nil {
+		t.Fatal(err)
+	}
+	for q, tq := range ts {
+		d1, l1 := make([]float64, 3), make([]float64, 1)
+		if err := ref.Eval(ctx, x[3*q:3*q+3], tq, d1, l1, nil); err != nil {
+			t.Fatal(err)
+		}
+		for j := range d1 {
+			if den[3*q+j] != d1[j] {
+				t.Errorf("t=%v: D_Y[%d] = %v, Eval gives %v", tq, j, den[3*q+j], d1[j])
+			}
+		}
+		if lam[q] != l1[0] {
+			t.Errorf("t=%v: λ = %v, Eval gives %v", tq, lam[q], l1[0])
+		}
+	}
+	if err := f.EvalEach(ctx, x, ts[:4], den, lam); err == nil {
+		t.Error("EvalEach accepted 4 radii for 5 queries")
+	}
+}

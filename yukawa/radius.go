@@ -176,13 +176,28 @@ func (k *Kernel) radiusInverse(rng *rand.Rand, t float64) float64 {
 // the sphere S^(N−1). Like process.Noise, radius and direction are formed
 // in float64. It panics if len(out) != len(t)·N.
 func Noise[F float32 | float64](k *Kernel, rng *rand.Rand, t []float64, out []F) {
+	noise(k, rng, t, out, k.Radius)
+}
+
+// CoulombNoise is Noise for the Coulomb (m = 0, PFGM++) kernel with the
+// same N and D, unclipped: the flux the sampler's prior is drawn from, whose
+// heavy tail (for D = 1, P(R > r) ~ t/r) reaches far beyond the Yukawa
+// kernel's cut-off near R ~ t + 1/m.
+func CoulombNoise[F float32 | float64](k *Kernel, rng *rand.Rand, t []float64, out []F) {
+	D := float64(k.p.D)
+	noise(k, rng, t, out, func(rng *rand.Rand, t float64) float64 {
+		return process.RadiusAt(rng, k.n, D, t, false)
+	})
+}
+
+func noise[F float32 | float64](k *Kernel, rng *rand.Rand, t []float64, out []F, radiusAt func(*rand.Rand, float64) float64) {
 	dim := k.n
 	if len(out) != len(t)*dim {
 		panic(fmt.Sprintf("yukawa: Noise needs len(out) = len(t)·N, got %d ≠ %d·%d", len(out), len(t), dim))
 	}
 	for i, ti := range t {
 		row := out[i*dim : (i+1)*dim]
-		radius := k.Radius(rng, ti)
+		radius := radiusAt(rng, ti)
 		var ss float64
 		for j := range row {
 			g := rng.NormFloat64()
