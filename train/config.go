@@ -35,6 +35,11 @@ type Config struct {
 	// computed from the data when the run starts.
 	Classic *classic.Params `json:"classic,omitempty"`
 
+	// Cond asks for class-conditional training; Classes is then the number
+	// of labels in the data.
+	Cond    bool `json:"cond,omitempty"`
+	Classes int  `json:"classes,omitempty"`
+
 	Steps           int     `json:"steps"`
 	Batch           int     `json:"batch"`
 	LR              float64 `json:"lr"`
@@ -144,6 +149,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("the yukawa process needs a mass m > 0, got %v", c.M)
 	case c.Process == ProcessYukawa && c.Objective == ObjectiveField:
 		return errors.New("the pfgm-field objective is for the Poisson process only")
+	case c.Cond && (c.objective() != ObjectivePFGMpp || c.process() != ProcessPoisson):
+		return fmt.Errorf("class-conditional training needs the %s objective with the %s process", ObjectivePFGMpp, ProcessPoisson)
 	case !(c.PStd > 0) || !(c.SigmaData > 0):
 		return errors.New("p_std and sigma_data must be positive")
 	}

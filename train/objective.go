@@ -43,6 +43,16 @@ type denoising struct {
 	sigma      []float64
 	sigma32, w []float32
 	X, W       *ag.Tensor
+	labels     []int     // the batch's classes (class-conditional runs)
+	hot        []float32 // their one-hot rows
+}
+
+// labelUser is an objective that conditions on the batch's class labels;
+// the trainer hands it the slice it refills every step.
+type labelUser interface{ useLabels(labels []int) }
+
+func (o *denoising) useLabels(labels []int) {
+	o.labels, o.hot = labels, make([]float32, len(labels)*o.c.Classes)
 }
 
 func newDenoising(c *Config, proc process.Poisson, pre *nn.Precond) *denoising {
@@ -68,6 +78,14 @@ func (o *denoising) Loss(tp *ag.Tape, rng *rand.Rand, y *ag.Tensor) *ag.Tensor {
 	for i, v := range y.Data {
 		o.x[i] = v + o.noise[i]
 	}
+	var onehot *ag.Tensor
+	if o.labels != nil {
+		clear(o.hot)
+		for i, l := range o.labels {
+			o.hot[i*o.c.Classes+l] = 1
+		}
+		onehot = tp.Const(o.hot, len(o.labels), o.c.Classes)
+	}
 	// λ(σ)·‖D_θ(x, σ) − y‖², mean over the batch
-	return tp.WeightedMSE(o.pre.Forward(tp, o.X, o.sigma32), y, o.W)
+	return tp.WeightedMSE(o.pre.ForwardClass(tp, o.X, o.sigma32, onehot), y, o.W)
 }

@@ -72,11 +72,26 @@ func Open(dir string) (*Model, error) {
 // Sample draws n samples: a prior draw at opt.SigmaMax, then the backward ODE
 // with the network as denoiser, evaluated batch points at a time. Points come
 // back in data units; images in [−1, 1].
+// A class-conditional run draws its classes in turn (0, 1, …, 0, 1, …), so
+// a grid shows every class; SampleClass draws one class.
 func (m *Model) Sample(ctx context.Context, n, batch int, opt sampler.Options, rng *rand.Rand) ([]float64, sampler.Result, error) {
-	return sampleNet(ctx, m.Config, m.Pre, m.Proc, n, batch, opt, rng)
+	return sampleNet(ctx, m.Config, m.Pre, m.Proc, n, batch, -1, opt, rng)
 }
 
-func sampleNet(ctx context.Context, c *Config, pre *nn.Precond, proc process.Poisson, n, batch int, opt sampler.Options, rng *rand.Rand) ([]float64, sampler.Result, error) {
+// SampleClass is Sample for one class of a class-conditional run.
+func (m *Model) SampleClass(ctx context.Context, n, batch, class int, opt sampler.Options, rng *rand.Rand) ([]float64, sampler.Result, error) {
+	if m.Config.Classes == 0 {
+		return nil, sampler.Result{}, errors.New("the run is not class-conditional (train with --cond)")
+	}
+	if class < 0 || class >= m.Config.Classes {
+		return nil, sampler.Result{}, fmt.Errorf("class %d outside 0…%d", class, m.Config.Classes-1)
+	}
+	return sampleNet(ctx, m.Config, m.Pre, m.Proc, n, batch, class, opt, rng)
+}
+
+// sampleNet draws n samples; class −1 cycles through the classes of a
+// class-conditional run.
+func sampleNet(ctx context.Context, c *Config, pre *nn.Precond, proc process.Poisson, n, batch, class int, opt sampler.Options, rng *rand.Rand) ([]float64, sampler.Result, error) {
 	if n < 1 {
 		return nil, sampler.Result{}, fmt.Errorf("n must be ≥ 1, got %d", n)
 	}
@@ -90,7 +105,17 @@ func sampleNet(ctx context.Context, c *Config, pre *nn.Precond, proc process.Poi
 		batch = 256
 	}
 	x := proc.Prior(rng, n, c.Dim, opt.SigmaMax)
-	res, err := sampler.Sample(ctx, pre.Denoiser(batch), x, opt)
+	den := pre.Denoiser(batch)
+	if c.Classes > 0 {
+		den.Labels = make([]int, n)
+		for i := range den.Labels {
+			den.Labels[i] = i % c.Classes
+			if class >= 0 {
+				den.Labels[i] = class
+			}
+		}
+	}
+	res, err := sampler.Sample(ctx, den, x, opt)
 	if err != nil {
 		return nil, res, err
 	}
@@ -105,5 +130,5 @@ func sampleNet(ctx context.Context, c *Config, pre *nn.Precond, proc process.Poi
 // Sample draws n samples from the trainer's current weights (the caller
 // swaps the EMA in; see Options.OnSample).
 func (t *Trainer) Sample(ctx context.Context, n int, opt sampler.Options, rng *rand.Rand) ([]float64, sampler.Result, error) {
-	return sampleNet(ctx, t.Config, t.Pre, t.proc, n, 256, opt, rng)
+	return sampleNet(ctx, t.Config, t.Pre, t.proc, n, 256, -1, opt, rng)
 }

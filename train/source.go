@@ -87,10 +87,31 @@ func openImages(c *Config) (*source, error) {
 }
 
 // batch fills y with len(y)/dim examples drawn uniformly with replacement.
-func (s *source) batch(rng *rand.Rand, y []float32) {
+func (s *source) batch(rng *rand.Rand, y []float32) { s.batchLabeled(rng, y, nil) }
+
+// batchLabeled is batch that also fills labels (if not nil) with the classes.
+func (s *source) batchLabeled(rng *rand.Rand, y []float32, labels []int) {
 	n := s.len()
 	for i := 0; i < len(y)/s.dim; i++ {
 		j := rng.IntN(n)
 		copy(y[i*s.dim:(i+1)*s.dim], s.x[j*s.dim:(j+1)*s.dim])
+		if labels != nil {
+			labels[i] = s.labels[j]
+		}
 	}
+}
+
+// classes checks that the set has labels and returns how many classes.
+func (s *source) classes(name string) (int, error) {
+	if len(s.labels) != s.len() {
+		return 0, fmt.Errorf("--cond: %s has no class labels", name)
+	}
+	k := 0
+	for _, l := range s.labels {
+		if l < 0 {
+			return 0, fmt.Errorf("%s: negative class label %d", name, l)
+		}
+		k = max(k, l+1)
+	}
+	return k, nil
 }

@@ -183,6 +183,7 @@ func TestBadConfigs(t *testing.T) {
 		{"missing file", func(c *Config) { c.Data = "/nonexistent/points.csv" }, "points.csv"},
 		{"unknown toy", func(c *Config) { c.Data = "toy:nosuch" }, "nosuch"},
 		{"unet on points", func(c *Config) { c.Model = "unet"; c.MLP = nil }, "image data"},
+		{"--cond without labels", func(c *Config) { c.Cond = true }, "no class labels"},
 	} {
 		c := tinyConfig(16, 5)
 		tc.edit(c)

@@ -46,6 +46,11 @@ func newTrainer(c *Config) (*Trainer, error) {
 	if err != nil {
 		return nil, err
 	}
+	if c.Cond && c.Classes == 0 {
+		if c.Classes, err = src.classes(c.Data); err != nil {
+			return nil, err
+		}
+	}
 	return buildTrainer(c, src)
 }
 
@@ -86,6 +91,14 @@ func buildTrainer(c *Config, src *source) (*Trainer, error) {
 	if t.obj, err = newObjective(c, t.Pre); err != nil {
 		return nil, err
 	}
+	if c.Classes > 0 {
+		t.labels = make([]int, c.Batch)
+		u, ok := t.obj.(labelUser)
+		if !ok {
+			return nil, fmt.Errorf("class-conditional training needs the %s objective with the %s process", ObjectivePFGMpp, ProcessPoisson)
+		}
+		u.useLabels(t.labels)
+	}
 	if u, ok := t.obj.(sourceUser); ok { // objectives drawing more data than the batch
 		if err := u.useSource(src); err != nil {
 			return nil, err
@@ -104,7 +117,7 @@ var errNonFinite = errors.New("non-finite")
 // takes one Adam step. It returns the batch loss.
 func (t *Trainer) TrainStep() (float64, error) {
 	c := t.Config
-	t.src.batch(t.rng, t.y)
+	t.src.batchLabeled(t.rng, t.y, t.labels)
 	t.tape.Reset()
 	t.adam.ZeroGrad()
 	loss := t.obj.Loss(t.tape, t.rng, t.Y)
@@ -155,6 +168,7 @@ func BuildModel(c *Config, rng *rand.Rand) (nn.Model, error) {
 		}
 		// A config that names only the width gets the data's shape.
 		c.MLP.N, c.MLP.Out = cmp.Or(c.MLP.N, c.Dim), cmp.Or(c.MLP.Out, c.outDim())
+		c.MLP.Classes = c.Classes
 		if c.MLP.N != c.Dim {
 			return nil, fmt.Errorf("the MLP takes %d inputs but the data have %d", c.MLP.N, c.Dim)
 		}
@@ -171,7 +185,7 @@ func BuildModel(c *Config, rng *rand.Rand) (nn.Model, error) {
 			c.UNet = &u
 		}
 		u := *c.UNet
-		u.C, u.H, u.W = c.ImageC, c.ImageH, c.ImageW
+		u.C, u.H, u.W, u.Classes = c.ImageC, c.ImageH, c.ImageW, c.Classes
 		if u.ResBlocks == 0 || u.Emb == 0 {
 			def := nn.DefaultUNetConfig(c.ImageC, c.ImageH, c.ImageW)
 			u.ResBlocks, u.Emb, u.AttnAtLowest = def.ResBlocks, def.Emb, def.AttnAtLowest

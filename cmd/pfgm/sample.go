@@ -33,6 +33,7 @@ type sampleFlags struct {
 	D       float64
 	n       int
 	seed    uint64
+	class   int // a class of a class-conditional run (−1: all in turn)
 	out     string
 	opt     sampler.Options // Steps, SigmaMin/Max, Solver, Rtol/Atol, Alpha
 	set     map[string]bool // flags given on the command line
@@ -55,6 +56,7 @@ func runSample(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.Float64Var(&f.opt.SigmaMax, "sigma-max", f.opt.SigmaMax, "largest noise level (the prior's)")
 	fs.Float64Var(&f.opt.SigmaMin, "sigma-min", f.opt.SigmaMin, "smallest noise level before the final denoise")
 	fs.Float64Var(&f.opt.Alpha, "alpha", 0, "noise injection x += α·σ·ε before each step (robustness studies)")
+	fs.IntVar(&f.class, "class", -1, "--run: the class to draw from a class-conditional run (default: every class in turn)")
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed (toy data and prior)")
 	fs.StringVar(&f.out, "out", "", "output: .csv or .npy (samples in data units) or .png (samples over the data)")
 	proc := fs.String("process", "poisson", "exact-field process: poisson (PFGM++/diffusion) or yukawa (weighted particles)")

@@ -11,6 +11,7 @@ import (
 	"github.com/pfgm/pfgm/data"
 	"github.com/pfgm/pfgm/plot"
 	"github.com/pfgm/pfgm/process"
+	"github.com/pfgm/pfgm/sampler"
 	"github.com/pfgm/pfgm/train"
 )
 
@@ -26,7 +27,13 @@ func sampleRun(ctx context.Context, f *sampleFlags, stdout, stderr io.Writer) er
 		return fmt.Errorf("--D %s: the run was trained with D=%s (D comes from the run)", process.FormatD(f.D), process.FormatD(c.D))
 	}
 	start := time.Now()
-	x, res, err := m.Sample(ctx, f.n, 256, f.opt, f.opt.Rng)
+	var x []float64
+	var res sampler.Result
+	if f.set["class"] {
+		x, res, err = m.SampleClass(ctx, f.n, 256, f.class, f.opt, f.opt.Rng)
+	} else {
+		x, res, err = m.Sample(ctx, f.n, 256, f.opt, f.opt.Rng)
+	}
 	if err != nil {
 		return fmt.Errorf("sample: %w", err)
 	}

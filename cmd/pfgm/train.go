@@ -51,9 +51,6 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *cond {
-		return errors.New("--cond: class-conditional training is not implemented yet")
-	}
 	if err := setThreads(*threads); err != nil {
 		return err
 	}
@@ -77,6 +74,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	c.D = D
+	c.Cond = *cond
 	if c.Objective == train.ObjectiveField {
 		// The original PFGM lives in N+1 dimensions: D is 1 by construction.
 		if D != 1 && dGiven(fs) {
