@@ -23,6 +23,7 @@ func (f *Field) evalBlock(ws *workspace, x, ts []float64, den, lambda, logRatio 
 	dim, k := f.dim, f.k
 	halfD := k.d / 2
 	prof := k.prof
+	wantR := lambda != nil
 	for q := lo; q < hi; q++ {
 		t := ts[0]
 		if len(ts) > 1 {
@@ -38,11 +39,12 @@ func (f *Field) evalBlock(ws *workspace, x, ts []float64, den, lambda, logRatio 
 				e := xq[j] - v
 				d2 += e * e
 			}
-			l2 := math.Log(d2 + t2) // log ρ²
-			lc := -halfD * l2       // Coulomb: −d·log ρ
+			rho2 := d2 + t2
+			l2 := math.Log(rho2) // log ρ²
+			lc := -halfD * l2    // Coulomb: −d·log ρ
 			lw := lc
 			if prof != nil {
-				lh, r := prof.eval(0.5*l2 + k.logM)
+				lh, r := prof.evalZ(0.5*l2+k.logM, k.p.M*math.Sqrt(rho2), wantR)
 				lw += lh
 				ws.r[i] = r
 			}

@@ -73,6 +73,13 @@ func (p *profile) exact(s float64) (g, dg, q, dq float64) {
 
 // eval returns log h and r at s = log z.
 func (p *profile) eval(s float64) (logH, r float64) {
+	return p.evalZ(s, math.Exp(s), true)
+}
+
+// evalZ is eval for a caller that has z = e^s already, and computes r
+// only when wantR (it returns 0 otherwise): the exponentials are most of
+// the field's hot loop.
+func (p *profile) evalZ(s, z float64, wantR bool) (logH, r float64) {
 	x := (s - p.s0) * p.inv
 	i := int(x)
 	if !(x >= 0) || i >= len(p.g)-1 {
@@ -86,8 +93,12 @@ func (p *profile) eval(s float64) (logH, r float64) {
 	h01 := -2*u3 + 3*u2
 	h11 := (u3 - u2) * p.h
 	g := h00*p.g[i] + h10*p.dg[i] + h01*p.g[i+1] + h11*p.dg[i+1]
-	q := h00*p.q[i] + h10*p.dq[i] + h01*p.q[i+1] + h11*p.dq[i+1]
-	return min(g-math.Exp(s), 0), math.Exp(q) // h ≤ 1 exactly; keep rounding from breaking it
+	logH = min(g-z, 0) // h ≤ 1 exactly; keep rounding from breaking it
+	if wantR {
+		q := h00*p.q[i] + h10*p.dq[i] + h01*p.q[i+1] + h11*p.dq[i+1]
+		r = math.Exp(q)
+	}
+	return logH, r
 }
 
 // outside handles s beyond the table: the z² law below, Bessel functions above.
