@@ -64,11 +64,18 @@ func avx512Tile14x32(kc int, a, b []float32, ldb int, c []float32, ldc int, alph
 	_ = a[14*kc-1]
 	_ = b[(kc-1)*ldb+31]
 	_ = c[(rows-1)*ldc+cols-1]
-	var mask [2]uint16
-	mask[0] = laneMask(cols)
-	mask[1] = laneMask(cols - 16)
-	avx512Kernels14x32[rows](kc, &a[0], &b[0], &c[0], ldb, ldc, alpha, beta, &mask[0])
+	avx512Kernels14x32[rows](kc, &a[0], &b[0], &c[0], ldb, ldc, alpha, beta, &tileMasks[cols][0])
 }
+
+// tileMasks[w] holds the two 16-lane store masks of a tile w columns wide.
+// It is read-only: a mask built per call escapes through the indirect
+// kernel call and cost one allocation per tile.
+var tileMasks = func() (m [33][2]uint16) {
+	for w := range m {
+		m[w] = [2]uint16{laneMask(w), laneMask(w - 16)}
+	}
+	return m
+}()
 
 // laneMask returns a 16-lane mask with the low w lanes set.
 func laneMask(w int) uint16 {
