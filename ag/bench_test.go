@@ -3,6 +3,7 @@ package ag
 import (
 	"flag"
 	"fmt"
+	"github.com/pfgm/pfgm/internal/cputime"
 	"math/rand/v2"
 	"testing"
 )
@@ -39,8 +40,8 @@ func BenchmarkConv(b *testing.B) {
 				tp.SetWorkers(*benchWorkers)
 			}
 			tp.colBudget = *benchColBudget
-			c := startCPU()
-			defer c.report(b)
+			c := cputime.Start()
+			defer c.Report(b)
 			for b.Loop() {
 				tp.Reset()
 				tp.Conv2d(x, w, bias, s.k/2)
@@ -53,8 +54,8 @@ func BenchmarkConv(b *testing.B) {
 				tp.SetWorkers(*benchWorkers)
 			}
 			tp.colBudget = *benchColBudget
-			c := startCPU()
-			defer c.report(b)
+			c := cputime.Start()
+			defer c.Report(b)
 			for b.Loop() {
 				tp.Reset()
 				tp.Backward(tp.Sum(tp.Conv2d(x, w, bias, s.k/2)))

@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"github.com/pfgm/pfgm/internal/cputime"
 	"math/rand/v2"
 	"testing"
 
@@ -17,11 +18,11 @@ func BenchmarkMLPStep(b *testing.B) {
 	mlpStep(tp, pc, x, y, sigma, w)
 	b.ReportAllocs()
 	b.ResetTimer()
-	c := startCPU()
+	c := cputime.Start()
 	for b.Loop() {
 		mlpStep(tp, pc, x, y, sigma, w)
 	}
-	c.report(b)
+	c.Report(b)
 }
 
 func unetBatch(bs int, r *rand.Rand) (*Precond, *ag.Tensor, *ag.Tensor, []float32, *ag.Tensor) {
@@ -50,11 +51,11 @@ func BenchmarkUNetStep(b *testing.B) {
 	mlpStep(tp, pc, x, y, sigma, w)
 	b.ReportAllocs()
 	b.ResetTimer()
-	c := startCPU()
+	c := cputime.Start()
 	for b.Loop() {
 		mlpStep(tp, pc, x, y, sigma, w)
 	}
-	c.report(b)
+	c.Report(b)
 }
 
 // BenchmarkUNetForward is an inference forward at batch 64, the Go side of
@@ -66,10 +67,10 @@ func BenchmarkUNetForward(b *testing.B) {
 	pc.Forward(tp, x, sigma)
 	b.ReportAllocs()
 	b.ResetTimer()
-	c := startCPU()
+	c := cputime.Start()
 	for b.Loop() {
 		tp.Reset()
 		pc.Forward(tp, x, sigma)
 	}
-	c.report(b)
+	c.Report(b)
 }
