@@ -1,11 +1,13 @@
 package ag
 
+import "slices"
+
 import "fmt"
 
 // AddScale returns s·(a + b) for a and b of the same shape: the ResBlock
 // and attention residual merge in one pass instead of two.
 func (t *Tape) AddScale(a, b *Tensor, s float32) *Tensor {
-	if !sameShape(a.Shape, b.Shape) {
+	if !slices.Equal(a.Shape, b.Shape) {
 		panic(fmt.Sprintf("ag.AddScale: shapes %v and %v differ", a.Shape, b.Shape))
 	}
 	out := t.alloc(a.Shape...)

@@ -3,6 +3,7 @@ package ag
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // bcast describes a broadcast between two operands after adjacent
@@ -457,7 +458,7 @@ func dotBack(_ *Tape, nd *node) {
 // WeightedMSE returns mean over all elements of w_b·(out − target)², b
 // being the leading (batch) index and w of shape [B].
 func (t *Tape) WeightedMSE(out, target, w *Tensor) *Tensor {
-	if !sameShape(out.Shape, target.Shape) || len(out.Shape) == 0 || w.Numel() != out.Shape[0] {
+	if !slices.Equal(out.Shape, target.Shape) || len(out.Shape) == 0 || w.Numel() != out.Shape[0] {
 		panic(fmt.Sprintf("ag.WeightedMSE: out %v, target %v, weights %v", out.Shape, target.Shape, w.Shape))
 	}
 	bs := out.Shape[0]

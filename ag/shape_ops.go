@@ -1,5 +1,7 @@
 package ag
 
+import "slices"
+
 import "fmt"
 
 // AvgPool2 averages non-overlapping 2×2 windows of x [B,C,H,W] (H, W even).
@@ -116,7 +118,7 @@ func upsampleBack(_ *Tape, nd *node) {
 
 // Concat joins a [B,Ca,…] and b [B,Cb,…] along dimension 1.
 func (t *Tape) Concat(a, b *Tensor) *Tensor {
-	if len(a.Shape) < 2 || len(a.Shape) != len(b.Shape) || a.Shape[0] != b.Shape[0] || !sameShape(a.Shape[2:], b.Shape[2:]) {
+	if len(a.Shape) < 2 || len(a.Shape) != len(b.Shape) || a.Shape[0] != b.Shape[0] || !slices.Equal(a.Shape[2:], b.Shape[2:]) {
 		panic(fmt.Sprintf("ag.Concat: shapes %v and %v do not join on dimension 1", a.Shape, b.Shape))
 	}
 	var shape [maxRank]int

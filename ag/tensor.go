@@ -60,18 +60,6 @@ func numel(shape []int) int {
 	return n
 }
 
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // grad returns x's gradient buffer ready for accumulation, creating it
 // for a leaf on first use and clearing a fresh intermediate's.
 func grad(x *Tensor) []float32 {
