@@ -8,12 +8,14 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 
 	"github.com/pfgm/pfgm/data"
 	"github.com/pfgm/pfgm/plot"
 	"github.com/pfgm/pfgm/process"
 	"github.com/pfgm/pfgm/sampler"
+	"github.com/pfgm/pfgm/yukawa"
 )
 
 func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -26,6 +28,7 @@ func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	charges := fs.Int("charges", 5000, "points drawn from a toy set to act as the charges")
 	steps := fs.Int("steps", 60, "Heun steps for --trajectories (more steps draw smoother paths)")
 	sigmaMax := fs.Float64("sigma-max", 80, "prior noise level for --trajectories")
+	mList := fs.String("m", "", "--trajectories: also Yukawa panels (D=1, t_max 20) for these comma-separated masses, e.g. 0.3,1,3")
 	seed := fs.Uint64("seed", 1, "random seed (toy data and prior)")
 	out := fs.String("out", "", "output .png")
 	if err := parseFlags(fs, args); err != nil {
@@ -84,7 +87,21 @@ func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	return plot.WritePanels(*out, panels, len(Ds), 420)
+	cols := len(Ds)
+	if *mList != "" {
+		ms, err := parseMasses(*mList)
+		if err != nil {
+			return err
+		}
+		yk, err := yukawaPanels(ctx, pts, ms, *n, *steps, *seed)
+		if err != nil {
+			return err
+		}
+		// One row of paths: the Poisson panels, then the Yukawa ones.
+		panels = append(panels[:len(Ds)], yk...)
+		cols += len(yk)
+	}
+	return plot.WritePanels(*out, panels, cols, 420)
 }
 
 // trajectoryPanels samples n points with the exact field for each D and
@@ -158,4 +175,71 @@ func trajectoryPanels(ctx context.Context, pts *data.Points, Ds []float64, n, st
 		})
 	}
 	return append(panels, radii...), nil
+}
+
+func parseMasses(s string) ([]float64, error) {
+	var ms []float64
+	for _, f := range strings.Split(s, ",") {
+		m, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || !(m > 0) || math.IsInf(m, 0) {
+			return nil, fmt.Errorf("--m: want positive masses separated by commas, got %q", s)
+		}
+		ms = append(ms, m)
+	}
+	return ms, nil
+}
+
+// yukawaPanels draws the exact-field Yukawa paths (D = 1, t from 20 to 0)
+// for each mass in the standardised data, without resampling so that each
+// path is one particle's; a particle's colour darkens with its final weight.
+func yukawaPanels(ctx context.Context, pts *data.Points, ms []float64, n, steps int, seed uint64) ([]plot.Panel, error) {
+	z := pts.Clone()
+	std := data.FitStandardizer(z)
+	if err := std.Apply(z); err != nil {
+		return nil, err
+	}
+	var panels []plot.Panel
+	for _, m := range ms {
+		fld, err := yukawa.NewField(z.X, z.Dim, yukawa.Process{M: m, D: 1})
+		if err != nil {
+			return nil, err
+		}
+		opt := yukawa.DefaultOptions()
+		opt.Steps, opt.ESSThreshold, opt.Record = steps, 0, true
+		rng := rand.New(rand.NewPCG(seed, sampleStream))
+		x := fld.Prior(rng, n, opt.TMax)
+		res, err := yukawa.Sample(ctx, fld, x, rng, opt)
+		if err != nil {
+			return nil, fmt.Errorf("m=%g: %w", m, err)
+		}
+		maxW := math.Inf(-1)
+		for _, w := range res.LogW {
+			maxW = math.Max(maxW, w)
+		}
+		var light, heavy [][]float64
+		for i := range n {
+			var path []float64
+			for _, fr := range res.Trajectory {
+				path = append(path, fr[i*z.Dim], fr[i*z.Dim+1])
+			}
+			if res.LogW[i] > maxW-math.Log(10) { // within 10× of the heaviest
+				heavy = append(heavy, path)
+			} else {
+				light = append(light, path)
+			}
+		}
+		const box = 3.5
+		panels = append(panels, plot.Panel{
+			Title:  fmt.Sprintf("Yukawa m=%g, D=1 (ESS %.2f)", m, res.FinalESS),
+			Bounds: &plot.Rect{MinX: -box, MinY: -box, MaxX: box, MaxY: box},
+			Equal:  true,
+			Layers: []plot.Layer{
+				plot.Points{XY: xy(z), Color: color.NRGBA{A: 40}, Radius: 1.2},
+				plot.Paths{Paths: light, Color: plot.WithAlpha(plot.Palette[0], 0.15), Width: 1},
+				plot.Paths{Paths: heavy, Color: plot.WithAlpha(plot.Palette[1], 0.6), Width: 1},
+				plot.Points{XY: res.Samples, Color: plot.Palette[3], Radius: 2},
+			},
+		})
+	}
+	return panels, nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,5 +67,30 @@ func TestPlotErrors(t *testing.T) {
 	}
 	if code, stdout, stderr := exactRun("plot", "--help"); code != 0 || !strings.Contains(stdout+stderr, "--trajectories") {
 		t.Errorf("--help: exit %d", code)
+	}
+}
+
+// Yukawa panels join the trajectory picture: one more panel a mass.
+func TestPlotYukawaTrajectories(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "yk.png")
+	code, _, stderr := exactRun("plot", "--trajectories", "--data", "toy:2clusters", "--charges", "200",
+		"--D", "1", "--m", "0.5,2", "--n", "20", "--steps", "5", "--out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cfg, err := png.DecodeConfig(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Width != 3*420 || cfg.Height != 420 {
+		t.Errorf("picture is %d×%d, want three 420-pixel panels in a row", cfg.Width, cfg.Height)
+	}
+	if code, _, stderr := exactRun("plot", "--trajectories", "--data", "toy:2clusters", "--m", "-1", "--out", out); code != 1 || !strings.Contains(stderr, "--m") {
+		t.Errorf("--m -1: exit %d, %q", code, stderr)
 	}
 }
