@@ -201,82 +201,10 @@ func binaryBack(_ *Tape, nd *node) {
 	bc.rows(func(o, ao, bo, n, sa, sb int) {
 		gr := g[o : o+n]
 		if ga != nil {
-			if sa == 1 {
-				dst := ga[ao : ao+n]
-				switch {
-				case op == opAdd:
-					addTo(dst, gr)
-				case sb == 1:
-					y := bd[bo : bo+n]
-					for i := range dst {
-						dst[i] += gr[i] * y[i]
-					}
-				default:
-					y := bd[bo]
-					for i := range dst {
-						dst[i] += gr[i] * y
-					}
-				}
-			} else {
-				var s float32
-				switch {
-				case op == opAdd:
-					for _, v := range gr {
-						s += v
-					}
-				case sb == 1:
-					y := bd[bo : bo+n]
-					for i, v := range gr {
-						s += v * y[i]
-					}
-				default:
-					var s0 float32
-					for _, v := range gr {
-						s0 += v
-					}
-					s = s0 * bd[bo]
-				}
-				ga[ao] += s
-			}
+			accumulateBinaryGrad(op, ga, ao, sa, gr, bd, bo, sb)
 		}
 		if gb != nil {
-			if sb == 1 {
-				dst := gb[bo : bo+n]
-				switch {
-				case op == opAdd:
-					addTo(dst, gr)
-				case sa == 1:
-					x := ad[ao : ao+n]
-					for i := range dst {
-						dst[i] += gr[i] * x[i]
-					}
-				default:
-					x := ad[ao]
-					for i := range dst {
-						dst[i] += gr[i] * x
-					}
-				}
-			} else {
-				var s float32
-				switch {
-				case op == opAdd:
-					for _, v := range gr {
-						s += v
-					}
-				case sa == 1:
-					x := ad[ao : ao+n]
-					for i, v := range gr {
-						s += v * x[i]
-					}
-				default:
-					var s0 float32
-					for _, v := range gr {
-						s0 += v
-					}
-					s = s0 * ad[ao]
-				}
-				gb[bo] += s
-			}
+			accumulateBinaryGrad(op, gb, bo, sb, gr, ad, ao, sa)
 		}
 	})
 }
@@ -569,4 +497,48 @@ func posEmbBack(_ *Tape, nd *node) {
 		}
 		dc[b] += float32(s)
 	}
+}
+
+// accumulateBinaryGrad adds one row's share of d(loss)/d(operand) to g: gr
+// is the output gradient of the row, o and st the operand's offset and
+// stride in it (stride 0: broadcast, so the row sums into one element), y,
+// yo and ys the other operand's (the factor of a product).
+func accumulateBinaryGrad(op int, g []float32, o, st int, gr, y []float32, yo, ys int) {
+	n := len(gr)
+	if st == 1 {
+		dst := g[o : o+n]
+		switch {
+		case op == opAdd:
+			addTo(dst, gr)
+		case ys == 1:
+			yy := y[yo : yo+n]
+			for i := range dst {
+				dst[i] += gr[i] * yy[i]
+			}
+		default:
+			c := y[yo]
+			for i := range dst {
+				dst[i] += gr[i] * c
+			}
+		}
+		return
+	}
+	var sum float32
+	switch {
+	case op == opAdd:
+		for _, v := range gr {
+			sum += v
+		}
+	case ys == 1:
+		yy := y[yo : yo+n]
+		for i, v := range gr {
+			sum += v * yy[i]
+		}
+	default:
+		for _, v := range gr {
+			sum += v
+		}
+		sum *= y[yo]
+	}
+	g[o] += sum
 }

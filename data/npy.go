@@ -205,42 +205,33 @@ func fortranToC(src []float64, shape []int) []float64 {
 // WriteNPY writes x (C order) with the given shape as a float64 NPY file,
 // atomically.
 func WriteNPY(path string, shape []int, x []float64) error {
-	if err := checkShape(shape, len(x)); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return writeAtomic(path, func(w io.Writer) error {
-		if _, err := w.Write(npyHeaderBytes("<f8", shape)); err != nil {
-			return err
-		}
-		buf := make([]byte, 0, 1<<15)
-		for _, v := range x {
-			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v))
-			if len(buf) == cap(buf) {
-				if _, err := w.Write(buf); err != nil {
-					return err
-				}
-				buf = buf[:0]
-			}
-		}
-		_, err := w.Write(buf)
-		return err
+	return writeNPY(path, shape, x, "<f8", func(b []byte, v float64) []byte {
+		return binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
 	})
 }
 
 // WriteNPY32 writes x (C order) with the given shape as a float32 NPY
 // file, atomically.
 func WriteNPY32(path string, shape []int, x []float32) error {
+	return writeNPY(path, shape, x, "<f4", func(b []byte, v float32) []byte {
+		return binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
+	})
+}
+
+// writeNPY writes the header for descr and x's values, encoded by put, in
+// 32 KiB chunks.
+func writeNPY[F float32 | float64](path string, shape []int, x []F, descr string, put func([]byte, F) []byte) error {
 	if err := checkShape(shape, len(x)); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return writeAtomic(path, func(w io.Writer) error {
-		if _, err := w.Write(npyHeaderBytes("<f4", shape)); err != nil {
+		if _, err := w.Write(npyHeaderBytes(descr, shape)); err != nil {
 			return err
 		}
 		buf := make([]byte, 0, 1<<15)
 		for _, v := range x {
-			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
-			if len(buf) == cap(buf) {
+			buf = put(buf, v)
+			if len(buf) >= cap(buf)-8 {
 				if _, err := w.Write(buf); err != nil {
 					return err
 				}
