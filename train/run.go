@@ -220,6 +220,14 @@ func writeLosses(dir string, losses []float64) error {
 	})
 }
 
+// ReadLosses reads a run's loss curve (loss.csv): one loss a step.
+func ReadLosses(dir string) ([]float64, error) {
+	if _, err := os.Stat(filepath.Join(dir, configFile)); err != nil {
+		return nil, fmt.Errorf("%s is not a run directory (no %s)", dir, configFile)
+	}
+	return readLosses(dir, math.MaxInt)
+}
+
 // readLosses reads the first upTo losses of dir/loss.csv (rows past a
 // checkpoint are dropped: they will be recomputed).
 func readLosses(dir string, upTo int) ([]float64, error) {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/pfgm/pfgm/plot"
 	"github.com/pfgm/pfgm/process"
 	"github.com/pfgm/pfgm/sampler"
+	"github.com/pfgm/pfgm/train"
 	"github.com/pfgm/pfgm/yukawa"
 )
 
@@ -30,12 +32,16 @@ func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	sigmaMax := fs.Float64("sigma-max", 80, "prior noise level for --trajectories")
 	mList := fs.String("m", "", "--trajectories: also Yukawa panels (D=1, t_max 20) for these comma-separated masses, e.g. 0.3,1,3")
 	seed := fs.Uint64("seed", 1, "random seed (toy data and prior)")
+	lossRun := fs.String("loss", "", "draw the loss curve of the training run in this directory")
 	out := fs.String("out", "", "output .png")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := checkOutExt(*out, ".png"); err != nil {
 		return err
+	}
+	if *lossRun != "" {
+		return plotLoss(*lossRun, *out)
 	}
 	if !*traj {
 		if *samplesPath == "" {
@@ -242,4 +248,35 @@ func yukawaPanels(ctx context.Context, pts *data.Points, ms []float64, n, steps 
 		})
 	}
 	return panels, nil
+}
+
+// plotLoss draws a run's loss per step and its running mean over 1 % of the
+// steps (the raw curve is noisy: every step draws its own σ).
+func plotLoss(dir, out string) error {
+	losses, err := train.ReadLosses(dir)
+	if err != nil {
+		return err
+	}
+	if len(losses) == 0 {
+		return fmt.Errorf("%s: no losses recorded yet", dir)
+	}
+	w := max(1, len(losses)/100)
+	raw, mean := make([]float64, 0, 2*len(losses)), make([]float64, 0, 2*len(losses))
+	sum := 0.0
+	for i, l := range losses {
+		raw = append(raw, float64(i+1), l)
+		sum += l
+		if i >= w {
+			sum -= losses[i-w]
+		}
+		mean = append(mean, float64(i+1), sum/float64(min(i+1, w)))
+	}
+	return plot.WritePanels(out, []plot.Panel{{
+		Title: fmt.Sprintf("%s: loss per step and its running mean over %d steps", filepath.Base(filepath.Clean(dir)), w),
+		LogY:  true,
+		Layers: []plot.Layer{
+			plot.Paths{Paths: [][]float64{raw}, Color: plot.WithAlpha(plot.Palette[0], 0.25), Width: 1},
+			plot.Paths{Paths: [][]float64{mean}, Color: plot.Palette[1], Width: 2},
+		},
+	}}, 1, 640)
 }

@@ -94,3 +94,18 @@ func TestPlotYukawaTrajectories(t *testing.T) {
 		t.Errorf("--m -1: exit %d, %q", code, stderr)
 	}
 }
+
+func TestPlotLoss(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	if code, _, stderr := exactRun("train", "--data", "toy:moons", "--toy-n", "200", "--width", "16", "--steps", "30", "--batch", "16", "--out", dir); code != 0 {
+		t.Fatalf("train: exit %d: %s", code, stderr)
+	}
+	out := filepath.Join(t.TempDir(), "loss.png")
+	if code, _, stderr := exactRun("plot", "--loss", dir, "--out", out); code != 0 {
+		t.Fatalf("plot --loss: exit %d: %s", code, stderr)
+	}
+	isPNG(t, out)
+	if code, _, stderr := exactRun("plot", "--loss", t.TempDir(), "--out", out); code != 1 || !strings.Contains(stderr, "not a run directory") {
+		t.Errorf("--loss on an empty directory: exit %d, %q", code, stderr)
+	}
+}
