@@ -346,7 +346,7 @@ func (e *Exact) gemmBlock(ctx context.Context, ws *workspace, x []float64, w wei
 		ws.xb32[i] = float32(v)
 	}
 	dist := ws.dist[:nq*k]
-	gemm.Sgemm(false, false, nq, k, n, -2, ws.xb32[:nq*n], n, e.yT, k, 0, dist, k)
+	gemm.SgemmPacked(false, nq, -2, ws.xb32[:nq*n], n, e.yp, 0, dist, k)
 	if err := ctx.Err(); err != nil {
 		return err
 	}

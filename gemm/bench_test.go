@@ -57,7 +57,7 @@ func benchShapeRun(b *testing.B, kn *kernel, s benchShape) {
 		ldb = s.k
 	}
 	a, bm, c := fill(s.m*s.k), fill(s.k*s.n), fill(s.m*s.n)
-	p := problem{s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, bm, ldb, 0, c, s.n}
+	p := problem{s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, bm, ldb, 0, c, s.n, nil}
 	threads := runtime.GOMAXPROCS(0)
 	b.ResetTimer()
 	for b.Loop() {

@@ -13,18 +13,22 @@ func (kn *kernel) block(p *problem, i0, i1, j0, j1 int, s *scratch) {
 	kcBlock := ceilDiv(p.k, ceilDiv(p.k, kn.kc))
 	mcMax := min(kn.mc, i1-i0)
 	ncMax := min(kn.nc, j1-j0)
-	direct := !p.transB && i1-i0 <= kn.directRows
+	packed := p.packed
+	direct := packed == nil && !p.transB && i1-i0 <= kn.directRows
 	bufA := s.get(&s.a, roundUp(mcMax, mr)*kcBlock)
-	bufB := s.get(&s.b, roundUp(ncMax, nr)*kcBlock)
-	if direct {
+	var bufB []float32
+	switch {
+	case direct:
 		bufB = s.get(&s.b, nr*kcBlock) // only the ragged right-edge panel
+	case packed == nil:
+		bufB = s.get(&s.b, roundUp(ncMax, nr)*kcBlock)
 	}
 	c, ldc := p.c, p.ldc
 	for jc := j0; jc < j1; jc += kn.nc {
 		nc := min(kn.nc, j1-jc)
 		for pc := 0; pc < p.k; pc += kcBlock {
 			kc := min(kcBlock, p.k-pc)
-			if !direct {
+			if !direct && packed == nil {
 				packB(bufB, p, pc, kc, jc, nc, nr)
 			}
 			// Later k blocks accumulate onto what the first one stored.
@@ -40,6 +44,8 @@ func (kn *kernel) block(p *problem, i0, i1, j0, j1 int, s *scratch) {
 					var bp []float32
 					ldb := nr
 					switch {
+					case packed != nil:
+						bp = packed.panel(pc, kc, jc+jr)
 					case !direct:
 						bp = bufB[jr*kc : (jr+nr)*kc]
 					case cols == nr:

@@ -1,15 +1,18 @@
 // Package gemm is the project's single-precision matrix multiply: the hot loop
 // under the exact field, linear layers and convolutions.
 //
-// Sgemm computes C = alpha·op(A)·op(B) + beta·C for row-major matrices. The
-// rest of the project calls only Sgemm; how it is made fast (packing, register
-// blocking, assembly micro-kernels, goroutines) stays inside this package.
+// Sgemm computes C = alpha·op(A)·op(B) + beta·C for row-major matrices;
+// PackB and SgemmPacked do the same with op(B) packed once and reused. How
+// they are made fast (packing, register blocking, assembly micro-kernels,
+// goroutines) stays inside this package.
 //
 // Layout of the implementation:
 //   - gemm.go: argument checks, the serial/parallel decision and the split of
 //     C into per-goroutine row or column ranges.
 //   - block.go: the cache-blocked loop nest (nc, kc, mc blocks) of one worker.
 //   - pack.go, interleave.go: copying op(A) and op(B) into kernel-ordered panels.
+//   - packed.go: PackB and SgemmPacked, for callers that multiply many A by
+//     one B and would otherwise repack B on every call.
 //   - kernels_amd64.s: generated register-tile kernels (AVX-512 14×32 with
 //     lane-masked edges, AVX2+FMA 6×16), one routine per row count so ragged
 //     bottom tiles cost only their rows; gen_kernels.go regenerates them.

@@ -29,3 +29,21 @@ func ExampleSgemm() {
 	// [4 5 10 11]
 	// [17 22 27 22 29 36 27 36 45]
 }
+
+func ExamplePackB() {
+	// B (3×2) is packed once and then multiplied by several A (each ?×3).
+	b := []float32{
+		1, 0,
+		0, 1,
+		1, 1,
+	}
+	pb := gemm.PackB(false, 3, 2, b, 2)
+	for _, a := range [][]float32{{1, 2, 3}, {4, 5, 6}} {
+		c := make([]float32, 2)
+		gemm.SgemmPacked(false, 1, 1, a, 3, pb, 0, c, 2)
+		fmt.Println(c)
+	}
+	// Output:
+	// [4 5]
+	// [10 11]
+}

@@ -16,7 +16,7 @@ import (
 // the calling goroutine. Sgemm panics if a dimension is negative, a stride is
 // smaller than its row length, or a slice is too short for its shape.
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	p := problem{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}
+	p := problem{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nil}
 	sgemmWith(bestKernel, runtime.GOMAXPROCS(0), &p)
 }
 
@@ -32,6 +32,9 @@ type problem struct {
 	beta           float32
 	c              []float32
 	ldc            int
+	// packed, when not nil, is op(B) already packed for this kernel; b and
+	// ldb are then unused.
+	packed *PackedB
 }
 
 // parallelMinFlops is the smallest product (2·m·n·k) worth spreading over
@@ -62,7 +65,8 @@ func sgemmSplit(kn *kernel, threads, minFlops int, p *problem) {
 	if 2*m*n*k < minFlops {
 		workers = 1
 	}
-	// Splitting rows makes every worker pack all of op(B) (k×n); splitting
+	// Splitting rows makes every worker pack all of op(B) (k×n) (or, when
+	// it is packed already, stream all of it from memory); splitting
 	// columns makes every worker pack all of op(A) (m×k). Repack the smaller.
 	mt, nt := ceilDiv(m, kn.mr), ceilDiv(n, kn.nr)
 	splitRows := n <= m
@@ -138,7 +142,9 @@ func (p *problem) validate() {
 		br, bc = bc, br
 	}
 	checkMatrix("a", p.a, ar, ac, p.lda, p.m > 0 && p.n > 0 && p.k > 0 && p.alpha != 0)
-	checkMatrix("b", p.b, br, bc, p.ldb, p.m > 0 && p.n > 0 && p.k > 0 && p.alpha != 0)
+	if p.packed == nil {
+		checkMatrix("b", p.b, br, bc, p.ldb, p.m > 0 && p.n > 0 && p.k > 0 && p.alpha != 0)
+	}
 	checkMatrix("c", p.c, p.m, p.n, p.ldc, p.m > 0 && p.n > 0)
 }
 

@@ -114,7 +114,7 @@ func testKernel(t *testing.T, kn *kernel) {
 			}
 			for _, s := range sc {
 				name := fmt.Sprintf("%dx%dx%d/%s/a%g_b%g", sh.m, sh.n, sh.k, transName(tr), s.alpha, s.beta)
-				checkCase(t, r, kn, name, tr[0], tr[1], sh, s)
+				checkCase(t, r, kn, name, tr[0], tr[1], sh, s, false)
 			}
 		}
 	}
@@ -130,7 +130,10 @@ func transName(tr [2]bool) string {
 	return s[0] + s[1]
 }
 
-func checkCase(t *testing.T, r *rand.Rand, kn *kernel, name string, transA, transB bool, sh shape, s scalars) {
+// checkCase runs one product on kn at 1, 2 and 3 threads against the float64
+// reference. With packed, op(B) is packed once by packBWith and the same
+// PackedB serves every run (with B's slice withheld so it cannot be read).
+func checkCase(t *testing.T, r *rand.Rand, kn *kernel, name string, transA, transB bool, sh shape, s scalars, packed bool) {
 	t.Helper()
 	m, n, k := sh.m, sh.n, sh.k
 	ar, ac := m, k
@@ -153,9 +156,18 @@ func checkCase(t *testing.T, r *rand.Rand, kn *kernel, name string, transA, tran
 		}
 	}
 	want, scale := reference(transA, transB, m, n, k, s.alpha, a, b, s.beta, c0)
+	var pb *PackedB
+	var pbData []float32
+	if packed {
+		pb = packBWith(kn, transB, k, n, b.data, b.ld)
+		pbData = append([]float32(nil), pb.data...)
+	}
 	for _, threads := range []int{1, 2, 3} {
 		c := operand{c0.rows, c0.cols, c0.ld, append([]float32(nil), c0.data...)}
-		p := problem{transA, transB, m, n, k, s.alpha, a.data, a.ld, b.data, b.ld, s.beta, c.data, c.ld}
+		p := problem{transA, transB, m, n, k, s.alpha, a.data, a.ld, b.data, b.ld, s.beta, c.data, c.ld, nil}
+		if packed {
+			p.transB, p.b, p.ldb, p.packed = false, nil, 0, pb
+		}
 		// Force the parallel path even on small shapes by calling block
 		// splitting directly through sgemmWith with a large thread count.
 		sgemmWithMin(kn, threads, &p)
@@ -182,6 +194,63 @@ func checkCase(t *testing.T, r *rand.Rand, kn *kernel, name string, transA, tran
 			t.Fatalf("%s threads=%d: %d of %d elements wrong", name, threads, bad, m*n)
 		}
 	}
+	if packed {
+		for i, v := range pb.data {
+			if v != pbData[i] {
+				t.Fatalf("%s: SgemmPacked modified the PackedB at %d", name, i)
+			}
+		}
+	}
+}
+
+// TestSgemmPackedAllKernels repeats the Sgemm cases with op(B) packed once,
+// for every kernel the CPU can run.
+func TestSgemmPackedAllKernels(t *testing.T) {
+	for _, ka := range allKernels() {
+		if !ka.ok {
+			t.Logf("skipping kernel %s: this CPU lacks the instructions", ka.k.name)
+			continue
+		}
+		t.Run(ka.k.name, func(t *testing.T) {
+			r := rand.New(rand.NewPCG(5, 6))
+			for _, sh := range append(testShapes, shape{3, 4200, 600}) {
+				for _, tr := range [4][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
+					sc := testScalars
+					if sh.m*sh.n*sh.k > 1e6 {
+						sc = sc[2:3]
+					}
+					for _, s := range sc {
+						name := fmt.Sprintf("packed/%dx%dx%d/%s/a%g_b%g", sh.m, sh.n, sh.k, transName(tr), s.alpha, s.beta)
+						checkCase(t, r, ka.k, name, tr[0], tr[1], sh, s, true)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestSgemmPackedPublic checks the exported pair against Sgemm bit for bit:
+// both run the same kernel over the same panels in the same order.
+func TestSgemmPackedPublic(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	const m, n, k = 37, 1100, 530
+	b := newOperand(r, n, k, 3) // Bᵀ stored, like the field's charges
+	pb := PackB(true, k, n, b.data, b.ld)
+	if pb.K() != k || pb.N() != n {
+		t.Fatalf("PackB shape %d×%d, want %d×%d", pb.K(), pb.N(), k, n)
+	}
+	for rep := range 2 { // the same PackedB serves several A
+		a := newOperand(r, m, k, 1)
+		want := make([]float32, m*n)
+		got := make([]float32, m*n)
+		Sgemm(false, true, m, n, k, -2, a.data, a.ld, b.data, b.ld, 0, want, n)
+		SgemmPacked(false, m, -2, a.data, a.ld, pb, 0, got, n)
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("rep %d: SgemmPacked C[%d] = %g, Sgemm gives %g", rep, i, got[i], want[i])
+			}
+		}
+	}
 }
 
 // sgemmWithMin runs sgemmWith with the parallel threshold ignored, so small
@@ -193,7 +262,7 @@ func sgemmWithMin(kn *kernel, threads int, p *problem) {
 func TestSgemmPublic(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for _, sh := range []shape{{300, 200, 100}, {1, 5000, 3}} {
-		checkCase(t, r, bestKernel, fmt.Sprintf("Sgemm/%v", sh), false, true, sh, scalars{1.5, 0.25})
+		checkCase(t, r, bestKernel, fmt.Sprintf("Sgemm/%v", sh), false, true, sh, scalars{1.5, 0.25}, false)
 	}
 	// And through the exported entry point itself.
 	a := []float32{1, 2, 3, 4, 5, 6} // 2×3
@@ -227,6 +296,10 @@ func TestSgemmPanicsOnShortSlices(t *testing.T) {
 			Sgemm(false, false, 2, 2, 2, 1, make([]float32, 4), 2, make([]float32, 4), 2, 0, make([]float32, 4), 1)
 		}, "ldc=1"},
 		{"negative", func() { Sgemm(false, false, -1, 2, 2, 1, nil, 2, nil, 2, 0, nil, 2) }, "negative"},
+		{"PackB short b", func() { PackB(true, 2, 2, make([]float32, 3), 2) }, "len(b)=3"},
+		{"SgemmPacked short a", func() {
+			SgemmPacked(false, 2, 1, make([]float32, 3), 2, PackB(false, 2, 2, make([]float32, 4), 2), 0, make([]float32, 4), 2)
+		}, "len(a)=3"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
