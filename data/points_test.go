@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -38,25 +39,13 @@ func TestToyShapesBoundsAndSeeds(t *testing.T) {
 		}
 		q, _ := Toy(name, 2000, newRNG(1))
 		r, _ := Toy(name, 2000, newRNG(2))
-		if !equal(p.X, q.X) {
+		if !slices.Equal(p.X, q.X) {
 			t.Errorf("%s: same seed gave different points", name)
 		}
-		if equal(p.X, r.X) {
+		if slices.Equal(p.X, r.X) {
 			t.Errorf("%s: different seeds gave the same points", name)
 		}
 	}
-}
-
-func equal(a, b []float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestToyErrors(t *testing.T) {
@@ -132,7 +121,7 @@ func TestCSVRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if q.Dim != 3 || !equal(p.X, q.X) {
+	if q.Dim != 3 || !slices.Equal(p.X, q.X) {
 		t.Fatalf("round trip: got %+v", q)
 	}
 	b, _ := os.ReadFile(path)
@@ -147,7 +136,7 @@ func TestCSVHeaderAndBlankLines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !equal(p.X, []float64{1, 2, 3, 4}) || p.Dim != 2 {
+	if !slices.Equal(p.X, []float64{1, 2, 3, 4}) || p.Dim != 2 {
 		t.Fatalf("got %+v", p)
 	}
 }
@@ -200,7 +189,7 @@ func TestNPYRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if q.Dim != 2 || !equal(p.X, q.X) {
+	if q.Dim != 2 || !slices.Equal(p.X, q.X) {
 		t.Fatal("float64 NPY round trip changed the points")
 	}
 
@@ -210,7 +199,7 @@ func TestNPYRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	q, err = ReadPoints(p32)
-	if err != nil || q.Dim != 2 || !equal(q.X, []float64{1.5, -2, 3.25, 4, 5, 6}) {
+	if err != nil || q.Dim != 2 || !slices.Equal(q.X, []float64{1.5, -2, 3.25, 4, 5, 6}) {
 		t.Fatalf("float32 NPY: %+v %v", q, err)
 	}
 }
@@ -252,12 +241,12 @@ func TestNPYReadVariants(t *testing.T) {
 	}
 	// Version 2.0, 1-D.
 	p, err := ReadPoints(write("v2.npy", npyBytes(2, "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", f32s(1, 2, 3))))
-	if err != nil || p.Dim != 1 || !equal(p.X, []float64{1, 2, 3}) {
+	if err != nil || p.Dim != 1 || !slices.Equal(p.X, []float64{1, 2, 3}) {
 		t.Fatalf("v2 1-D: %+v %v", p, err)
 	}
 	// Fortran order: the 2×3 matrix [[1 2 3] [4 5 6]] stored by columns.
 	p, err = ReadPoints(write("f.npy", npyBytes(1, "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }", f32s(1, 4, 2, 5, 3, 6))))
-	if err != nil || p.Dim != 3 || !equal(p.X, []float64{1, 2, 3, 4, 5, 6}) {
+	if err != nil || p.Dim != 3 || !slices.Equal(p.X, []float64{1, 2, 3, 4, 5, 6}) {
 		t.Fatalf("fortran: %+v %v", p, err)
 	}
 

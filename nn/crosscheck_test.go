@@ -3,6 +3,7 @@ package nn
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -53,7 +54,7 @@ func crossCheck(t *testing.T, path string, net Model, tol float64) {
 		t.Fatal(err)
 	}
 	for _, p := range ps {
-		if got, want := p.Shape, ts["param."+p.Name].Shape; !equalInts(got, want) {
+		if got, want := p.Shape, ts["param."+p.Name].Shape; !slices.Equal(got, want) {
 			t.Errorf("%s: shape %v, PyTorch %v", p.Name, got, want)
 		}
 	}
@@ -86,18 +87,6 @@ func crossCheck(t *testing.T, path string, net Model, tol float64) {
 		t.Errorf("grad.input.x: relative error %.3g > %.3g", e, tol)
 	}
 	t.Logf("worst parameter gradient: %s at %.3g", worstName, worst)
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestCrossCheckMLP(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/pfgm/pfgm/ag"
@@ -42,7 +43,7 @@ func TestUNetOtherShapes(t *testing.T) {
 			x.Data[i] = float32(i%7) - 3
 		}
 		d := pc.Forward(ag.NewInferenceTape(), x, []float32{0.5, 3})
-		if !equalInts(d.Shape, x.Shape) {
+		if !slices.Equal(d.Shape, x.Shape) {
 			t.Errorf("%+v: output %v for input %v", c, d.Shape, x.Shape)
 		}
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"runtime"
 	"strings"
@@ -11,9 +10,7 @@ import (
 // benchRun runs `pfgm bench args…` in-process.
 func benchRun(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	code = run(append([]string{"bench"}, args...), &out, &errOut)
-	return code, out.String(), errOut.String()
+	return runCLI(append([]string{"bench"}, args...)...)
 }
 
 // benchLine runs a benchmark that must succeed and decodes its one JSON line.

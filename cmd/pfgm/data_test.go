@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,19 +9,11 @@ import (
 	"github.com/pfgm/pfgm/data"
 )
 
-// dataEvalRun runs pfgm in-process; named for these tests so it cannot
-// clash with other commands' test helpers.
-func dataEvalRun(args ...string) (code int, stdout, stderr string) {
-	var out, errOut bytes.Buffer
-	code = run(args, &out, &errOut)
-	return code, out.String(), errOut.String()
-}
-
 func TestDataWritesToySet(t *testing.T) {
 	dir := t.TempDir()
 	for _, ext := range []string{".csv", ".npy"} {
 		path := filepath.Join(dir, "moons"+ext)
-		code, _, stderr := dataEvalRun("data", "--toy", "moons", "--n", "123", "--seed", "7", "--out", path)
+		code, _, stderr := runCLI("data", "--toy", "moons", "--n", "123", "--seed", "7", "--out", path)
 		if code != 0 {
 			t.Fatalf("%s: exit %d: %s", ext, code, stderr)
 		}
@@ -58,7 +49,7 @@ func TestDataErrors(t *testing.T) {
 		{[]string{"--bogus"}, 2, "flag provided but not defined"},
 	}
 	for _, c := range cases {
-		code, _, stderr := dataEvalRun(append([]string{"data"}, c.args...)...)
+		code, _, stderr := runCLI(append([]string{"data"}, c.args...)...)
 		if code != c.code || !strings.Contains(stderr, c.want) {
 			t.Errorf("pfgm data %v: exit %d, stderr %q; want exit %d containing %q", c.args, code, stderr, c.code, c.want)
 		}
@@ -69,7 +60,7 @@ func TestDataErrors(t *testing.T) {
 	if _, err := os.Stat(out); err == nil {
 		t.Error("a failed run left a file behind")
 	}
-	if code, stdout, _ := dataEvalRun("data", "--help"); code != 0 {
+	if code, stdout, _ := runCLI("data", "--help"); code != 0 {
 		t.Errorf("--help: exit %d %s", code, stdout)
 	}
 }

@@ -18,12 +18,12 @@ func TestEvalPrintsOneJSONLine(t *testing.T) {
 		{"data", "--toy", "8gaussians", "--n", "500", "--seed", "2", "--out", good},
 		{"data", "--toy", "rings", "--n", "500", "--seed", "3", "--out", bad},
 	} {
-		if code, _, stderr := dataEvalRun(c...); code != 0 {
+		if code, _, stderr := runCLI(c...); code != 0 {
 			t.Fatalf("%v: %s", c, stderr)
 		}
 	}
 	score := func(samples string) map[string]float64 {
-		code, stdout, stderr := dataEvalRun("eval", "--ref", ref, "--samples", samples, "--projections", "64")
+		code, stdout, stderr := runCLI("eval", "--ref", ref, "--samples", samples, "--projections", "64")
 		if code != 0 {
 			t.Fatalf("eval: exit %d: %s", code, stderr)
 		}
@@ -76,7 +76,7 @@ func TestEvalErrors(t *testing.T) {
 		{[]string{"--ref", ref2, "--samples", ref2, "--seed", "x"}, 2, "invalid value"},
 	}
 	for _, c := range cases {
-		code, stdout, stderr := dataEvalRun(append([]string{"eval"}, c.args...)...)
+		code, stdout, stderr := runCLI(append([]string{"eval"}, c.args...)...)
 		if code != c.code || !strings.Contains(stderr, c.want) || stdout != "" {
 			t.Errorf("pfgm eval %v: exit %d, stdout %q, stderr %q; want exit %d, stderr containing %q", c.args, code, stdout, stderr, c.code, c.want)
 		}

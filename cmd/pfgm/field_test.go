@@ -9,7 +9,7 @@ import (
 
 func TestFieldDrawsLines(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "f.png")
-	if code, _, stderr := exactRun("field", "--data", "toy:2clusters", "--charges", "200", "--D", "4", "--lines", "10", "--out", out); code != 0 {
+	if code, _, stderr := runCLI("field", "--data", "toy:2clusters", "--charges", "200", "--D", "4", "--lines", "10", "--out", out); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	isPNG(t, out)
@@ -58,12 +58,12 @@ func TestFieldErrors(t *testing.T) {
 		{[]string{"--nope"}, 2, "flag provided but not defined"},
 	}
 	for _, c := range cases {
-		code, _, stderr := exactRun(append([]string{"field"}, c.args...)...)
+		code, _, stderr := runCLI(append([]string{"field"}, c.args...)...)
 		if code != c.code || !strings.Contains(stderr, c.want) {
 			t.Errorf("%v: exit %d, stderr %q; want exit %d mentioning %q", c.args, code, stderr, c.code, c.want)
 		}
 	}
-	if code, stdout, stderr := exactRun("field", "--help"); code != 0 || !strings.Contains(stdout+stderr, "--lines") {
+	if code, stdout, stderr := runCLI("field", "--help"); code != 0 || !strings.Contains(stdout+stderr, "--lines") {
 		t.Errorf("--help: exit %d", code)
 	}
 }

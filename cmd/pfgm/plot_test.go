@@ -20,16 +20,16 @@ func isPNG(t *testing.T, path string) {
 func TestPlotSamplesAndTrajectories(t *testing.T) {
 	dir := t.TempDir()
 	samples := filepath.Join(dir, "s.csv")
-	if code, _, stderr := exactRun("data", "--toy", "rings", "--n", "100", "--out", samples); code != 0 {
+	if code, _, stderr := runCLI("data", "--toy", "rings", "--n", "100", "--out", samples); code != 0 {
 		t.Fatal(stderr)
 	}
 	out := filepath.Join(dir, "scatter.png")
-	if code, _, stderr := exactRun("plot", "--samples", samples, "--data", "toy:rings", "--charges", "500", "--out", out); code != 0 {
+	if code, _, stderr := runCLI("plot", "--samples", samples, "--data", "toy:rings", "--charges", "500", "--out", out); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	isPNG(t, out)
 	out = filepath.Join(dir, "traj.png")
-	if code, _, stderr := exactRun("plot", "--trajectories", "--data", "toy:moons", "--charges", "300",
+	if code, _, stderr := runCLI("plot", "--trajectories", "--data", "toy:moons", "--charges", "300",
 		"--D", "1,inf", "--n", "20", "--steps", "8", "--out", out); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -57,7 +57,7 @@ func TestPlotErrors(t *testing.T) {
 		{[]string{"--nope"}, 2, "flag provided but not defined"},
 	}
 	for _, c := range cases {
-		code, _, stderr := exactRun(append([]string{"plot"}, c.args...)...)
+		code, _, stderr := runCLI(append([]string{"plot"}, c.args...)...)
 		if code != c.code || !strings.Contains(stderr, c.want) {
 			t.Errorf("%v: exit %d, stderr %q; want exit %d mentioning %q", c.args, code, stderr, c.code, c.want)
 		}
@@ -65,7 +65,7 @@ func TestPlotErrors(t *testing.T) {
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("a failed run left %s behind", out)
 	}
-	if code, stdout, stderr := exactRun("plot", "--help"); code != 0 || !strings.Contains(stdout+stderr, "--trajectories") {
+	if code, stdout, stderr := runCLI("plot", "--help"); code != 0 || !strings.Contains(stdout+stderr, "--trajectories") {
 		t.Errorf("--help: exit %d", code)
 	}
 }
@@ -73,7 +73,7 @@ func TestPlotErrors(t *testing.T) {
 // Yukawa panels join the trajectory picture: one more panel a mass.
 func TestPlotYukawaTrajectories(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "yk.png")
-	code, _, stderr := exactRun("plot", "--trajectories", "--data", "toy:2clusters", "--charges", "200",
+	code, _, stderr := runCLI("plot", "--trajectories", "--data", "toy:2clusters", "--charges", "200",
 		"--D", "1", "--m", "0.5,2", "--n", "20", "--steps", "5", "--out", out)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -90,22 +90,22 @@ func TestPlotYukawaTrajectories(t *testing.T) {
 	if cfg.Width != 3*420 || cfg.Height != 420 {
 		t.Errorf("picture is %d×%d, want three 420-pixel panels in a row", cfg.Width, cfg.Height)
 	}
-	if code, _, stderr := exactRun("plot", "--trajectories", "--data", "toy:2clusters", "--m", "-1", "--out", out); code != 1 || !strings.Contains(stderr, "--m") {
+	if code, _, stderr := runCLI("plot", "--trajectories", "--data", "toy:2clusters", "--m", "-1", "--out", out); code != 1 || !strings.Contains(stderr, "--m") {
 		t.Errorf("--m -1: exit %d, %q", code, stderr)
 	}
 }
 
 func TestPlotLoss(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "run")
-	if code, _, stderr := exactRun("train", "--data", "toy:moons", "--toy-n", "200", "--width", "16", "--steps", "30", "--batch", "16", "--out", dir); code != 0 {
+	if code, _, stderr := runCLI("train", "--data", "toy:moons", "--toy-n", "200", "--width", "16", "--steps", "30", "--batch", "16", "--out", dir); code != 0 {
 		t.Fatalf("train: exit %d: %s", code, stderr)
 	}
 	out := filepath.Join(t.TempDir(), "loss.png")
-	if code, _, stderr := exactRun("plot", "--loss", dir, "--out", out); code != 0 {
+	if code, _, stderr := runCLI("plot", "--loss", dir, "--out", out); code != 0 {
 		t.Fatalf("plot --loss: exit %d: %s", code, stderr)
 	}
 	isPNG(t, out)
-	if code, _, stderr := exactRun("plot", "--loss", t.TempDir(), "--out", out); code != 1 || !strings.Contains(stderr, "not a run directory") {
+	if code, _, stderr := runCLI("plot", "--loss", t.TempDir(), "--out", out); code != 1 || !strings.Contains(stderr, "not a run directory") {
 		t.Errorf("--loss on an empty directory: exit %d, %q", code, stderr)
 	}
 }

@@ -11,13 +11,6 @@ import (
 	"github.com/pfgm/pfgm/data"
 )
 
-// exactRun runs pfgm in-process for the sample/plot/field tests.
-func exactRun(args ...string) (code int, stdout, stderr string) {
-	var out, errOut bytes.Buffer
-	code = run(args, &out, &errOut)
-	return code, out.String(), errOut.String()
-}
-
 // badInputFiles writes the broken inputs every command must reject.
 func badInputFiles(t *testing.T, dir string) (ragged, nan string) {
 	t.Helper()
@@ -36,7 +29,7 @@ func TestSampleExactWritesSamples(t *testing.T) {
 	dir := t.TempDir()
 	for _, ext := range []string{".csv", ".npy", ".png"} {
 		out := filepath.Join(dir, "s"+ext)
-		code, _, stderr := exactRun("sample", "--exact", "--data", "toy:2clusters", "--charges", "300",
+		code, _, stderr := runCLI("sample", "--exact", "--data", "toy:2clusters", "--charges", "300",
 			"--n", "40", "--steps", "18", "--D", "4", "--seed", "3", "--out", out)
 		if code != 0 {
 			t.Fatalf("%s: exit %d: %s", ext, code, stderr)
@@ -57,7 +50,7 @@ func TestSampleExactWritesSamples(t *testing.T) {
 	}
 	// Samples land on the (un-standardised) charges: every one is a data point.
 	ref := filepath.Join(dir, "ref.csv")
-	if code, _, stderr := exactRun("data", "--toy", "2clusters", "--n", "300", "--seed", "3", "--out", ref); code != 0 {
+	if code, _, stderr := runCLI("data", "--toy", "2clusters", "--n", "300", "--seed", "3", "--out", ref); code != 0 {
 		t.Fatal(stderr)
 	}
 	d, _ := data.ReadPoints(ref)
@@ -77,7 +70,7 @@ func TestSampleExactWritesSamples(t *testing.T) {
 func TestSampleRK45AndEuler(t *testing.T) {
 	dir := t.TempDir()
 	for _, solver := range []string{"euler", "rk45"} {
-		code, _, stderr := exactRun("sample", "--exact", "--data", "toy:moons", "--charges", "200", "--n", "20",
+		code, _, stderr := runCLI("sample", "--exact", "--data", "toy:moons", "--charges", "200", "--n", "20",
 			"--steps", "5", "--solver", solver, "--rtol", "1e-3", "--atol", "1e-3", "--D", "inf",
 			"--out", filepath.Join(dir, solver+".csv"))
 		if code != 0 || !strings.HasPrefix(stderr, "nfe=") {
@@ -113,7 +106,7 @@ func TestSampleErrors(t *testing.T) {
 		{[]string{"--data", "toy:moons", "--bogus"}, 2, "flag provided but not defined"},
 	}
 	for _, c := range cases {
-		code, _, stderr := exactRun(append(append([]string{}, base...), c.args...)...)
+		code, _, stderr := runCLI(append(append([]string{}, base...), c.args...)...)
 		if code != c.code || !strings.Contains(stderr, c.want) {
 			t.Errorf("%v: exit %d, stderr %q; want exit %d mentioning %q", c.args, code, stderr, c.code, c.want)
 		}
@@ -125,13 +118,13 @@ func TestSampleErrors(t *testing.T) {
 		t.Errorf("a failed run left %s behind", out)
 	}
 	// Neither --exact nor --run; and --run goes to the trained-model path.
-	if code, _, stderr := exactRun("sample", "--out", out); code != 1 || !strings.Contains(stderr, "exactly one of") {
+	if code, _, stderr := runCLI("sample", "--out", out); code != 1 || !strings.Contains(stderr, "exactly one of") {
 		t.Errorf("no mode: exit %d, %q", code, stderr)
 	}
-	if code, _, stderr := exactRun("sample", "--run", dir, "--out", out); code != 1 || !strings.Contains(stderr, "--run") {
+	if code, _, stderr := runCLI("sample", "--run", dir, "--out", out); code != 1 || !strings.Contains(stderr, "--run") {
 		t.Errorf("--run: exit %d, %q", code, stderr)
 	}
-	if code, stdout, stderr := exactRun("sample", "--help"); code != 0 || !strings.Contains(stdout+stderr, "--exact") {
+	if code, stdout, stderr := runCLI("sample", "--help"); code != 0 || !strings.Contains(stdout+stderr, "--exact") {
 		t.Errorf("--help: exit %d, %q", code, stdout+stderr)
 	}
 }

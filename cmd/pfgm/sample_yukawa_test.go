@@ -12,7 +12,7 @@ import (
 func TestSampleYukawaExact(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "y.csv")
-	code, _, stderr := exactRun("sample", "--exact", "--process", "yukawa", "--m", "1", "--D", "1",
+	code, _, stderr := runCLI("sample", "--exact", "--process", "yukawa", "--m", "1", "--D", "1",
 		"--data", "toy:2clusters", "--charges", "200", "--n", "400", "--steps", "18", "--t-max", "20",
 		"--seed", "1", "--out", out)
 	if code != 0 {
@@ -49,7 +49,7 @@ func TestSampleYukawaErrors(t *testing.T) {
 		{[]string{"--process", "coulomb"}, "want poisson or yukawa"},
 	} {
 		args := append([]string{"sample", "--exact", "--data", "toy:2clusters", "--charges", "50", "--n", "10", "--out", out}, c.args...)
-		code, _, stderr := exactRun(args...)
+		code, _, stderr := runCLI(args...)
 		if code == 0 || !strings.Contains(stderr, c.want) {
 			t.Errorf("%v: exit %d, stderr %q; want failure mentioning %q", c.args, code, stderr, c.want)
 		}
