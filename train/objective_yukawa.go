@@ -390,7 +390,8 @@ func farField(n int, sigma float64) float64 {
 }
 
 // yukawaOptions maps the σ range of opt to the t grid through σ_eq and
-// keeps Heun's step count and ρ; resampling below ESS/n = ½.
+// keeps Heun's step count and ρ; resampling only at the end (the flow is
+// deterministic, see yukawa.Options).
 func yukawaOptions(k *yukawa.Kernel, opt sampler.Options) (yukawa.Options, error) {
 	if opt.Solver != sampler.Heun || opt.Alpha != 0 {
 		return yukawa.Options{}, errors.New("yukawa runs sample with Heun and no noise injection")

@@ -19,7 +19,10 @@ type Options struct {
 	Steps           int
 	TMin, TMax, Rho float64
 	// ESSThreshold: resample (systematically) when ESS/n falls below it
-	// after a step; 0 resamples only at the end.
+	// after a step; 0 resamples only at the end. The flow is deterministic,
+	// so offspring of one particle follow one path: resampling on the way
+	// cannot add diversity, only the noise of the draw, which is why the
+	// default is 0.
 	ESSThreshold float64
 	// Unweighted ignores the weights (initial ratio and ∫λ dt): the naive
 	// sampler, which gets cluster proportions wrong. For comparisons.
@@ -30,9 +33,9 @@ type Options struct {
 }
 
 // DefaultOptions: 18 Heun steps (35 NFE), t from 20 to 0.002, ρ = 7,
-// resampling below ESS/n = 0.5.
+// resampling only at the end.
 func DefaultOptions() Options {
-	return Options{Steps: 18, TMin: 0.002, TMax: 20, Rho: 7, ESSThreshold: 0.5}
+	return Options{Steps: 18, TMin: 0.002, TMax: 20, Rho: 7}
 }
 
 func (o Options) validate() error {
@@ -65,6 +68,13 @@ type Result struct {
 	FinalESS, MinESS float64
 	// Resamplings counts the resamplings during the run (not the final one).
 	Resamplings int
+	// ParetoK is the Pareto-k̂ tail diagnostic (see paretoK) of the
+	// weights of distinct particles: at t = 0 if the run never resampled,
+	// else at its first resampling (after it, offspring are duplicates).
+	// Above 0.7 the weights have so heavy a tail that the samples'
+	// proportions are unreliable however high the ESS looks; NaN when the
+	// weights are all equal.
+	ParetoK float64
 	// Times is the grid t_0 = t_max … t_(n−1) = t_min, 0.
 	Times []float64
 	// Trajectory holds x at each of Times when Options.Record is set.
@@ -104,7 +114,7 @@ func Sample(ctx context.Context, f Model, x []float64, rng *rand.Rand, opt Optio
 	}
 	n := len(x) / dim
 	grid := sampler.EDMGrid(opt.Steps, opt.TMin, opt.TMax, opt.Rho)
-	res := Result{Times: grid, MinESS: 1}
+	res := Result{Times: grid, MinESS: 1, ParetoK: math.NaN()}
 	weighted := !opt.Unweighted && k.prof != nil
 	var (
 		den   = make([]float64, len(x))
@@ -212,6 +222,9 @@ func Sample(ctx context.Context, f Model, x []float64, rng *rand.Rand, opt Optio
 			ess := essFraction(ahead)
 			res.MinESS = min(res.MinESS, ess)
 			if ess < opt.ESSThreshold {
+				if res.Resamplings == 0 {
+					res.ParetoK = paretoK(ahead)
+				}
 				// Auxiliary resampling: draw by the look-ahead weights, so an
 				// offspring keeps the ratio W/exp(ahead) = exp(H).
 				systematicResample(rng, ahead, x, den, lam, hr, rr, lr)
@@ -223,6 +236,9 @@ func Sample(ctx context.Context, f Model, x []float64, rng *rand.Rand, opt Optio
 	normalizeLog(logW)
 	res.X, res.LogW = x, logW
 	res.FinalESS = essFraction(logW)
+	if res.Resamplings == 0 {
+		res.ParetoK = paretoK(logW)
+	}
 	res.MinESS = min(res.MinESS, res.FinalESS)
 	res.Samples = slices.Clone(x)
 	lw := slices.Clone(logW)

@@ -63,7 +63,7 @@ func runSample(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var yf yukawaFlags
 	fs.Float64Var(&yf.m, "m", 1, "yukawa: screening mass m ≥ 0")
 	fs.Float64Var(&yf.tMax, "t-max", 20, "yukawa: largest augmented radius t (the Coulomb prior's)")
-	fs.Float64Var(&yf.essThreshold, "ess-threshold", 0.5, "yukawa: resample when ESS/n falls below this (0: only at the end)")
+	fs.Float64Var(&yf.essThreshold, "ess-threshold", 0, "yukawa: resample when ESS/n falls below this (0: only at the end)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -23,7 +23,9 @@ type yukawaFlags struct {
 // sampleYukawaExact samples with the exact Yukawa field of the data by
 // weighted particles (package yukawa): Coulomb prior at t_max, backward
 // Heun on the EDM grid in t, log-weights grown by ∫λ dt, resampling when
-// the ESS falls below the threshold. σ-min is the grid's t_min.
+// the ESS falls below the threshold. σ-min is the grid's t_min. It warns
+// when the weights' tail diagnostic (Pareto k̂) says the result cannot be
+// trusted.
 func sampleYukawaExact(ctx context.Context, f *sampleFlags, y yukawaFlags, stdout, stderr io.Writer) error {
 	if math.IsInf(f.D, 1) || f.D != math.Trunc(f.D) || f.D > math.MaxInt32 {
 		return fmt.Errorf("--process yukawa needs a finite integer --D, got %v", f.D)
@@ -55,8 +57,14 @@ func sampleYukawaExact(ctx context.Context, f *sampleFlags, y yukawaFlags, stdou
 	if err != nil {
 		return fmt.Errorf("sample: %w", err)
 	}
-	fmt.Fprintf(stderr, "nfe=%d ess_final=%.3f ess_min=%.3f resamplings=%d time=%.2fs\n",
-		res.NFE, res.FinalESS, res.MinESS, res.Resamplings, time.Since(start).Seconds())
+	fmt.Fprintf(stderr, "nfe=%d ess_final=%.3f ess_min=%.3f resamplings=%d pareto_k=%.2f time=%.2fs\n",
+		res.NFE, res.FinalESS, res.MinESS, res.Resamplings, res.ParetoK, time.Since(start).Seconds())
+	switch eff := res.FinalESS * float64(f.n); {
+	case res.ParetoK > 0.7:
+		fmt.Fprintf(stderr, "warning: the weights' tail is too heavy (Pareto k̂ = %.2f > 0.7): the samples' proportions are unreliable at any sample size; a smaller --m (relative to the distances in the data) avoids it\n", res.ParetoK)
+	case eff < 100:
+		fmt.Fprintf(stderr, "warning: only %.0f effective particles: proportions between modes are uncertain by about ±%.2f; use a larger --n or a smaller --m\n", eff, math.Sqrt(0.25/eff))
+	}
 	samples := &data.Points{Dim: z.Dim, X: res.Samples}
 	if err := std.Invert(samples); err != nil {
 		return err
