@@ -95,6 +95,18 @@ type workspace struct {
 	idx  []int32   // survivors of every query of the block
 	lw   []float64 // their log-weights, then weights
 	off  []int     // survivors of query q are idx[off[q]:off[q+1]]
+
+	// The row scan (GEMM path, scan.go): charges that may fall in each
+	// query's window, listed once per row, or per block of charges for rows
+	// with too many to list.
+	yn32  []float32 // ‖y_i‖² in float32
+	cand  []int32   // candidates of the listed rows, row after row
+	cbeg  []int     // query q's candidates are cand[cbeg[q]:cend[q]] ...
+	cend  []int     // ... or, if cend[q] < 0, every charge with t_i ≤ tmax[q]
+	thr   []float64 // d² window of each query (plus the rounding margin)
+	tmax  []float32 // float32 bound on t_i = ‖y_i‖² − 2x·y_i that keeps thr's charges
+	sel   []int32   // one block's candidates of an unlisted row
+	rowCp int       // most candidates listed per row
 }
 
 // queryBlock is the number of queries a worker takes at a time.
@@ -128,6 +140,17 @@ func (e *Exact) newWorkspace(bq int) *workspace {
 	} else {
 		ws.idx = make([]int32, bq*kb)
 		ws.lw = make([]float64, bq*kb)
+		ws.yn32 = make([]float32, e.k)
+		for i, v := range e.ynorm {
+			ws.yn32[i] = float32(v)
+		}
+		ws.rowCp = min(e.k, max(256, e.k/16))
+		ws.cand = make([]int32, (bq+1)*ws.rowCp+scanSlack)
+		ws.cbeg = make([]int, bq)
+		ws.cend = make([]int, bq)
+		ws.thr = make([]float64, bq)
+		ws.tmax = make([]float32, bq)
+		ws.sel = make([]int32, kb+scanSlack)
 	}
 	ws.off = make([]int, bq+1)
 	return ws
@@ -342,34 +365,12 @@ func squaredDistances(d2, x, ys []float64) {
 func (e *Exact) gemmBlock(ctx context.Context, ws *workspace, x []float64, w weighting) error {
 	n, k := e.dim, e.k
 	nq := len(x) / n
-	for i, v := range x {
-		ws.xb32[i] = float32(v)
-	}
-	dist := ws.dist[:nq*k]
-	gemm.SgemmPacked(false, nq, -2, ws.xb32[:nq*n], n, e.yp, 0, dist, k)
+	dist := e.distances(ws, x)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	// Typical error of the float32 dot product (and of rounding x to
-	// float32), scaled by the norms: δ = (4 + √N)·u·(‖x‖² + max‖y‖²). A
-	// model, not a worst-case bound (that would be N·u), which is why
-	// refineTol is small. The data are centred, which keeps the norms small.
-	var ymax float64
-	for _, v := range e.ynorm {
-		ymax = max(ymax, v)
-	}
-	errScale := (4 + math.Sqrt(float64(n))) * u32
-	for q := range nq {
-		st := &ws.st[q]
-		nx := ws.nx[q]
-		m := math.Inf(1)
-		for i, v := range dist[q*k : (q+1)*k] {
-			if d := nx + e.ynorm[i] + float64(v); d < m {
-				m = d
-			}
-		}
-		st.d2min = max(m, 0)
-	}
+	ymax, errScale := e.errorModel()
+	e.scanRows(ws, dist, nq, w, ymax, errScale)
 
 	for k0 := 0; k0 < k; k0 += gemmChargeBlock {
 		if err := ctx.Err(); err != nil {
@@ -385,12 +386,28 @@ func (e *Exact) gemmBlock(ctx context.Context, ws *workspace, x []float64, w wei
 			st := &ws.st[q]
 			nx := ws.nx[q]
 			delta := errScale * (nx + ymax)
-			thr := w.window(st.d2min) + 2*delta
+			thr := ws.thr[q]
 			start := total
 			xq := x[q*n : (q+1)*n]
-			for i, v := range dist[q*k+k0 : q*k+k1] {
+			row := dist[q*k+k0 : q*k+k1]
+			// This block's candidates, as indices into the block: the next
+			// stretch of the row's list, or a scan of the block.
+			var cands []int32
+			if ws.cend[q] >= 0 {
+				c := ws.cbeg[q]
+				for c < ws.cend[q] && int(ws.cand[c]) < k1 {
+					c++
+				}
+				cands = ws.cand[ws.cbeg[q]:c]
+				ws.cbeg[q] = c
+			} else {
+				cnt, _ := selectLE(ws.sel, row, ws.yn32[k0:k1], ws.tmax[q], int32(k0))
+				cands = ws.sel[:cnt]
+			}
+			for _, c := range cands {
+				i := int(c) - k0
 				// Cancellation can make a tiny distance negative: clamp.
-				d := max(nx+yn[i]+float64(v), 0)
+				d := max(nx+yn[i]+float64(row[i]), 0)
 				if d > thr {
 					continue
 				}
@@ -438,6 +455,31 @@ func (e *Exact) gemmBlock(ctx context.Context, ws *workspace, x []float64, w wei
 		}
 	}
 	return nil
+}
+
+// distances returns −2·x·y_i for the (centred) queries x and all charges,
+// bq×K float32 in ws.dist.
+func (e *Exact) distances(ws *workspace, x []float64) []float32 {
+	n, k := e.dim, e.k
+	nq := len(x) / n
+	for i, v := range x {
+		ws.xb32[i] = float32(v)
+	}
+	dist := ws.dist[:nq*k]
+	gemm.SgemmPacked(false, nq, -2, ws.xb32[:nq*n], n, e.yp, 0, dist, k)
+	return dist
+}
+
+// errorModel returns max‖y_i‖² and the scale of the GEMM distances' error:
+// typically δ = (4 + √N)·u·(‖x‖² + max‖y‖²) with errScale = (4 + √N)·u, from
+// the float32 dot product and the rounding of x to float32. A model, not a
+// worst-case bound (that would be N·u), which is why refineTol is small.
+// The data are centred, which keeps the norms small.
+func (e *Exact) errorModel() (ymax, errScale float64) {
+	for _, v := range e.ynorm {
+		ymax = max(ymax, v)
+	}
+	return ymax, (4 + math.Sqrt(float64(e.dim))) * u32
 }
 
 // exactDistance is ‖x − y‖² in float64 for a float32 charge.

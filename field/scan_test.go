@@ -1,6 +1,7 @@
 package field
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -101,6 +102,121 @@ func TestSelectLEOverflow(t *testing.T) {
 		}
 		if _, ok := selectLE(make([]int32, scanSlack-1), a, b, thr, 0); ok {
 			t.Fatalf("n=%d: a buffer shorter than the slack must fail", n)
+		}
+	}
+}
+
+// TestScanBoundMargin puts a charge exactly on the float64 threshold
+// (d = ‖x‖² + ‖y‖² − 2x·y computed as the block loop computes it) over
+// magnitudes from 10⁻³ to 10⁶ and heavy cancellation, and checks that the
+// float32 sum the scan compares still passes the float32 bound.
+func TestScanBoundMargin(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for trial := range 200000 {
+		scale := math.Pow(10, -3+9*rng.Float64())
+		nx := scale * rng.Float64()
+		yn := scale * rng.Float64()
+		ymax := yn * (1 + rng.Float64())
+		// −2x·y is anywhere in [−2‖x‖‖y‖, 2‖x‖‖y‖]; near the bottom the
+		// distance cancels to almost nothing.
+		c := 1 - math.Pow(rng.Float64(), 4)*2
+		if trial%2 == 0 {
+			c = 1 - 1e-4*rng.Float64()
+		}
+		v := float32(-2 * c * math.Sqrt(nx*yn))
+		thr := max(nx+yn+float64(v), 0)
+		if got, bound := float32(yn)+v, scanBound(thr, nx, ymax); got > bound {
+			t.Fatalf("nx=%g ‖y‖²=%g v=%g: t=%v above the bound %v for d = thr = %g", nx, yn, v, got, bound, thr)
+		}
+	}
+}
+
+// TestScanRowsKeepsFloat64Window checks scanRows against a float64 pass over
+// every row: the same d2min and window, and every charge the float64 window
+// test keeps among the candidates, whether the row is listed or scanned per
+// block (rowCp small), with duplicated charges (ties for the nearest) and
+// with σ chosen so that a charge sits on the window's edge.
+func TestScanRowsKeepsFloat64Window(t *testing.T) {
+	const n, k, nq = 40, 700, 24
+	rng := rand.New(rand.NewPCG(9, 10))
+	ys := randomCharges(rng, k, n)
+	for i := range 50 { // charge 2i+1 duplicates charge 2i
+		copy(ys[(2*i+1)*n:(2*i+2)*n], ys[2*i*n:(2*i+1)*n])
+	}
+	same := make([]float64, k*n) // every charge at the same point
+	for i := range same {
+		same[i] = float64(i % n)
+	}
+	for _, tc := range []struct {
+		name    string
+		charges []float64
+	}{{"random", ys}, {"identical", same}} {
+		for _, D := range []float64{math.Inf(1), 128} {
+			e, err := New(tc.charges, n, D)
+			if err != nil {
+				t.Fatal(err)
+			}
+			x := queriesNear(rng, tc.charges, n, nq, 0.3)
+			ws := e.newWorkspace(nq)
+			for i, v := range x { // as block does
+				ws.xc[i] = v - e.mu[i%n]
+			}
+			for q := range nq {
+				ws.nx[q] = exactDistance(ws.xc[q*n:(q+1)*n], make([]float32, n))
+			}
+			dist := e.distances(ws, ws.xc[:nq*n])
+			ymax, errScale := e.errorModel()
+			d := make([]float64, k)
+			for _, sigma := range []float64{1e-3, 0.3, 1, 30, 0} {
+				for _, rowCp := range []int{ws.rowCp, 3} {
+					ws.rowCp = rowCp
+					for q := range nq {
+						row := dist[q*k : (q+1)*k]
+						nx := ws.nx[q]
+						m := math.Inf(1)
+						for i, v := range row {
+							d[i] = nx + e.ynorm[i] + float64(v)
+							m = min(m, d[i])
+						}
+						w := weighting{inf: true, inv2s2: 1 / (2 * sigma * sigma)}
+						if sigma == 0 {
+							// The edge case: the window of query q ends on
+							// its 5th nearest charge.
+							s := slices.Sorted(slices.Values(d))
+							w.inv2s2 = cut / max(s[4]-max(m, 0)-2*errScale*(nx+ymax), 1e-300)
+						}
+						if !math.IsInf(D, 1) {
+							w = weighting{a: (n + D) / 2, r2: D / (2 * w.inv2s2)}
+						}
+						e.scanRows(ws, dist, nq, w, ymax, errScale)
+						st := ws.st[q]
+						if want := max(m, 0); st.d2min != want {
+							t.Fatalf("%s D=%v σ=%v q=%d: d2min %v, want %v", tc.name, D, sigma, q, st.d2min, want)
+						}
+						thr := w.window(st.d2min) + 2*errScale*(nx+ymax)
+						if ws.thr[q] != thr {
+							t.Fatalf("%s D=%v σ=%v q=%d: window %v, want %v", tc.name, D, sigma, q, ws.thr[q], thr)
+						}
+						cand := make(map[int]bool)
+						if ws.cend[q] >= 0 {
+							for _, i := range ws.cand[ws.cbeg[q]:ws.cend[q]] {
+								cand[int(i)] = true
+							}
+						} else {
+							for i, v := range row {
+								if ws.yn32[i]+v <= ws.tmax[q] {
+									cand[i] = true
+								}
+							}
+						}
+						for i, di := range d {
+							if max(di, 0) <= thr && !cand[i] {
+								t.Fatalf("%s D=%v σ=%v q=%d rowCp=%d: charge %d (d²=%v ≤ %v) not a candidate", tc.name, D, sigma, q, rowCp, i, di, thr)
+							}
+						}
+					}
+				}
+			}
 		}
 	}
 }
