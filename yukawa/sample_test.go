@@ -41,6 +41,23 @@ func scaled(p *data.Points, s float64) []float64 {
 	return y
 }
 
+// sampleExact runs Sample with the exact field of the charges (2-D) under
+// Yukawa(m, D = 1), from n prior draws of the given seed.
+func sampleExact(t *testing.T, charges []float64, m float64, n int, seed uint64, opt Options) Result {
+	t.Helper()
+	f, err := NewField(charges, 2, Process{M: m, D: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := newRNG(seed)
+	x := f.Prior(rng, n, opt.TMax)
+	res, err := Sample(context.Background(), f, x, rng, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
 // Exact Yukawa sampling must reproduce the 80/20 split; without the weights
 // it must not (DESIGN §3.8: the naive sampler gave 0.62–0.77).
 //
@@ -55,22 +72,12 @@ func scaled(p *data.Points, s float64) []float64 {
 func TestTwoClustersProportions(t *testing.T) {
 	const n, tol = 4000, 0.04
 	ys := scaled(twoClusters(t, 200), 0.5)
-	ctx := context.Background()
 	var worstNaive float64
 	for _, m := range []float64{0.3, 1, 3} {
-		f, err := NewField(ys, 2, Process{M: m, D: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
 		opt := DefaultOptions()
 		for _, unweighted := range []bool{false, true} {
 			opt.Unweighted = unweighted
-			rng := newRNG(5)
-			x := f.Prior(rng, n, opt.TMax)
-			res, err := Sample(ctx, f, x, rng, opt)
-			if err != nil {
-				t.Fatal(err)
-			}
+			res := sampleExact(t, ys, m, n, 5, opt)
 			frac := leftFraction(res.Samples, 2)
 			t.Logf("m=%v unweighted=%v: left %.3f, NFE %d, ESS final %.2f, k̂ %.2f",
 				m, unweighted, frac, res.NFE, res.FinalESS, res.ParetoK)
@@ -97,19 +104,9 @@ func TestTwoClustersProportions(t *testing.T) {
 // Resampling on the way (ESSThreshold > 0) keeps the split: it happens,
 // and the proportions stay within the tolerance of the test above.
 func TestResamplingKeepsProportions(t *testing.T) {
-	ys := scaled(twoClusters(t, 200), 0.5)
-	f, err := NewField(ys, 2, Process{M: 3, D: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
 	opt := DefaultOptions()
 	opt.ESSThreshold = 0.9
-	rng := newRNG(5)
-	x := f.Prior(rng, 4000, opt.TMax)
-	res, err := Sample(context.Background(), f, x, rng, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := sampleExact(t, scaled(twoClusters(t, 200), 0.5), 3, 4000, 5, opt)
 	frac := leftFraction(res.Samples, 2)
 	t.Logf("left %.3f, ESS final %.2f min %.2f, %d resamplings, k̂ %.2f", frac, res.FinalESS, res.MinESS, res.Resamplings, res.ParetoK)
 	if res.Resamplings == 0 {
@@ -130,20 +127,9 @@ func TestResamplingKeepsProportions(t *testing.T) {
 // (seen: 0.72–1.06 at n = 4000, against 0.15–0.53 for m·L ≤ 6).
 func TestHeavyTailFlagged(t *testing.T) {
 	ys := twoClusters(t, 200)
-	f, err := NewField(ys.X, 2, Process{M: 3, D: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var ks []float64
 	for seed := uint64(1); seed <= 4; seed++ {
-		opt := DefaultOptions()
-		rng := newRNG(seed)
-		x := f.Prior(rng, 4000, opt.TMax)
-		res, err := Sample(context.Background(), f, x, rng, opt)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ks = append(ks, res.ParetoK)
+		ks = append(ks, sampleExact(t, ys.X, 3, 4000, seed, DefaultOptions()).ParetoK)
 	}
 	slices.Sort(ks)
 	t.Logf("k̂ over seeds: %.2f", ks)
@@ -157,18 +143,7 @@ func TestHeavyTailFlagged(t *testing.T) {
 // weight (DESIGN §3.8); the ray quadrature makes this exact at any step size.
 func TestSingleChargeConstantWeights(t *testing.T) {
 	for _, m := range []float64{0.3, 1, 3} {
-		f, err := NewField([]float64{0.5, -0.25}, 2, Process{M: m, D: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		opt := DefaultOptions()
-		opt.ESSThreshold = 0
-		rng := newRNG(5)
-		x := f.Prior(rng, 1000, opt.TMax)
-		res, err := Sample(context.Background(), f, x, rng, opt)
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := sampleExact(t, []float64{0.5, -0.25}, m, 1000, 5, DefaultOptions())
 		want := -math.Log(1000)
 		for p, lw := range res.LogW {
 			if math.Abs(lw-want) > 1e-9 {
