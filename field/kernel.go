@@ -9,6 +9,7 @@ package field
 import (
 	"context"
 	"math"
+	"sync"
 
 	"github.com/pfgm/pfgm/gemm"
 )
@@ -107,6 +108,9 @@ type workspace struct {
 	tmax  []float32 // float32 bound on t_i = ‖y_i‖² − 2x·y_i that keeps thr's charges
 	sel   []int32   // one block's candidates of an unlisted row
 	rowCp int       // most candidates listed per row
+
+	bq  int           // queries per block
+	big *blockBuffers // the pooled buffers behind the GEMM path's slices
 }
 
 // queryBlock is the number of queries a worker takes at a time.
@@ -120,40 +124,77 @@ func (e *Exact) queryBlock(nq, workers int) int {
 }
 
 func (e *Exact) newWorkspace(bq int) *workspace {
-	n := e.dim
-	kb := gemmChargeBlock
-	ws := &workspace{}
-	if e.y64 == nil {
-		ws.xc = make([]float64, bq*n)
-		ws.xb32 = make([]float32, bq*n)
-		ws.dist = make([]float32, bq*e.k)
-		ws.w32 = make([]float32, bq*kb)
-		ws.wy = make([]float32, bq*n)
-	}
+	ws := &workspace{bq: bq}
 	ws.nx = make([]float64, bq)
-	ws.acc = make([]float64, bq*n)
 	ws.st = make([]queryState, bq)
+	ws.off = make([]int, bq+1)
 	if e.y64 != nil {
+		ws.acc = make([]float64, bq*e.dim)
 		ws.d2 = make([]float64, e.k)
 		ws.idx = make([]int32, e.k)
 		ws.lw = make([]float64, e.k)
-	} else {
-		ws.idx = make([]int32, bq*kb)
-		ws.lw = make([]float64, bq*kb)
-		ws.yn32 = make([]float32, e.k)
-		for i, v := range e.ynorm {
-			ws.yn32[i] = float32(v)
-		}
-		ws.rowCp = min(e.k, max(256, e.k/16))
-		ws.cand = make([]int32, (bq+1)*ws.rowCp+scanSlack)
-		ws.cbeg = make([]int, bq)
-		ws.cend = make([]int, bq)
-		ws.thr = make([]float64, bq)
-		ws.tmax = make([]float32, bq)
-		ws.sel = make([]int32, kb+scanSlack)
+		return ws
 	}
-	ws.off = make([]int, bq+1)
+	ws.yn32 = make([]float32, e.k)
+	for i, v := range e.ynorm {
+		ws.yn32[i] = float32(v)
+	}
+	ws.rowCp = min(e.k, max(256, e.k/16))
+	ws.cbeg = make([]int, bq)
+	ws.cend = make([]int, bq)
+	ws.thr = make([]float64, bq)
+	ws.tmax = make([]float32, bq)
 	return ws
+}
+
+// blockBuffers are the GEMM path's large buffers, about 17 MB for 256
+// queries × 10,000 charges (mostly the distances). They come from a pool
+// for each block instead of being allocated per call, where zeroing and
+// faulting in fresh memory cost several per cent of the field's time.
+// Their contents are stale on reuse: every buffer is written before it is
+// read.
+type blockBuffers struct {
+	xc, acc, lw         []float64
+	xb32, dist, w32, wy []float32
+	idx, cand, sel      []int32
+}
+
+var blockPool sync.Pool // of *blockBuffers
+
+// attach gives a GEMM-path workspace its large buffers; detach returns them.
+func (ws *workspace) attach(e *Exact) {
+	b, _ := blockPool.Get().(*blockBuffers)
+	if b == nil {
+		b = new(blockBuffers)
+	}
+	bq, n, kb := ws.bq, e.dim, gemmChargeBlock
+	ws.big = b
+	ws.xc = grow(&b.xc, bq*n)
+	ws.acc = grow(&b.acc, bq*n)
+	ws.lw = grow(&b.lw, bq*kb)
+	ws.xb32 = grow(&b.xb32, bq*n)
+	ws.dist = grow(&b.dist, bq*e.k)
+	ws.w32 = grow(&b.w32, bq*kb)
+	ws.wy = grow(&b.wy, bq*n)
+	ws.idx = grow(&b.idx, bq*kb)
+	ws.cand = grow(&b.cand, (bq+1)*ws.rowCp+scanSlack)
+	ws.sel = grow(&b.sel, kb+scanSlack)
+}
+
+func (ws *workspace) detach() {
+	blockPool.Put(ws.big)
+	ws.big = nil
+	ws.xc, ws.acc, ws.lw = nil, nil, nil
+	ws.xb32, ws.dist, ws.w32, ws.wy = nil, nil, nil, nil
+	ws.idx, ws.cand, ws.sel = nil, nil, nil
+}
+
+// grow returns (*buf)[:n], reallocating *buf if it is too short.
+func grow[T any](buf *[]T, n int) []T {
+	if cap(*buf) < n {
+		*buf = make([]T, n)
+	}
+	return (*buf)[:n]
 }
 
 // block computes the weighted means of one block of queries into out and,
@@ -162,9 +203,13 @@ func (e *Exact) block(ctx context.Context, ws *workspace, x []float64, w weighti
 	n := e.dim
 	nq := len(x) / n
 	if e.mu != nil {
+		ws.attach(e)
+		defer ws.detach()
 		xc := ws.xc[:len(x)]
-		for i, v := range x {
-			xc[i] = v - e.mu[i%n]
+		for q := range nq {
+			for j, m := range e.mu {
+				xc[q*n+j] = x[q*n+j] - m
+			}
 		}
 		x = xc
 	}

@@ -158,6 +158,7 @@ func TestScanRowsKeepsFloat64Window(t *testing.T) {
 			}
 			x := queriesNear(rng, tc.charges, n, nq, 0.3)
 			ws := e.newWorkspace(nq)
+			ws.attach(e)
 			for i, v := range x { // as block does
 				ws.xc[i] = v - e.mu[i%n]
 			}
@@ -166,6 +167,7 @@ func TestScanRowsKeepsFloat64Window(t *testing.T) {
 			}
 			dist := e.distances(ws, ws.xc[:nq*n])
 			ymax, errScale := e.errorModel()
+			defer ws.detach()
 			d := make([]float64, k)
 			for _, sigma := range []float64{1e-3, 0.3, 1, 30, 0} {
 				for _, rowCp := range []int{ws.rowCp, 3} {
