@@ -70,9 +70,7 @@ func (w weighting) logWeights(d2 []float64) {
 		}
 		return
 	}
-	for i, v := range d2 {
-		d2[i] = -w.a * fastLog(v+w.r2)
-	}
+	negLogShifted(d2, w.a, w.r2)
 }
 
 // queryState is the streaming log-sum-exp of one query: the total weight is
