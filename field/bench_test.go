@@ -12,9 +12,13 @@ import (
 
 // The distance products are 2·B·K·N flops; both benchmarks below report
 // that count per second so their ratio is the share of the GEMM's own rate
-// that the whole denoiser (distances, weights, Σ w_i y_i) achieves.
+// that the whole denoiser (distances, weights, Σ w_i y_i) achieves. On a
+// shared machine compare the medians of one run:
 //
-//	go test ./field -run '^$' -bench 'Denoise784|Sgemm784' -count 3
+//	go test ./field -run '^$' -bench 'Denoise784|Sgemm784' -benchtime 3x -count 5
+//
+// The first Denoise of a process also allocates the pooled block buffers
+// (kernel.go), so the first repetition of the first case is slower.
 
 const (
 	benchB = 1024
