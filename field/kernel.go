@@ -157,7 +157,10 @@ type blockBuffers struct {
 	idx, cand, sel      []int32
 }
 
-var blockPool sync.Pool // of *blockBuffers
+// blockPool holds *blockBuffers. It is package-level, like the gemm
+// package's scratch pool, because buffers of one size serve every field
+// and every call; sync.Pool makes the sharing safe for concurrent calls.
+var blockPool sync.Pool
 
 // attach gives a GEMM-path workspace its large buffers; detach returns them.
 func (ws *workspace) attach(e *Exact) {
@@ -433,8 +436,9 @@ func (e *Exact) gemmBlock(ctx context.Context, ws *workspace, x []float64, w wei
 			start := total
 			xq := x[q*n : (q+1)*n]
 			row := dist[q*k+k0 : q*k+k1]
-			// This block's candidates, as indices into the block: the next
-			// stretch of the row's list, or a scan of the block.
+			// This block's candidate charges: the next stretch of the
+			// row's list, or a scan of the block (which always fits in
+			// ws.sel, so it cannot fail).
 			var cands []int32
 			if ws.cend[q] >= 0 {
 				c := ws.cbeg[q]
