@@ -31,6 +31,11 @@ type Exact struct {
 	yp    *gemm.PackedB
 	ynorm []float64 // ‖y_i‖² of the float32 charges, in float64
 	y64   []float64 // K×N charges in float64; only when dim ≤ directMaxDim
+
+	// blocks holds *blockBuffers (kernel.go) for the GEMM path: its calls
+	// reuse them instead of allocating and zeroing ~17 MB per worker, and
+	// sync.Pool keeps concurrent calls apart and lets the GC reclaim them.
+	blocks sync.Pool
 }
 
 // New returns the exact field of the charges, K = len(charges)/dim points of

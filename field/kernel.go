@@ -9,7 +9,6 @@ package field
 import (
 	"context"
 	"math"
-	"sync"
 
 	"github.com/pfgm/pfgm/gemm"
 )
@@ -157,14 +156,9 @@ type blockBuffers struct {
 	idx, cand, sel      []int32
 }
 
-// blockPool holds *blockBuffers. It is package-level, like the gemm
-// package's scratch pool, because buffers of one size serve every field
-// and every call; sync.Pool makes the sharing safe for concurrent calls.
-var blockPool sync.Pool
-
 // attach gives a GEMM-path workspace its large buffers; detach returns them.
 func (ws *workspace) attach(e *Exact) {
-	b, _ := blockPool.Get().(*blockBuffers)
+	b, _ := e.blocks.Get().(*blockBuffers)
 	if b == nil {
 		b = new(blockBuffers)
 	}
@@ -182,8 +176,8 @@ func (ws *workspace) attach(e *Exact) {
 	ws.sel = grow(&b.sel, kb+scanSlack)
 }
 
-func (ws *workspace) detach() {
-	blockPool.Put(ws.big)
+func (ws *workspace) detach(e *Exact) {
+	e.blocks.Put(ws.big)
 	ws.big = nil
 	ws.xc, ws.acc, ws.lw = nil, nil, nil
 	ws.xb32, ws.dist, ws.w32, ws.wy = nil, nil, nil, nil
@@ -205,7 +199,7 @@ func (e *Exact) block(ctx context.Context, ws *workspace, x []float64, w weighti
 	nq := len(x) / n
 	if e.mu != nil {
 		ws.attach(e)
-		defer ws.detach()
+		defer ws.detach(e)
 		xc := ws.xc[:len(x)]
 		for q := range nq {
 			for j, m := range e.mu {

@@ -167,7 +167,7 @@ func TestScanRowsKeepsFloat64Window(t *testing.T) {
 			}
 			dist := e.distances(ws, ws.xc[:nq*n])
 			ymax, errScale := e.errorModel()
-			defer ws.detach()
+			defer ws.detach(e)
 			d := make([]float64, k)
 			for _, sigma := range []float64{1e-3, 0.3, 1, 30, 0} {
 				for _, rowCp := range []int{ws.rowCp, 3} {
