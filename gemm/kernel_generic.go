@@ -31,20 +31,21 @@ func genericTile(kc int, a, b []float32, ldb int, c []float32, ldc int, alpha, b
 		c32 += a3 * b2
 		c33 += a3 * b3
 	}
-	acc := [4][4]float32{
-		{c00, c01, c02, c03},
-		{c10, c11, c12, c13},
-		{c20, c21, c22, c23},
-		{c30, c31, c32, c33},
+	acc := [16]float32{
+		c00, c01, c02, c03,
+		c10, c11, c12, c13,
+		c20, c21, c22, c23,
+		c30, c31, c32, c33,
 	}
-	storeTile(acc[:rows], c, ldc, alpha, beta, cols)
+	storeTile(acc[:], 4, rows, c, ldc, alpha, beta, cols)
 }
 
-// storeTile merges a small accumulator tile into C: C = alpha·acc + beta·C
-// for the first cols columns of each row.
-func storeTile(acc [][4]float32, c []float32, ldc int, alpha, beta float32, cols int) {
-	for r, row := range acc {
+// storeTile merges a small accumulator tile (rows rows, row stride ldt) into
+// C: C = alpha·acc + beta·C for the first cols columns of each row.
+func storeTile(acc []float32, ldt, rows int, c []float32, ldc int, alpha, beta float32, cols int) {
+	for r := range rows {
 		cr := c[r*ldc : r*ldc+cols]
+		row := acc[r*ldt : r*ldt+cols]
 		if beta == 0 {
 			for j := range cr {
 				cr[j] = alpha * row[j]

@@ -100,17 +100,5 @@ func avx2Tile6x16(kc int, a, b []float32, ldb int, c []float32, ldc int, alpha, 
 	// a buffer and only its first cols columns are merged into C.
 	var tmp [6 * 16]float32
 	avx2Kernels6x16[rows](kc, &a[0], &b[0], &tmp[0], ldb, 16, 1, 0, nil)
-	for r := range rows {
-		cr := c[r*ldc : r*ldc+cols]
-		tr := tmp[r*16 : r*16+cols]
-		if beta == 0 {
-			for j := range cr {
-				cr[j] = alpha * tr[j]
-			}
-		} else {
-			for j := range cr {
-				cr[j] = alpha*tr[j] + beta*cr[j]
-			}
-		}
-	}
+	storeTile(tmp[:], 16, rows, c, ldc, alpha, beta, cols)
 }
