@@ -8,9 +8,7 @@ package gemm
 // (reused from cache across the next loop), mr-row Ã panels, micro-kernel.
 func (kn *kernel) block(p *problem, i0, i1, j0, j1 int, s *scratch) {
 	mr, nr := kn.mr, kn.nr
-	// Split k into equal blocks no larger than kn.kc: a short last block
-	// would pay a full load and store of C for little arithmetic.
-	kcBlock := ceilDiv(p.k, ceilDiv(p.k, kn.kc))
+	kcBlock := kn.kcBlock(p.k)
 	mcMax := min(kn.mc, i1-i0)
 	ncMax := min(kn.nc, j1-j0)
 	packed := p.packed
@@ -64,5 +62,10 @@ func (kn *kernel) block(p *problem, i0, i1, j0, j1 int, s *scratch) {
 		}
 	}
 }
+
+// kcBlock is the length of the k blocks the block loop (and PackB) split k
+// into: equal blocks no larger than kn.kc, since a short last block would
+// pay a full load and store of C for little arithmetic.
+func (kn *kernel) kcBlock(k int) int { return ceilDiv(k, ceilDiv(k, kn.kc)) }
 
 func roundUp(x, m int) int { return (x + m - 1) / m * m }

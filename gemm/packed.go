@@ -14,12 +14,11 @@ import (
 // A PackedB is read-only once PackB returns, so any number of goroutines may
 // pass the same one to SgemmPacked at once.
 type PackedB struct {
-	kn      *kernel
-	k, n    int
-	kcBlock int // k block length, as the block loop splits k
-	// The k blocks one after another; block pc (of kc rows) starts at
-	// pc·roundUp(n, nr) and holds roundUp(n, nr)/nr panels of kc×nr floats,
-	// columns past n zeroed.
+	kn   *kernel
+	k, n int
+	// The k blocks, split as the block loop splits k (kn.kcBlock), one after
+	// another; block pc (of kc rows) starts at pc·roundUp(n, nr) and holds
+	// roundUp(n, nr)/nr panels of kc×nr floats, columns past n zeroed.
 	data []float32
 }
 
@@ -51,12 +50,12 @@ func packBWith(kn *kernel, transB bool, k, n int, b []float32, ldb int) *PackedB
 	if k == 0 || n == 0 {
 		return pb
 	}
-	pb.kcBlock = ceilDiv(k, ceilDiv(k, kn.kc))
+	kcBlock := kn.kcBlock(k)
 	np := roundUp(n, kn.nr)
 	pb.data = make([]float32, k*np)
 	p := problem{transB: transB, n: n, k: k, b: b, ldb: ldb}
-	for pc := 0; pc < k; pc += pb.kcBlock {
-		kc := min(pb.kcBlock, k-pc)
+	for pc := 0; pc < k; pc += kcBlock {
+		kc := min(kcBlock, k-pc)
 		packB(pb.data[pc*np:(pc+kc)*np], &p, pc, kc, 0, n, kn.nr)
 	}
 	return pb
