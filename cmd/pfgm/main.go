@@ -120,6 +120,14 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// givenFlags is the set of flags on the command line, for defaults that
+// depend on whether the user chose a value.
+func givenFlags(fs *flag.FlagSet) map[string]bool {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	return given
+}
+
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"image/color"
 	"io"
@@ -67,8 +66,7 @@ func runSample(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	f.set = map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
+	f.set = givenFlags(fs)
 	var err error
 	if f.opt.Solver, err = sampler.ParseSolver(*solver); err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"image/color"
 	"io"
@@ -57,15 +56,14 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *out == "" {
 		return errors.New("--out RUN_DIR is required")
 	}
+	given := givenFlags(fs)
 	opt := train.Options{Dir: *out, Resume: *resume, Log: stderr, OnSample: writeSampleGrid}
 	if *resume {
 		// The run's own config rules; only a larger --steps is taken.
 		steps := 0
-		fs.Visit(func(f *flag.Flag) {
-			if f.Name == "steps" {
-				steps = c.Steps
-			}
-		})
+		if given["steps"] {
+			steps = c.Steps
+		}
 		_, err := train.Train(ctx, &train.Config{Steps: steps}, opt)
 		return interrupted(err, stderr)
 	}
@@ -77,7 +75,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	c.Cond = *cond
 	if c.Objective == train.ObjectiveField {
 		// The original PFGM lives in N+1 dimensions: D is 1 by construction.
-		if D != 1 && dGiven(fs) {
+		if D != 1 && given["D"] {
 			return fmt.Errorf("--objective %s is the original PFGM with D=1, not D=%s", c.Objective, *dFlag)
 		}
 		c.D = 1
@@ -163,11 +161,4 @@ func writeSampleGrid(ctx context.Context, t *train.Trainer, path string) error {
 	}
 	return plot.WritePanels(path, []plot.Panel{{Title: fmt.Sprintf("samples at step %d", t.Step()), Equal: true,
 		Layers: []plot.Layer{plot.Points{XY: x, Color: plot.WithAlpha(color.RGBA{R: 0x1f, G: 0x5f, B: 0xc0, A: 0xff}, 0.5), Radius: 1.2}}}}, 1, 480)
-}
-
-// dGiven reports whether --D was on the command line.
-func dGiven(fs *flag.FlagSet) bool {
-	given := false
-	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "D" })
-	return given
 }
