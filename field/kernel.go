@@ -75,9 +75,8 @@ func (w weighting) logWeights(d2 []float64) {
 // queryState is the streaming log-sum-exp of one query: the total weight is
 // e^m·s.
 type queryState struct {
-	m     float64 // running maximum log-weight, −Inf before the first charge
-	s     float64 // Σ exp(log w_i − m)
-	d2min float64 // smallest squared distance seen so far
+	m float64 // running maximum log-weight, −Inf before the first charge
+	s float64 // Σ exp(log w_i − m)
 }
 
 type workspace struct {
@@ -212,7 +211,7 @@ func (e *Exact) block(ctx context.Context, ws *workspace, x []float64, w weighti
 	clear(acc)
 	qs := ws.st[:nq]
 	for q := range qs {
-		qs[q] = queryState{m: math.Inf(-1), d2min: math.Inf(1)}
+		qs[q] = queryState{m: math.Inf(-1)}
 		var s float64
 		for _, v := range x[q*n : (q+1)*n] {
 			s += v * v
@@ -298,7 +297,6 @@ func (e *Exact) directBlock(ctx context.Context, ws *workspace, x []float64, w w
 				m = v
 			}
 		}
-		st.d2min = m
 		thr := w.window(m)
 		idx, wt := ws.idx[:0], ws.lw[:0]
 		if w.inf {

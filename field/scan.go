@@ -12,9 +12,10 @@ package field
 
 import "math"
 
-// scanRows finds each query's nearest charge, st.d2min exactly as a float64
-// pass over its row of dist would, and its window thr = window(d2min) + 2δ
-// (as the block loop of gemmBlock applies it), and lists the candidates:
+// scanRows finds each query's squared distance d2min to its nearest charge,
+// exactly as a float64 pass over its row of dist would, sets its window
+// ws.thr = window(d2min) + 2δ (as the block loop of gemmBlock applies it),
+// and lists the candidates:
 // the charges whose t_i could put them inside the window. A row with more
 // than ws.rowCp candidates is not listed (cend < 0): the block loop then
 // scans its blocks against tmax.
@@ -57,9 +58,7 @@ func (e *Exact) scanRows(ws *workspace, dist []float32, nq int, w weighting, yma
 				}
 			}
 		}
-		st := &ws.st[q]
-		st.d2min = max(m, 0)
-		thr := w.window(st.d2min) + 2*delta
+		thr := w.window(max(m, 0)) + 2*delta
 		ws.thr[q] = thr
 		ws.cbeg[q] = pos
 		if listed {
