@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/pfgm/pfgm/data"
+	"github.com/pfgm/pfgm/field"
 	"github.com/pfgm/pfgm/plot"
 	"github.com/pfgm/pfgm/process"
 	"github.com/pfgm/pfgm/sampler"
@@ -89,7 +90,11 @@ func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	panels, err := trajectoryPanels(ctx, pts, Ds, *n, *steps, *sigmaMax, *seed)
+	_, z, err := standardize(pts)
+	if err != nil {
+		return err
+	}
+	panels, err := trajectoryPanels(ctx, z, Ds, *n, *steps, *sigmaMax, *seed)
 	if err != nil {
 		return err
 	}
@@ -99,7 +104,7 @@ func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if err != nil {
 			return err
 		}
-		yk, err := yukawaPanels(ctx, pts, ms, *n, *steps, *seed)
+		yk, err := yukawaPanels(ctx, z, ms, *n, *steps, *seed)
 		if err != nil {
 			return err
 		}
@@ -110,8 +115,8 @@ func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return plot.WritePanels(*out, panels, cols, 420)
 }
 
-// trajectoryPanels samples n points with the exact field for each D and
-// draws their paths in standardised units. The view is the data's box
+// trajectoryPanels samples n points with the exact field of the
+// standardised data z for each D and draws their paths. The view is the data's box
 // (±3.5 standard deviations): the paths start far outside it at σ_max, and
 // what explains each model is how they come in — nearly straight radial
 // rays that spread over the data for small D, paths that first collapse
@@ -120,13 +125,14 @@ func runPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 // row shows why the paths differ: the distance ‖x‖ from the data's centre
 // against σ, both on log scales — the heavy-tailed priors of small D start
 // points over many orders of magnitude, D = ∞ near σ·√N.
-func trajectoryPanels(ctx context.Context, pts *data.Points, Ds []float64, n, steps int, sigmaMax float64, seed uint64) ([]plot.Panel, error) {
-	if pts.Dim < 2 {
-		return nil, fmt.Errorf("--trajectories needs data of at least 2 dimensions, got %d", pts.Dim)
+func trajectoryPanels(ctx context.Context, z *data.Points, Ds []float64, n, steps int, sigmaMax float64, seed uint64) ([]plot.Panel, error) {
+	if z.Dim < 2 {
+		return nil, fmt.Errorf("--trajectories needs data of at least 2 dimensions, got %d", z.Dim)
 	}
+	dataXY := xy(z)
 	var panels, radii []plot.Panel
 	for _, D := range Ds {
-		_, ex, err := exactField(pts, D)
+		ex, err := field.New(z.X, z.Dim, D)
 		if err != nil {
 			return nil, err
 		}
@@ -136,7 +142,7 @@ func trajectoryPanels(ctx context.Context, pts *data.Points, Ds []float64, n, st
 		}
 		opt := sampler.DefaultOptions()
 		opt.Steps, opt.SigmaMax, opt.Record = steps, sigmaMax, true
-		x := p.Prior(rand.New(rand.NewPCG(seed, sampleStream)), n, pts.Dim, sigmaMax)
+		x := p.Prior(rand.New(rand.NewPCG(seed, sampleStream)), n, z.Dim, sigmaMax)
 		res, err := sampler.Sample(ctx, ex, x, opt)
 		if err != nil {
 			return nil, fmt.Errorf("D=%s: %w", process.FormatD(D), err)
@@ -146,7 +152,7 @@ func trajectoryPanels(ctx context.Context, pts *data.Points, Ds []float64, n, st
 		ends := make([]float64, 0, 2*n)
 		for i := range n {
 			for f, fr := range res.Trajectory {
-				row := fr[i*pts.Dim : (i+1)*pts.Dim]
+				row := fr[i*z.Dim : (i+1)*z.Dim]
 				paths[i] = append(paths[i], row[0], row[1])
 				if sg := res.Sigmas[f]; sg > 0 {
 					var r2 float64
@@ -156,25 +162,20 @@ func trajectoryPanels(ctx context.Context, pts *data.Points, Ds []float64, n, st
 					rpaths[i] = append(rpaths[i], math.Log10(sg), math.Max(math.Sqrt(r2), 1e-3))
 				}
 			}
-			ends = append(ends, x[i*pts.Dim], x[i*pts.Dim+1])
+			ends = append(ends, x[i*z.Dim], x[i*z.Dim+1])
 		}
 		radii = append(radii, plot.Panel{
 			Title:  fmt.Sprintf("D=%s: distance from centre vs log10 sigma", process.FormatD(D)),
 			LogY:   true,
 			Layers: []plot.Layer{plot.Paths{Paths: rpaths, Color: plot.WithAlpha(plot.Palette[0], 0.35), Width: 1}},
 		})
-		z := pts.Clone()
-		std := data.FitStandardizer(z)
-		if err := std.Apply(z); err != nil {
-			return nil, err
-		}
 		const box = 3.5
 		panels = append(panels, plot.Panel{
 			Title:  fmt.Sprintf("D=%s: paths from sigma %g to 0 (NFE %d)", process.FormatD(D), sigmaMax, res.NFE),
 			Bounds: &plot.Rect{MinX: -box, MinY: -box, MaxX: box, MaxY: box},
 			Equal:  true,
 			Layers: []plot.Layer{
-				plot.Points{XY: xy(z), Color: color.NRGBA{A: 40}, Radius: 1.2},
+				plot.Points{XY: dataXY, Color: color.NRGBA{A: 40}, Radius: 1.2},
 				plot.Paths{Paths: paths, Color: plot.WithAlpha(plot.Palette[0], 0.45), Width: 1},
 				plot.Points{XY: ends, Color: plot.Palette[3], Radius: 2},
 			},
@@ -196,14 +197,10 @@ func parseMasses(s string) ([]float64, error) {
 }
 
 // yukawaPanels draws the exact-field Yukawa paths (D = 1, t from 20 to 0)
-// for each mass in the standardised data, without resampling so that each
+// for each mass in the standardised data z, without resampling so that each
 // path is one particle's; a particle's colour darkens with its final weight.
-func yukawaPanels(ctx context.Context, pts *data.Points, ms []float64, n, steps int, seed uint64) ([]plot.Panel, error) {
-	z := pts.Clone()
-	std := data.FitStandardizer(z)
-	if err := std.Apply(z); err != nil {
-		return nil, err
-	}
+func yukawaPanels(ctx context.Context, z *data.Points, ms []float64, n, steps int, seed uint64) ([]plot.Panel, error) {
+	dataXY := xy(z)
 	var panels []plot.Panel
 	for _, m := range ms {
 		fld, err := yukawa.NewField(z.X, z.Dim, yukawa.Process{M: m, D: 1})
@@ -240,7 +237,7 @@ func yukawaPanels(ctx context.Context, pts *data.Points, ms []float64, n, steps 
 			Bounds: &plot.Rect{MinX: -box, MinY: -box, MaxX: box, MaxY: box},
 			Equal:  true,
 			Layers: []plot.Layer{
-				plot.Points{XY: xy(z), Color: color.NRGBA{A: 40}, Radius: 1.2},
+				plot.Points{XY: dataXY, Color: color.NRGBA{A: 40}, Radius: 1.2},
 				plot.Paths{Paths: light, Color: plot.WithAlpha(plot.Palette[0], 0.15), Width: 1},
 				plot.Paths{Paths: heavy, Color: plot.WithAlpha(plot.Palette[1], 0.6), Width: 1},
 				plot.Points{XY: res.Samples, Color: plot.Palette[3], Radius: 2},

@@ -111,7 +111,11 @@ func sampleExact(ctx context.Context, f *sampleFlags, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	std, ex, err := exactField(pts, f.D)
+	std, z, err := standardize(pts)
+	if err != nil {
+		return err
+	}
+	ex, err := field.New(z.X, z.Dim, f.D)
 	if err != nil {
 		return err
 	}
@@ -149,15 +153,15 @@ func loadPoints(spec string, n int, seed uint64) (*data.Points, error) {
 	return p, nil
 }
 
-// exactField standardises a copy of pts and builds the exact field of it.
-func exactField(pts *data.Points, D float64) (data.Standardizer, *field.Exact, error) {
+// standardize returns the standardiser of pts and a standardised copy: the
+// exact fields hold their charges in standardised units.
+func standardize(pts *data.Points) (data.Standardizer, *data.Points, error) {
 	std := data.FitStandardizer(pts)
 	z := pts.Clone()
 	if err := std.Apply(z); err != nil {
 		return std, nil, err
 	}
-	ex, err := field.New(z.X, z.Dim, D)
-	return std, ex, err
+	return std, z, nil
 }
 
 // checkOutExt checks that --out is given and has one of the extensions.

@@ -37,9 +37,8 @@ func sampleYukawaExact(ctx context.Context, f *sampleFlags, y yukawaFlags, stdou
 	if err != nil {
 		return err
 	}
-	std := data.FitStandardizer(pts)
-	z := pts.Clone()
-	if err := std.Apply(z); err != nil {
+	std, z, err := standardize(pts)
+	if err != nil {
 		return err
 	}
 	proc := yukawa.Process{M: y.m, D: int(f.D)}
