@@ -30,6 +30,8 @@ type Exact struct {
 	// block cost about a third of the field's time.
 	yp    *gemm.PackedB
 	ynorm []float64 // ‖y_i‖² of the float32 charges, in float64
+	yn32  []float32 // ynorm in float32, for the row scan (GEMM path)
+	ymax  float64   // max ynorm, for the GEMM distances' error model
 	y64   []float64 // K×N charges in float64; only when dim ≤ directMaxDim
 
 	// blocks holds *blockBuffers (kernel.go) for the GEMM path: its calls
@@ -86,6 +88,11 @@ func New(charges []float64, dim int, D float64) (*Exact, error) {
 			e.y32[i*dim+j] = f
 			e.ynorm[i] += float64(f) * float64(f)
 		}
+	}
+	e.yn32 = make([]float32, e.k)
+	for i, v := range e.ynorm {
+		e.yn32[i] = float32(v)
+		e.ymax = max(e.ymax, v)
 	}
 	e.yp = gemm.PackB(true, dim, e.k, e.y32, dim)
 	return e, nil

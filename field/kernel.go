@@ -96,7 +96,6 @@ type workspace struct {
 	// The row scan (GEMM path, scan.go): charges that may fall in each
 	// query's window, listed once per row, or per block of charges for rows
 	// with too many to list.
-	yn32  []float32 // ‖y_i‖² in float32
 	cand  []int32   // candidates of the listed rows, row after row
 	cbeg  []int     // query q's candidates are cand[cbeg[q]:cend[q]] ...
 	cend  []int     // ... or, if cend[q] < 0, every charge with t_i ≤ tmax[q]
@@ -130,10 +129,6 @@ func (e *Exact) newWorkspace(bq int) *workspace {
 		ws.idx = make([]int32, e.k)
 		ws.lw = make([]float64, e.k)
 		return ws
-	}
-	ws.yn32 = make([]float32, e.k)
-	for i, v := range e.ynorm {
-		ws.yn32[i] = float32(v)
 	}
 	ws.rowCp = min(e.k, max(256, e.k/16))
 	ws.cbeg = make([]int, bq)
@@ -440,7 +435,7 @@ func (e *Exact) gemmBlock(ctx context.Context, ws *workspace, x []float64, w wei
 				cands = ws.cand[ws.cbeg[q]:c]
 				ws.cbeg[q] = c
 			} else {
-				cnt, _ := selectLE(ws.sel, row, ws.yn32[k0:k1], ws.tmax[q], int32(k0))
+				cnt, _ := selectLE(ws.sel, row, e.yn32[k0:k1], ws.tmax[q], int32(k0))
 				cands = ws.sel[:cnt]
 			}
 			for _, c := range cands {
@@ -515,10 +510,7 @@ func (e *Exact) distances(ws *workspace, x []float64) []float32 {
 // worst-case bound (that would be N·u), which is why refineTol is small.
 // The data are centred, which keeps the norms small.
 func (e *Exact) errorModel() (ymax, errScale float64) {
-	for _, v := range e.ynorm {
-		ymax = max(ymax, v)
-	}
-	return ymax, (4 + math.Sqrt(float64(e.dim))) * u32
+	return e.ymax, (4 + math.Sqrt(float64(e.dim))) * u32
 }
 
 // exactDistance is ‖x − y‖² in float64 for a float32 charge.

@@ -31,18 +31,18 @@ func (e *Exact) scanRows(ws *workspace, dist []float32, nq int, w weighting, yma
 		row := dist[q*k : (q+1)*k]
 		nx := ws.nx[q]
 		delta := errScale * (nx + ymax)
-		m32 := float64(minPlus(row, ws.yn32))
+		m32 := float64(minPlus(row, e.yn32))
 		eps := 8 * u32 * (math.Abs(m32) + nx + ymax)
 		// window is increasing, so the window of an upper bound of d2min
 		// is an upper bound of the window.
 		thrUp := w.window(max(nx+m32+eps, 0)) + 2*delta
 		list := ws.cand[pos : pos+ws.rowCp+scanSlack]
-		cnt, listed := selectLE(list, row, ws.yn32, scanBound(thrUp, nx, ymax), 0)
+		cnt, listed := selectLE(list, row, e.yn32, scanBound(thrUp, nx, ymax), 0)
 		ok := listed
 		if !listed {
 			// The nearest charge is among those within eps of the float32
 			// minimum: usually a handful, unless the charges are degenerate.
-			cnt, ok = selectLE(list, row, ws.yn32, roundUp32(m32+eps), 0)
+			cnt, ok = selectLE(list, row, e.yn32, roundUp32(m32+eps), 0)
 		}
 		m := math.Inf(1)
 		if ok {

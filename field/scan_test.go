@@ -202,7 +202,7 @@ func TestScanRowsKeepsFloat64Window(t *testing.T) {
 							}
 						} else {
 							for i, v := range row {
-								if ws.yn32[i]+v <= ws.tmax[q] {
+								if e.yn32[i]+v <= ws.tmax[q] {
 									cand[i] = true
 								}
 							}
