@@ -134,7 +134,7 @@ func sampleExact(ctx context.Context, f *sampleFlags, stderr io.Writer) error {
 	if err := std.Invert(samples); err != nil {
 		return err
 	}
-	return writeSamples(f.out, samples, pts, fmt.Sprintf("exact field, %s, %d samples, NFE %d", process.Poisson{D: f.D}, f.n, res.NFE))
+	return writeSamples(f.out, samples, pts, fmt.Sprintf("exact field, %s, %d samples, NFE %d", p, f.n, res.NFE))
 }
 
 // loadPoints reads a point file or draws n points of a toy set with the data

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pfgm/pfgm/data"
+	"github.com/pfgm/pfgm/sampler"
 	"github.com/pfgm/pfgm/yukawa"
 )
 
@@ -30,7 +31,7 @@ func sampleYukawaExact(ctx context.Context, f *sampleFlags, y yukawaFlags, stdou
 	if math.IsInf(f.D, 1) || f.D != math.Trunc(f.D) || f.D > math.MaxInt32 {
 		return fmt.Errorf("--process yukawa needs a finite integer --D, got %v", f.D)
 	}
-	if f.opt.Solver.String() != "heun" || f.opt.Alpha != 0 {
+	if f.opt.Solver != sampler.Heun || f.opt.Alpha != 0 {
 		return errors.New("--process yukawa samples with Heun and no noise injection (--solver heun, --alpha 0)")
 	}
 	pts, err := loadPoints(f.data, f.charges, f.seed)
