@@ -37,3 +37,18 @@ type kernelAvail struct {
 	k  *kernel
 	ok bool
 }
+
+// bestKernel is fixed at start-up from the CPU's features.
+var bestKernel = availableKernels()[0]
+
+// availableKernels lists every kernel this CPU can run, best first (the
+// generic kernel, last, runs everywhere).
+func availableKernels() []*kernel {
+	var ks []*kernel
+	for _, ka := range allKernels() {
+		if ka.ok {
+			ks = append(ks, ka.k)
+		}
+	}
+	return ks
+}

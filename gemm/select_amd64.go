@@ -22,40 +22,13 @@ var (
 	}
 )
 
-// bestKernel is fixed at start-up from the CPU's features.
-var bestKernel = pickKernel()
-
-func pickKernel() *kernel {
-	switch {
-	case hasAVX512():
-		return avx512Kernel
-	case hasAVX2():
-		return avx2Kernel
-	}
-	return genericKernel
-}
-
-func hasAVX512() bool { _, ok := cpuFeatures(); return ok }
-func hasAVX2() bool   { ok, _ := cpuFeatures(); return ok }
-
-// availableKernels lists every kernel this CPU can run, best first.
-func availableKernels() []*kernel {
-	var ks []*kernel
-	if hasAVX512() {
-		ks = append(ks, avx512Kernel)
-	}
-	if hasAVX2() {
-		ks = append(ks, avx2Kernel)
-	}
-	return append(ks, genericKernel)
-}
-
-// allKernels lists every kernel built into this binary, with whether the CPU
-// can run it, so tests can say which paths they skipped.
+// allKernels lists every kernel built into this binary, best first, with
+// whether the CPU can run it.
 func allKernels() []kernelAvail {
+	avx2, avx512 := cpuFeatures()
 	return []kernelAvail{
-		{avx512Kernel, hasAVX512()},
-		{avx2Kernel, hasAVX2()},
+		{avx512Kernel, avx512},
+		{avx2Kernel, avx2},
 		{genericKernel, true},
 	}
 }

@@ -2,9 +2,5 @@
 
 package gemm
 
-// bestKernel is the portable kernel: this build has no assembly.
-var bestKernel = genericKernel
-
-func availableKernels() []*kernel { return []*kernel{genericKernel} }
-
+// allKernels lists the portable kernel alone: this build has no assembly.
 func allKernels() []kernelAvail { return []kernelAvail{{genericKernel, true}} }
