@@ -1,10 +1,13 @@
 package field
 
-// The hot loop of the exact field. For a block of queries and a block of
-// charges it forms the squared distances (one GEMM, or a direct loop for
-// small dimension), keeps only the charges whose log-weight can matter,
-// folds them into a streaming log-sum-exp and accumulates Σ w_i y_i (a second
-// GEMM when the weights are dense, sparse float64 updates when they are not).
+// The hot loop of the exact field. For a block of queries it forms the
+// squared distances to all charges (one GEMM, or a direct loop for small
+// dimension), so that each query's nearest charge and window are known
+// before any weight is formed; then it keeps only the charges whose
+// log-weight can matter and accumulates Σ w_i y_i. The GEMM path does this
+// block by block of charges, folding them into a streaming log-sum-exp, with
+// a second GEMM for Σ w_i y_i when the weights are dense and sparse float64
+// updates when they are not.
 
 import (
 	"context"
