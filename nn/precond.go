@@ -15,6 +15,13 @@ type Precond struct {
 	SigmaData float64 // σ_d; 0 means 0.5
 }
 
+// PrecondCoeffs returns EDM's c_skip, c_out and c_in at noise level sigma
+// for data of standard deviation sigmaData (see Precond).
+func PrecondCoeffs(sigma, sigmaData float64) (cSkip, cOut, cIn float64) {
+	q := sigma*sigma + sigmaData*sigmaData
+	return sigmaData * sigmaData / q, sigma * sigmaData / math.Sqrt(q), 1 / math.Sqrt(q)
+}
+
 func (p *Precond) sigmaData() float64 {
 	if p.SigmaData == 0 {
 		return 0.5
@@ -58,10 +65,8 @@ func (p *Precond) ForwardClass(t *ag.Tape, x *ag.Tensor, sigma []float32, onehot
 	sd := p.sigmaData()
 	for b, s32 := range sigma {
 		s := float64(s32)
-		q := s*s + sd*sd
-		cSkip.Data[b] = float32(sd * sd / q)
-		cOut.Data[b] = float32(s * sd / math.Sqrt(q))
-		cIn.Data[b] = float32(1 / math.Sqrt(q))
+		cs, co, ci := PrecondCoeffs(s, sd)
+		cSkip.Data[b], cOut.Data[b], cIn.Data[b] = float32(cs), float32(co), float32(ci)
 		cNoise.Data[b] = float32(math.Log(s) / 4)
 	}
 	var f *ag.Tensor

@@ -128,12 +128,6 @@ func newYukawaObjective(c *Config, pre *nn.Precond) (Objective, error) {
 	return o, nil
 }
 
-// precond returns EDM's c_skip, c_out and c_in at σ (DESIGN §3.6).
-func precond(sigma, sd float64) (cSkip, cOut, cIn float64) {
-	q := sigma*sigma + sd*sd
-	return sd * sd / q, sigma * sd / math.Sqrt(q), 1 / math.Sqrt(q)
-}
-
 // useSource picks the charges the targets are computed against.
 func (o *yukawaObjective) useSource(src *source) error {
 	c := o.c
@@ -196,7 +190,7 @@ func (o *yukawaObjective) Loss(tp *ag.Tape, rng *rand.Rand, y *ag.Tensor) *ag.Te
 		panic(fmt.Sprintf("train: yukawa target: %v", err))
 	}
 	for i, s := range o.sigma {
-		_, _, cIn := precond(s, o.sd)
+		_, _, cIn := nn.PrecondCoeffs(s, o.sd)
 		var r2 float64
 		for j := i * n; j < (i+1)*n; j++ {
 			o.in[j] = float32(cIn * o.x[j])
@@ -232,7 +226,7 @@ func (o *yukawaObjective) perturb(rng *rand.Rand) {
 func (o *yukawaObjective) targets(f []float32) {
 	n, m := o.c.Dim, o.k.Process().M
 	for i, s := range o.sigma {
-		cSkip, cOut, _ := precond(s, o.sd)
+		cSkip, cOut, _ := nn.PrecondCoeffs(s, o.sd)
 		t := o.t[i]
 		var d2 float64 // ‖x − D̂‖²
 		for j := range n {
@@ -319,7 +313,7 @@ func (f *netYukawa) Eval(ctx context.Context, x []float64, t float64, den, lambd
 		return fmt.Errorf("yukawa net: %d inputs and %d outputs for dimension %d", len(x), len(den), n)
 	}
 	sigma := f.k.SigmaEq(t)
-	cSkip, cOut, cIn := precond(sigma, f.c.SigmaData)
+	cSkip, cOut, cIn := nn.PrecondCoeffs(sigma, f.c.SigmaData)
 	m := f.k.Process().M
 	far := farField(n, sigma)
 	for lo := 0; lo < nq; lo += f.batch {

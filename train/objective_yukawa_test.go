@@ -57,7 +57,7 @@ func TestYukawaTargetsBruteForce(t *testing.T) {
 		f := []float32{0.7, -1.1, 0} // network output: D̂ = c_skip·x + c_out·f
 		o.targets(f)
 
-		cSkip, cOut, _ := precond(o.sigma[0], c.SigmaData)
+		cSkip, cOut, _ := nn.PrecondCoeffs(o.sigma[0], c.SigmaData)
 		var wsum, lt float64
 		var dy [2]float64
 		for i := range 3 {
@@ -95,7 +95,7 @@ func TestEffectiveTargetIsEDMLoss(t *testing.T) {
 	for range 20 {
 		s := math.Exp(rng.NormFloat64() * 2)
 		x, y, f := rng.NormFloat64()*3, rng.NormFloat64(), rng.NormFloat64()
-		cSkip, cOut, _ := precond(s, sd)
+		cSkip, cOut, _ := nn.PrecondCoeffs(s, sd)
 		edm := (s*s + sd*sd) / (s * sd * s * sd) * math.Pow(cSkip*x+cOut*f-y, 2)
 		eff := math.Pow(f-(y-cSkip*x)/cOut, 2)
 		if math.Abs(edm-eff) > 1e-9*math.Max(1, edm) {
