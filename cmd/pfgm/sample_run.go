@@ -53,10 +53,7 @@ func sampleRun(ctx context.Context, f *sampleFlags, stdout, stderr io.Writer) er
 		title := fmt.Sprintf("%s, D=%s, %d samples, NFE %d", filepath.Base(f.run), process.FormatD(c.D), f.n, res.NFE)
 		return writeSamples(f.out, &data.Points{Dim: c.Dim, X: x}, nil, title)
 	}
-	x32 := make([]float32, len(x))
-	for i, v := range x {
-		x32[i] = float32(v)
-	}
+	x32 := float32s(x)
 	switch strings.ToLower(filepath.Ext(f.out)) {
 	case ".png":
 		return plot.ImageGridRaw(f.out, x32, f.n, c.ImageC, c.ImageH, c.ImageW, gridCols(f.n))
@@ -64,6 +61,15 @@ func sampleRun(ctx context.Context, f *sampleFlags, stdout, stderr io.Writer) er
 		return data.WriteNPY32(f.out, []int{f.n, c.ImageC, c.ImageH, c.ImageW}, x32)
 	}
 	return data.WritePoints(f.out, &data.Points{Dim: c.Dim, X: x})
+}
+
+// float32s converts samples to the float32 values the image writers take.
+func float32s(x []float64) []float32 {
+	out := make([]float32, len(x))
+	for i, v := range x {
+		out[i] = float32(v)
+	}
+	return out
 }
 
 // gridCols makes a sample grid about square.

@@ -150,11 +150,7 @@ func writeSampleGrid(ctx context.Context, t *train.Trainer, path string) error {
 		return err
 	}
 	if c.ImageC > 0 {
-		x32 := make([]float32, len(x))
-		for i, v := range x {
-			x32[i] = float32(v)
-		}
-		return plot.ImageGridRaw(path, x32, n, c.ImageC, c.ImageH, c.ImageW, 8)
+		return plot.ImageGridRaw(path, float32s(x), n, c.ImageC, c.ImageH, c.ImageW, 8)
 	}
 	if c.Dim != 2 {
 		return nil // no picture for points of other dimensions
