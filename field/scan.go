@@ -134,26 +134,3 @@ func selectLE(idx []int32, a, b []float32, thr float32, base int32) (cnt int, ok
 
 // scanSlack is the room selectLE needs past the indices it keeps.
 const scanSlack = 16
-
-// minPlusGo and selectLEGo are the reference loops the assembly must match.
-func minPlusGo(a, b []float32) float32 {
-	m := a[0] + b[0]
-	for i := range a {
-		m = min(m, a[i]+b[i])
-	}
-	return m
-}
-
-func selectLEGo(idx []int32, a, b []float32, thr float32, base int32) (cnt int, ok bool) {
-	limit := len(idx) - scanSlack
-	for i := range a {
-		if a[i]+b[i] <= thr {
-			if cnt == limit {
-				return 0, false
-			}
-			idx[cnt] = base + int32(i)
-			cnt++
-		}
-	}
-	return cnt, limit >= 0
-}
