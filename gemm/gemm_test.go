@@ -95,26 +95,45 @@ type scalars struct{ alpha, beta float32 }
 var testScalars = []scalars{{1, 0}, {1, 1}, {-0.75, 0.5}, {0, 0.5}, {2, 0}}
 
 func TestSgemmAllKernels(t *testing.T) {
+	forEachKernel(t, func(t *testing.T, kn *kernel) {
+		testKernel(t, kn, rand.New(rand.NewPCG(1, 2)), testShapes, false)
+	})
+}
+
+// TestSgemmPackedAllKernels repeats the Sgemm cases with op(B) packed once.
+func TestSgemmPackedAllKernels(t *testing.T) {
+	forEachKernel(t, func(t *testing.T, kn *kernel) {
+		testKernel(t, kn, rand.New(rand.NewPCG(5, 6)), append(testShapes, shape{3, 4200, 600}), true)
+	})
+}
+
+// forEachKernel runs f as a subtest for every kernel this CPU can run and
+// logs the ones it skips.
+func forEachKernel(t *testing.T, f func(t *testing.T, kn *kernel)) {
 	for _, ka := range allKernels() {
 		if !ka.ok {
 			t.Logf("skipping kernel %s: this CPU lacks the instructions", ka.k.name)
 			continue
 		}
-		t.Run(ka.k.name, func(t *testing.T) { testKernel(t, ka.k) })
+		t.Run(ka.k.name, func(t *testing.T) { f(t, ka.k) })
 	}
 }
 
-func testKernel(t *testing.T, kn *kernel) {
-	r := rand.New(rand.NewPCG(1, 2))
-	for _, sh := range testShapes {
+// testKernel checks kn on every shape, transpose pair and (alpha, beta).
+func testKernel(t *testing.T, kn *kernel, r *rand.Rand, shapes []shape, packed bool) {
+	prefix := ""
+	if packed {
+		prefix = "packed/"
+	}
+	for _, sh := range shapes {
 		for _, tr := range [4][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
 			sc := testScalars
 			if sh.m*sh.n*sh.k > 1e6 {
 				sc = sc[2:3] // one non-trivial pair keeps the big shape fast
 			}
 			for _, s := range sc {
-				name := fmt.Sprintf("%dx%dx%d/%s/a%g_b%g", sh.m, sh.n, sh.k, transName(tr), s.alpha, s.beta)
-				checkCase(t, r, kn, name, tr[0], tr[1], sh, s, false)
+				name := fmt.Sprintf("%s%dx%dx%d/%s/a%g_b%g", prefix, sh.m, sh.n, sh.k, transName(tr), s.alpha, s.beta)
+				checkCase(t, r, kn, name, tr[0], tr[1], sh, s, packed)
 			}
 		}
 	}
@@ -168,9 +187,9 @@ func checkCase(t *testing.T, r *rand.Rand, kn *kernel, name string, transA, tran
 		if packed {
 			p.transB, p.b, p.ldb, p.packed = false, nil, 0, pb
 		}
-		// Force the parallel path even on small shapes by calling block
-		// splitting directly through sgemmWith with a large thread count.
-		sgemmWithMin(kn, threads, &p)
+		// A parallel threshold of 0 splits even the small shapes over the
+		// threads, so the row and column splits are covered.
+		sgemmSplit(kn, threads, 0, &p)
 		bad := 0
 		for i := range m {
 			for j := range n {
@@ -203,32 +222,6 @@ func checkCase(t *testing.T, r *rand.Rand, kn *kernel, name string, transA, tran
 	}
 }
 
-// TestSgemmPackedAllKernels repeats the Sgemm cases with op(B) packed once,
-// for every kernel the CPU can run.
-func TestSgemmPackedAllKernels(t *testing.T) {
-	for _, ka := range allKernels() {
-		if !ka.ok {
-			t.Logf("skipping kernel %s: this CPU lacks the instructions", ka.k.name)
-			continue
-		}
-		t.Run(ka.k.name, func(t *testing.T) {
-			r := rand.New(rand.NewPCG(5, 6))
-			for _, sh := range append(testShapes, shape{3, 4200, 600}) {
-				for _, tr := range [4][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
-					sc := testScalars
-					if sh.m*sh.n*sh.k > 1e6 {
-						sc = sc[2:3]
-					}
-					for _, s := range sc {
-						name := fmt.Sprintf("packed/%dx%dx%d/%s/a%g_b%g", sh.m, sh.n, sh.k, transName(tr), s.alpha, s.beta)
-						checkCase(t, r, ka.k, name, tr[0], tr[1], sh, s, true)
-					}
-				}
-			}
-		})
-	}
-}
-
 // TestSgemmPackedPublic checks the exported pair against Sgemm bit for bit:
 // both run the same kernel over the same panels in the same order.
 func TestSgemmPackedPublic(t *testing.T) {
@@ -251,12 +244,6 @@ func TestSgemmPackedPublic(t *testing.T) {
 			}
 		}
 	}
-}
-
-// sgemmWithMin runs sgemmWith with the parallel threshold ignored, so small
-// test shapes still cover the row and column splits.
-func sgemmWithMin(kn *kernel, threads int, p *problem) {
-	sgemmSplit(kn, threads, 0, p)
 }
 
 func TestSgemmPublic(t *testing.T) {
