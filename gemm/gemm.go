@@ -44,13 +44,14 @@ type problem struct {
 // one Sgemm per goroutine).
 const parallelMinFlops = 1 << 21
 
-// sgemmWith is Sgemm with an explicit kernel and thread budget, so tests can
-// exercise every kernel the CPU supports and the parallel split on small shapes.
+// sgemmWith is Sgemm with an explicit kernel and thread budget, so tests and
+// benchmarks can exercise every kernel the CPU supports.
 func sgemmWith(kn *kernel, threads int, p *problem) {
 	sgemmSplit(kn, threads, parallelMinFlops, p)
 }
 
-// sgemmSplit is sgemmWith with the parallel threshold as a parameter.
+// sgemmSplit is sgemmWith with the parallel threshold as a parameter, so
+// tests can cover the row and column splits on small shapes.
 func sgemmSplit(kn *kernel, threads, minFlops int, p *problem) {
 	p.validate()
 	m, n, k := p.m, p.n, p.k
@@ -141,9 +142,10 @@ func (p *problem) validate() {
 	if p.transB {
 		br, bc = bc, br
 	}
-	checkMatrix("a", p.a, ar, ac, p.lda, p.m > 0 && p.n > 0 && p.k > 0 && p.alpha != 0)
+	multiplies := p.m > 0 && p.n > 0 && p.k > 0 && p.alpha != 0
+	checkMatrix("a", p.a, ar, ac, p.lda, multiplies)
 	if p.packed == nil {
-		checkMatrix("b", p.b, br, bc, p.ldb, p.m > 0 && p.n > 0 && p.k > 0 && p.alpha != 0)
+		checkMatrix("b", p.b, br, bc, p.ldb, multiplies)
 	}
 	checkMatrix("c", p.c, p.m, p.n, p.ldc, p.m > 0 && p.n > 0)
 }
@@ -168,8 +170,8 @@ func checkMatrix(name string, x []float32, rows, cols, ld int, used bool) {
 }
 
 // scratch holds one worker's packing buffers. They are pooled because a
-// 1024³ product needs about a megabyte of them, which would otherwise be
-// allocated and zeroed on every call.
+// 1024³ product needs about 2 MB of them per worker (AVX-512 kernel), which
+// would otherwise be allocated and zeroed on every call.
 type scratch struct{ a, b []float32 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
