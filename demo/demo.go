@@ -129,16 +129,16 @@ func trainAndScore(ctx context.Context, o Options, D float64, ref *data.Points) 
 	c.CheckpointEvery = 0
 	dir := filepath.Join(o.Out, "D-"+process.FormatD(D))
 	start := time.Now()
-	t, err := train.Train(ctx, &c, train.Options{Dir: dir, Log: o.Log, Interval: 15 * time.Second})
-	if err != nil {
+	if _, err := train.Train(ctx, &c, train.Options{Dir: dir, Log: o.Log, Interval: 15 * time.Second}); err != nil {
 		return Result{}, nil, fmt.Errorf("D=%s: %w", process.FormatD(D), err)
 	}
 	secs := time.Since(start).Seconds()
+	// Score the saved EMA model, as `pfgm sample --run` will see it, rather
+	// than the trainer's live weights.
 	m, err := train.Open(dir)
 	if err != nil {
 		return Result{}, nil, err
 	}
-	_ = t
 	opt := sampler.DefaultOptions()
 	x, res, err := m.Sample(ctx, o.Samples, 1024, opt, rand.New(rand.NewPCG(o.Seed, 0x73616d70)))
 	if err != nil {
