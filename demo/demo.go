@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -20,40 +21,39 @@ import (
 	"github.com/pfgm/pfgm/train"
 )
 
-// Options configure a demo. The zero value of a field means its default.
+// Options configure a demo. The zero value of a field means its default
+// (see DefaultOptions).
 type Options struct {
-	Out     string    // output directory (default "pfgm-demo")
-	Toy     string    // built-in 2-D set (default "moons")
-	Ds      []float64 // augmented dimensions (default 4, 128, ∞)
-	Steps   int       // training steps per model (default 6000)
-	Batch   int       // training batch (default 256)
-	Samples int       // samples drawn per model and held-out size/2 (default 2000)
-	Seed    uint64    // default 1
+	Out     string    // output directory
+	Toy     string    // built-in 2-D set
+	Ds      []float64 // augmented dimensions
+	Steps   int       // training steps per model
+	Batch   int       // training batch
+	Samples int       // samples drawn per model and held-out size/2
+	Seed    uint64
 	Log     io.Writer // progress (nil: discard)
 }
 
+// DefaultOptions is the README's demo: moons, D = 4, 128 and ∞, 6000 steps
+// of batch 256 per model, 2000 samples each, seed 1, in pfgm-demo.
+func DefaultOptions() Options {
+	return Options{
+		Out: "pfgm-demo", Toy: "moons", Ds: []float64{4, 128, math.Inf(1)},
+		Steps: 6000, Batch: 256, Samples: 2000, Seed: 1,
+	}
+}
+
 func (o *Options) defaults() {
-	if o.Out == "" {
-		o.Out = "pfgm-demo"
-	}
-	if o.Toy == "" {
-		o.Toy = "moons"
-	}
+	d := DefaultOptions()
+	o.Out = cmp.Or(o.Out, d.Out)
+	o.Toy = cmp.Or(o.Toy, d.Toy)
 	if len(o.Ds) == 0 {
-		o.Ds = []float64{4, 128, math.Inf(1)}
+		o.Ds = d.Ds
 	}
-	if o.Steps == 0 {
-		o.Steps = 6000
-	}
-	if o.Batch == 0 {
-		o.Batch = 256
-	}
-	if o.Samples == 0 {
-		o.Samples = 2000
-	}
-	if o.Seed == 0 {
-		o.Seed = 1
-	}
+	o.Steps = cmp.Or(o.Steps, d.Steps)
+	o.Batch = cmp.Or(o.Batch, d.Batch)
+	o.Samples = cmp.Or(o.Samples, d.Samples)
+	o.Seed = cmp.Or(o.Seed, d.Seed)
 	if o.Log == nil {
 		o.Log = io.Discard
 	}

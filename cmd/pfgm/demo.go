@@ -8,13 +8,13 @@ import (
 )
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var o demo.Options
+	o := demo.DefaultOptions()
 	fs := newFlagSet("demo", "[flags]", stderr)
-	fs.StringVar(&o.Out, "out", "pfgm-demo", "output directory (demo.png, metrics.json and one run per D)")
-	fs.StringVar(&o.Toy, "toy", "moons", "built-in 2-D data set")
-	fs.IntVar(&o.Steps, "steps", 6000, "training steps per model")
-	fs.IntVar(&o.Samples, "n", 2000, "samples per model (the held-out set has twice as many)")
-	fs.Uint64Var(&o.Seed, "seed", 1, "random seed")
+	fs.StringVar(&o.Out, "out", o.Out, "output directory (demo.png, metrics.json and one run per D)")
+	fs.StringVar(&o.Toy, "toy", o.Toy, "built-in 2-D data set")
+	fs.IntVar(&o.Steps, "steps", o.Steps, "training steps per model")
+	fs.IntVar(&o.Samples, "n", o.Samples, "samples per model (the held-out set has twice as many)")
+	fs.Uint64Var(&o.Seed, "seed", o.Seed, "random seed")
 	threads := fs.Int("threads", 0, "worker threads (default: all cores)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
