@@ -58,11 +58,7 @@ func Sample(ctx context.Context, d Denoiser, x []float64, opt Options) (Result, 
 			in.frames = make([]float64, 0, len(grid)*len(x))
 		}
 		in.record(x)
-		if opt.Solver == Euler {
-			err = euler(in, x, grid)
-		} else {
-			err = heun(in, x, grid)
-		}
+		err = fixedGrid(in, x, grid, opt.Solver == Heun)
 	case RK45:
 		err = rk45(in, x)
 	}

@@ -14,32 +14,17 @@ func (in *integrator) slope(x []float64, sigma float64, k []float64) error {
 	return nil
 }
 
-// euler: one evaluation a step; the last step (to σ = 0) lands on D(x, σ_min).
-func euler(in *integrator, x []float64, grid []float64) error {
-	d := make([]float64, len(x))
-	for i := range len(grid) - 1 {
-		sigma, next := grid[i], grid[i+1]
-		if _, err := in.beginStep(x, sigma); err != nil {
-			return err
-		}
-		if err := in.slope(x, sigma, d); err != nil {
-			return err
-		}
-		h := next - sigma
-		for j := range x {
-			x[j] += h * d[j]
-		}
-		in.record(x)
-	}
-	return nil
-}
-
-// heun: Euler predictor, then the trapezoid corrector with the slope at the
-// predicted point, except on the last step where σ = 0 has no slope.
-func heun(in *integrator, x []float64, grid []float64) error {
+// fixedGrid steps x along the grid: Euler, one evaluation a step, or, with
+// heun, the trapezoid corrector with the slope at the Euler-predicted point,
+// except on the last step where σ = 0 has no slope. Either way the last step
+// (to σ = 0) lands on D(x, σ_min).
+func fixedGrid(in *integrator, x []float64, grid []float64, heun bool) error {
 	d := make([]float64, len(x))
 	xe := make([]float64, len(x))
-	d2 := make([]float64, len(x))
+	var d2 []float64
+	if heun {
+		d2 = make([]float64, len(x))
+	}
 	for i := range len(grid) - 1 {
 		sigma, next := grid[i], grid[i+1]
 		if _, err := in.beginStep(x, sigma); err != nil {
@@ -52,7 +37,7 @@ func heun(in *integrator, x []float64, grid []float64) error {
 		for j := range x {
 			xe[j] = x[j] + h*d[j]
 		}
-		if next > 0 {
+		if heun && next > 0 {
 			if err := in.slope(xe, next, d2); err != nil {
 				return err
 			}
