@@ -67,6 +67,10 @@ func TestClassConditioning(t *testing.T) {
 	if err := den.Denoise(context.Background(), []float64{0.3, -0.2, 0.3, -0.2}, 0.7, out); err == nil {
 		t.Error("a conditional denoiser without labels did not fail")
 	}
+	den.Labels = []int{0, 3}
+	if err := den.Denoise(context.Background(), []float64{0.3, -0.2, 0.3, -0.2}, 0.7, out); err == nil {
+		t.Error("label 3 of a 3-class network accepted")
+	}
 	den.Labels = []int{0, 2}
 	if err := den.Denoise(context.Background(), []float64{0.3, -0.2, 0.3, -0.2}, 0.7, out); err != nil {
 		t.Fatal(err)

@@ -18,8 +18,6 @@ type NetDenoiser struct {
 	dim   int
 	tape  *ag.Tape
 	sig   []float32
-	in    []float32
-	hot   []float32
 
 	// Labels, for a class-conditional network, holds the class of every
 	// point of the x passed to Denoise (its length is the number of points).
@@ -56,6 +54,10 @@ func (d *NetDenoiser) Denoise(ctx context.Context, x []float64, sigma float64, o
 		return fmt.Errorf("nn: denoise: sigma %v must be positive", sigma)
 	}
 	n := len(x) / d.dim
+	k := NumClasses(d.p.Net)
+	if k > 0 && len(d.Labels) != n {
+		return fmt.Errorf("nn: denoise: a class-conditional network needs %d labels, have %d", n, len(d.Labels))
+	}
 	var shape [8]int
 	copy(shape[1:], d.shape)
 	r := len(d.shape) + 1
@@ -67,20 +69,22 @@ func (d *NetDenoiser) Denoise(ctx context.Context, x []float64, sigma float64, o
 		shape[0] = cb
 		if cap(d.sig) < cb {
 			d.sig = make([]float32, cb)
-			d.in = make([]float32, cb*d.dim)
 		}
-		sig, in := d.sig[:cb], d.in[:cb*d.dim]
+		sig := d.sig[:cb]
 		for i := range sig {
 			sig[i] = float32(sigma)
 		}
-		for i, v := range x[lo*d.dim : (lo+cb)*d.dim] {
-			in[i] = float32(v)
-		}
 		d.tape.Reset()
-		xt := d.tape.Const(in, shape[:r]...)
-		onehot, err := d.onehot(lo, cb, n)
-		if err != nil {
-			return err
+		xt := d.tape.NewTensor(shape[:r]...)
+		for i, v := range x[lo*d.dim : (lo+cb)*d.dim] {
+			xt.Data[i] = float32(v)
+		}
+		var onehot *ag.Tensor
+		if k > 0 {
+			var err error
+			if onehot, err = OneHot(d.tape, d.Labels[lo:lo+cb], k); err != nil {
+				return fmt.Errorf("nn: denoise: %w", err)
+			}
 		}
 		y := d.p.ForwardClass(d.tape, xt, sig, onehot)
 		o := out[lo*d.dim : (lo+cb)*d.dim]
@@ -91,22 +95,14 @@ func (d *NetDenoiser) Denoise(ctx context.Context, x []float64, sigma float64, o
 	return nil
 }
 
-// onehot builds the labels of points lo … lo+cb−1 as a one-hot tensor, or
-// returns nil for an unconditional network.
-func (d *NetDenoiser) onehot(lo, cb, n int) (*ag.Tensor, error) {
-	k := NumClasses(d.p.Net)
-	if k == 0 {
-		return nil, nil
-	}
-	if len(d.Labels) != n {
-		return nil, fmt.Errorf("nn: denoise: a class-conditional network needs %d labels, have %d", n, len(d.Labels))
-	}
-	d.hot = append(d.hot[:0], make([]float32, cb*k)...)
-	for i, c := range d.Labels[lo : lo+cb] {
+// OneHot returns labels as one-hot rows [len(labels), k] on the tape t.
+func OneHot(t *ag.Tape, labels []int, k int) (*ag.Tensor, error) {
+	h := t.NewTensor(len(labels), k)
+	for i, c := range labels {
 		if c < 0 || c >= k {
-			return nil, fmt.Errorf("nn: denoise: class %d outside 0…%d", c, k-1)
+			return nil, fmt.Errorf("class %d outside 0…%d", c, k-1)
 		}
-		d.hot[i*k+c] = 1
+		h.Data[i*k+c] = 1
 	}
-	return d.tape.Const(d.hot, cb, k), nil
+	return h, nil
 }

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 
@@ -43,17 +44,14 @@ type denoising struct {
 	sigma      []float64
 	sigma32, w []float32
 	X, W       *ag.Tensor
-	labels     []int     // the batch's classes (class-conditional runs)
-	hot        []float32 // their one-hot rows
+	labels     []int // the batch's classes (class-conditional runs)
 }
 
 // labelUser is an objective that conditions on the batch's class labels;
 // the trainer hands it the slice it refills every step.
 type labelUser interface{ useLabels(labels []int) }
 
-func (o *denoising) useLabels(labels []int) {
-	o.labels, o.hot = labels, make([]float32, len(labels)*o.c.Classes)
-}
+func (o *denoising) useLabels(labels []int) { o.labels = labels }
 
 func newDenoising(c *Config, proc process.Poisson, pre *nn.Precond) *denoising {
 	b, n := c.Batch, c.Dim
@@ -80,11 +78,10 @@ func (o *denoising) Loss(tp *ag.Tape, rng *rand.Rand, y *ag.Tensor) *ag.Tensor {
 	}
 	var onehot *ag.Tensor
 	if o.labels != nil {
-		clear(o.hot)
-		for i, l := range o.labels {
-			o.hot[i*o.c.Classes+l] = 1
+		var err error
+		if onehot, err = nn.OneHot(tp, o.labels, o.c.Classes); err != nil {
+			panic(fmt.Sprintf("train: batch labels: %v", err))
 		}
-		onehot = tp.Const(o.hot, len(o.labels), o.c.Classes)
 	}
 	// λ(σ)·‖D_θ(x, σ) − y‖², mean over the batch
 	return tp.WeightedMSE(o.pre.ForwardClass(tp, o.X, o.sigma32, onehot), y, o.W)
