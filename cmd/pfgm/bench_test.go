@@ -75,11 +75,7 @@ func TestBenchThreadsFlag(t *testing.T) {
 }
 
 func TestBenchRejectsBadInput(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		code int
-		want string // in stderr
-	}{
+	checkFailures(t, []string{"bench"}, []failCase{
 		{[]string{"gemm", "--size", "0"}, 1, "--size"},
 		{[]string{"resnet"}, 1, "unknown benchmark"},
 		{[]string{"mlp", "--steps", "-1"}, 1, "--steps"},
@@ -90,10 +86,5 @@ func TestBenchRejectsBadInput(t *testing.T) {
 		{[]string{"gemm", "extra"}, 2, "extra"},
 		{[]string{"--size", "64"}, 1, "which benchmark"},
 		{nil, 2, "usage"},
-	} {
-		code, stdout, stderr := benchRun(t, tc.args...)
-		if code != tc.code || !strings.Contains(stderr, tc.want) || stdout != "" {
-			t.Errorf("bench %v: exit %d, stderr %q, stdout %q; want exit %d and %q", tc.args, code, stderr, stdout, tc.code, tc.want)
-		}
-	}
+	})
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/pfgm/pfgm/data"
@@ -35,11 +34,7 @@ func TestDataWritesToySet(t *testing.T) {
 func TestDataErrors(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "x.csv")
-	cases := []struct {
-		args []string
-		code int
-		want string
-	}{
+	cases := []failCase{
 		{[]string{"--toy", "nope", "--out", out}, 1, "unknown toy"},
 		{[]string{"--toy", "moons", "--n", "0", "--out", out}, 1, "--n 0"},
 		{[]string{"--toy", "moons"}, 1, "--out is required"},
@@ -48,15 +43,7 @@ func TestDataErrors(t *testing.T) {
 		{[]string{"--toy", "moons", "--out", filepath.Join(dir, "no", "x.csv")}, 1, "no such file"},
 		{[]string{"--bogus"}, 2, "flag provided but not defined"},
 	}
-	for _, c := range cases {
-		code, _, stderr := runCLI(append([]string{"data"}, c.args...)...)
-		if code != c.code || !strings.Contains(stderr, c.want) {
-			t.Errorf("pfgm data %v: exit %d, stderr %q; want exit %d containing %q", c.args, code, stderr, c.code, c.want)
-		}
-		if c.code == 1 && strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
-			t.Errorf("pfgm data %v: error is not one line: %q", c.args, stderr)
-		}
-	}
+	checkFailures(t, []string{"data"}, cases)
 	if _, err := os.Stat(out); err == nil {
 		t.Error("a failed run left a file behind")
 	}

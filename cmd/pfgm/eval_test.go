@@ -62,11 +62,7 @@ func TestEvalErrors(t *testing.T) {
 	ref2 := write("ref2.csv", "0,0\n1,1\n2,2\n3,3\n4,4\n")
 	ref3 := write("ref3.csv", "0,0,0\n1,1,1\n2,2,2\n3,3,3\n")
 	nan := write("nan.csv", "0,0\nnan,1\n")
-	cases := []struct {
-		args []string
-		code int
-		want string
-	}{
+	cases := []failCase{
 		{[]string{"--ref", filepath.Join(dir, "missing.csv"), "--samples", ref2}, 1, "missing.csv"},
 		{[]string{"--ref", ref2, "--samples", ref3}, 1, "dimension mismatch"},
 		{[]string{"--ref", ref2, "--samples", nan}, 1, "nan.csv:2"},
@@ -75,10 +71,5 @@ func TestEvalErrors(t *testing.T) {
 		{[]string{"--ref", ref2, "--samples", ref2, "--projections", "0"}, 1, "--projections"},
 		{[]string{"--ref", ref2, "--samples", ref2, "--seed", "x"}, 2, "invalid value"},
 	}
-	for _, c := range cases {
-		code, stdout, stderr := runCLI(append([]string{"eval"}, c.args...)...)
-		if code != c.code || !strings.Contains(stderr, c.want) || stdout != "" {
-			t.Errorf("pfgm eval %v: exit %d, stdout %q, stderr %q; want exit %d, stderr containing %q", c.args, code, stdout, stderr, c.code, c.want)
-		}
-	}
+	checkFailures(t, []string{"eval"}, cases)
 }

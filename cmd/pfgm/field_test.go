@@ -42,11 +42,7 @@ func TestFieldErrors(t *testing.T) {
 	dir := t.TempDir()
 	ragged, nan := badInputFiles(t, dir)
 	out := filepath.Join(dir, "f.png")
-	cases := []struct {
-		args []string
-		code int
-		want string
-	}{
+	cases := []failCase{
 		{[]string{"--data", filepath.Join(dir, "missing.csv"), "--out", out}, 1, "no such file"},
 		{[]string{"--data", ragged, "--out", out}, 1, "ragged.csv"},
 		{[]string{"--data", nan, "--out", out}, 1, "NaN"},
@@ -57,12 +53,7 @@ func TestFieldErrors(t *testing.T) {
 		{[]string{"--out", out}, 1, "--data"},
 		{[]string{"--nope"}, 2, "flag provided but not defined"},
 	}
-	for _, c := range cases {
-		code, _, stderr := runCLI(append([]string{"field"}, c.args...)...)
-		if code != c.code || !strings.Contains(stderr, c.want) {
-			t.Errorf("%v: exit %d, stderr %q; want exit %d mentioning %q", c.args, code, stderr, c.code, c.want)
-		}
-	}
+	checkFailures(t, []string{"field"}, cases)
 	if code, stdout, stderr := runCLI("field", "--help"); code != 0 || !strings.Contains(stdout+stderr, "--lines") {
 		t.Errorf("--help: exit %d", code)
 	}

@@ -40,11 +40,7 @@ func TestPlotErrors(t *testing.T) {
 	dir := t.TempDir()
 	ragged, nan := badInputFiles(t, dir)
 	out := filepath.Join(dir, "p.png")
-	cases := []struct {
-		args []string
-		code int
-		want string
-	}{
+	cases := []failCase{
 		{[]string{"--samples", filepath.Join(dir, "missing.csv"), "--out", out}, 1, "no such file"},
 		{[]string{"--samples", ragged, "--out", out}, 1, "ragged.csv"},
 		{[]string{"--samples", nan, "--out", out}, 1, "NaN"},
@@ -56,12 +52,7 @@ func TestPlotErrors(t *testing.T) {
 		{[]string{"--trajectories", "--out", out}, 1, "--data"},
 		{[]string{"--nope"}, 2, "flag provided but not defined"},
 	}
-	for _, c := range cases {
-		code, _, stderr := runCLI(append([]string{"plot"}, c.args...)...)
-		if code != c.code || !strings.Contains(stderr, c.want) {
-			t.Errorf("%v: exit %d, stderr %q; want exit %d mentioning %q", c.args, code, stderr, c.code, c.want)
-		}
-	}
+	checkFailures(t, []string{"plot"}, cases)
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("a failed run left %s behind", out)
 	}

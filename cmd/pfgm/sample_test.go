@@ -84,11 +84,7 @@ func TestSampleErrors(t *testing.T) {
 	ragged, nan := badInputFiles(t, dir)
 	out := filepath.Join(dir, "s.csv")
 	base := []string{"sample", "--exact", "--charges", "50", "--n", "5", "--out", out}
-	cases := []struct {
-		args []string
-		code int
-		want string
-	}{
+	cases := []failCase{
 		{[]string{"--data", filepath.Join(dir, "missing.csv")}, 1, "no such file"},
 		{[]string{"--data", ragged}, 1, "ragged.csv"},
 		{[]string{"--data", nan}, 1, "NaN"},
@@ -105,15 +101,7 @@ func TestSampleErrors(t *testing.T) {
 		{[]string{}, 1, "--exact needs --data"},
 		{[]string{"--data", "toy:moons", "--bogus"}, 2, "flag provided but not defined"},
 	}
-	for _, c := range cases {
-		code, _, stderr := runCLI(append(append([]string{}, base...), c.args...)...)
-		if code != c.code || !strings.Contains(stderr, c.want) {
-			t.Errorf("%v: exit %d, stderr %q; want exit %d mentioning %q", c.args, code, stderr, c.code, c.want)
-		}
-		if c.code == 1 && strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
-			t.Errorf("%v: error is not one line: %q", c.args, stderr)
-		}
-	}
+	checkFailures(t, base, cases)
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("a failed run left %s behind", out)
 	}
