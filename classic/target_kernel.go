@@ -51,11 +51,7 @@ func (c *Charges) targetBlock(ws *workspace, x, z []float64, gamma float64, out 
 			z2 := z[q] * z[q]
 			dmin := math.Inf(1)
 			for i := range c.k {
-				s := z2
-				for j, yj := range c.y[i*n : (i+1)*n] {
-					d := xq[j] - yj
-					s += d * d
-				}
+				s := augDist2(xq, c.y[i*n:(i+1)*n], z2)
 				ws.d2[i] = s
 				dmin = min(dmin, s)
 			}
@@ -100,11 +96,7 @@ func (c *Charges) targetBlock(ws *workspace, x, z []float64, gamma float64, out 
 				if s > thr {
 					continue
 				}
-				e := z2
-				for j, yj := range c.y[i*n : (i+1)*n] {
-					d := xq[j] - yj
-					e += d * d
-				}
+				e := augDist2(xq, c.y[i*n:(i+1)*n], z2)
 				ws.d2[i] = e
 				dmin = min(dmin, e)
 				cand = append(cand, int32(i))
@@ -112,6 +104,16 @@ func (c *Charges) targetBlock(ws *workspace, x, z []float64, gamma float64, out 
 			c.finish(ws, xq, z[q], dmin, ratio, cand, gamma, out[q*(n+1):(q+1)*(n+1)])
 		}
 	}
+}
+
+// augDist2 is the squared augmented distance ‖x − y‖² + z² in float64.
+func augDist2(x, y []float64, z2 float64) float64 {
+	s := z2
+	for j, yj := range y {
+		d := x[j] - yj
+		s += d * d
+	}
+	return s
 }
 
 // finish forms the weights from the squared distances ws.d2 (of the charges
