@@ -9,6 +9,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -215,10 +216,7 @@ func yukawaPanels(ctx context.Context, z *data.Points, ms []float64, n, steps in
 		if err != nil {
 			return nil, fmt.Errorf("m=%g: %w", m, err)
 		}
-		maxW := math.Inf(-1)
-		for _, w := range res.LogW {
-			maxW = math.Max(maxW, w)
-		}
+		maxW := slices.Max(res.LogW)
 		var light, heavy [][]float64
 		for i := range n {
 			var path []float64
