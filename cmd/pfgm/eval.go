@@ -21,10 +21,11 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintf(stderr, `usage: pfgm eval --ref FILE --samples FILE [flags]
 
 Prints one JSON line. sw2 is the sliced Wasserstein-2 distance between
-the samples and a random half of the reference; sw2_floor the same between
-the two halves of the reference (the noise floor, at equal set sizes), and
-sw2_ratio = sw2/sw2_floor (≈ 1 for a perfect model). mmd and mmd_floor are
-unbiased MMD² estimates with a median-heuristic Gaussian kernel.
+the samples and one half of the reference, sw2_floor the same between the
+two halves (the noise floor, at equal set sizes), both averaged over 8
+random halvings; sw2_ratio = sw2/sw2_floor (≈ 1 for a perfect model). mmd
+and mmd_floor are unbiased MMD² estimates with a median-heuristic Gaussian
+kernel.
 
 flags:
 `)
