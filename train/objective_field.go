@@ -9,7 +9,6 @@ import (
 
 	"github.com/pfgm/pfgm/ag"
 	"github.com/pfgm/pfgm/classic"
-	"github.com/pfgm/pfgm/data"
 	"github.com/pfgm/pfgm/nn"
 	"github.com/pfgm/pfgm/sampler"
 )
@@ -192,10 +191,8 @@ func sampleField(ctx context.Context, c *Config, pre *nn.Precond, n, batch int, 
 	if err != nil {
 		return nil, res, err
 	}
-	if c.Standardize != nil {
-		if err := c.Standardize.Invert(&data.Points{Dim: c.Dim, X: x}); err != nil {
-			return nil, res, err
-		}
+	if err := c.unstandardize(x); err != nil {
+		return nil, res, err
 	}
 	return x, res, nil
 }

@@ -9,7 +9,6 @@ import (
 	"math/rand/v2"
 
 	"github.com/pfgm/pfgm/ag"
-	"github.com/pfgm/pfgm/data"
 	"github.com/pfgm/pfgm/nn"
 	"github.com/pfgm/pfgm/sampler"
 	"github.com/pfgm/pfgm/yukawa"
@@ -435,11 +434,8 @@ func sampleYukawaFull(ctx context.Context, c *Config, pre *nn.Precond, n, batch 
 	if err != nil {
 		return nil, res, yr, err
 	}
-	out := yr.Samples
-	if c.Standardize != nil {
-		if err := c.Standardize.Invert(&data.Points{Dim: c.Dim, X: out}); err != nil {
-			return nil, res, yr, err
-		}
+	if err := c.unstandardize(yr.Samples); err != nil {
+		return nil, res, yr, err
 	}
-	return out, res, yr, nil
+	return yr.Samples, res, yr, nil
 }

@@ -119,12 +119,19 @@ func sampleNet(ctx context.Context, c *Config, pre *nn.Precond, proc process.Poi
 	if err != nil {
 		return nil, res, err
 	}
-	if c.Standardize != nil {
-		if err := c.Standardize.Invert(&data.Points{Dim: c.Dim, X: x}); err != nil {
-			return nil, res, err
-		}
+	if err := c.unstandardize(x); err != nil {
+		return nil, res, err
 	}
 	return x, res, nil
+}
+
+// unstandardize maps samples x back to data units when the run
+// standardised its points.
+func (c *Config) unstandardize(x []float64) error {
+	if c.Standardize == nil {
+		return nil
+	}
+	return c.Standardize.Invert(&data.Points{Dim: c.Dim, X: x})
 }
 
 // Sample draws n samples from the trainer's current weights (the caller
