@@ -1,8 +1,9 @@
 package ag
 
-import "slices"
-
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // AddScale returns s·(a + b) for a and b of the same shape: the ResBlock
 // and attention residual merge in one pass instead of two.
@@ -54,11 +55,26 @@ func (t *Tape) scaleIntoPar(d, g []float32, s float32, ow bool) {
 	parallelFor(t.workers, len(d), func(_, lo, hi int) { scaleInto(d[lo:hi], g[lo:hi], s, ow) })
 }
 
+// scaleGradInto adds s·out.Grad to x's gradient. When x is a fresh
+// intermediate of out's size, out's gradient (dead after this op) is
+// scaled in place and handed over instead.
+func (t *Tape) scaleGradInto(x, out *Tensor, s float32) {
+	g := out.Grad
+	if x.fresh && len(x.Grad) == len(g) {
+		t.scaleIntoPar(g, g, s, true)
+		takeGrad(x, out)
+		return
+	}
+	dx, ow := gradW(x)
+	t.scaleIntoPar(dx, g, s, ow)
+}
+
 func addScaleBack(t *Tape, nd *node) {
-	a, b, g, s := nd.a, nd.b, nd.out.Grad, nd.f
+	a, b, s := nd.a, nd.b, nd.f
+	// b first: a may take over the output gradient.
 	if b.RequiresGrad && b != a {
 		db, ow := gradW(b)
-		t.scaleIntoPar(db, g, s, ow)
+		t.scaleIntoPar(db, nd.out.Grad, s, ow)
 	}
 	if !a.RequiresGrad {
 		return
@@ -66,11 +82,5 @@ func addScaleBack(t *Tape, nd *node) {
 	if a == b {
 		s *= 2
 	}
-	if a.fresh && len(a.Grad) == len(g) {
-		t.scaleIntoPar(g, g, s, true) // the output gradient is dead after this op
-		takeGrad(a, nd.out)
-		return
-	}
-	da, ow := gradW(a)
-	t.scaleIntoPar(da, g, s, ow)
+	t.scaleGradInto(a, nd.out, s)
 }

@@ -234,9 +234,7 @@ func binaryFullBack(op int, x *Tensor, g, other []float32) {
 // Scale returns c·x.
 func (t *Tape) Scale(x *Tensor, c float32) *Tensor {
 	out := t.alloc(x.Shape...)
-	for i, v := range x.Data {
-		out.Data[i] = c * v
-	}
+	scaleInto(out.Data, x.Data, c, true)
 	if t.needs(x) {
 		nd := t.push(scaleBack, out, x, nil, nil)
 		nd.f = c
@@ -244,28 +242,9 @@ func (t *Tape) Scale(x *Tensor, c float32) *Tensor {
 	return out
 }
 
-func scaleBack(_ *Tape, nd *node) {
-	if !nd.a.RequiresGrad {
-		return
-	}
-	c := nd.f
-	if g := nd.out.Grad; nd.a.fresh && len(nd.a.Grad) == len(g) {
-		// Scale the dead output gradient in place and hand it over.
-		for i, v := range g {
-			g[i] = c * v
-		}
-		takeGrad(nd.a, nd.out)
-		return
-	}
-	dx, ow := gradW(nd.a)
-	if ow {
-		for i, g := range nd.out.Grad {
-			dx[i] = c * g
-		}
-		return
-	}
-	for i, g := range nd.out.Grad {
-		dx[i] += c * g
+func scaleBack(t *Tape, nd *node) {
+	if nd.a.RequiresGrad {
+		t.scaleGradInto(nd.a, nd.out, nd.f)
 	}
 }
 
