@@ -163,24 +163,18 @@ func (f *Field) eval(ctx context.Context, x, t []float64, den, lambda, logRatio 
 // the mixture of the per-charge kernels, so this draw is exact, and its
 // density is the one the initial log-weights divide by.
 func (f *Field) Prior(rng *rand.Rand, n int, t float64) []float64 {
+	// The Coulomb kernel at radius t is PFGM++'s at σ = t/√D.
+	p := process.Poisson{D: float64(f.k.p.D)}
+	sigma := make([]float64, n)
+	for i := range sigma {
+		sigma[i] = t / math.Sqrt(p.D)
+	}
 	out := make([]float64, n*f.dim)
-	D := float64(f.k.p.D)
+	process.Noise(p, rng, f.dim, sigma, false, out)
 	for i := range n {
-		c := rng.IntN(f.nc)
-		row := out[i*f.dim : (i+1)*f.dim]
-		var ss float64
-		for j := range row {
-			g := rng.NormFloat64()
-			row[j] = g
-			ss += g * g
-		}
-		if ss == 0 {
-			row[0], ss = 1, 1
-		}
-		s := process.RadiusAt(rng, f.dim, D, t, false) / math.Sqrt(ss)
-		y := f.y[c*f.dim : (c+1)*f.dim]
-		for j := range row {
-			row[j] = y[j] + s*row[j]
+		y := f.y[rng.IntN(f.nc)*f.dim:]
+		for j, v := range out[i*f.dim : (i+1)*f.dim] {
+			out[i*f.dim+j] = y[j] + v
 		}
 	}
 	return out
