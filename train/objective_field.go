@@ -40,6 +40,18 @@ type fieldObjective struct {
 	X, CN, T, W *ag.Tensor
 }
 
+// defaultFieldBatch checks c.FieldBatch and fills in its default, for the
+// objectives whose targets come from a batch of charges.
+func (c *Config) defaultFieldBatch() error {
+	if c.FieldBatch < 0 {
+		return fmt.Errorf("field-batch must be ≥ 0 (0: %d), got %d", DefaultFieldBatch, c.FieldBatch)
+	}
+	if c.FieldBatch == 0 {
+		c.FieldBatch = DefaultFieldBatch
+	}
+	return nil
+}
+
 // sourceUser is an objective that draws data beyond the batch it is given;
 // the trainer hands it the training set once it is built.
 type sourceUser interface {
@@ -47,11 +59,8 @@ type sourceUser interface {
 }
 
 func newFieldObjective(c *Config, pre *nn.Precond) (Objective, error) {
-	if c.FieldBatch < 0 {
-		return nil, fmt.Errorf("field-batch must be ≥ 0 (0: %d), got %d", DefaultFieldBatch, c.FieldBatch)
-	}
-	if c.FieldBatch == 0 {
-		c.FieldBatch = DefaultFieldBatch
+	if err := c.defaultFieldBatch(); err != nil {
+		return nil, err
 	}
 	if m, ok := pre.Net.(*nn.MLP); ok && m.Cfg.Out != c.Dim+1 {
 		return nil, fmt.Errorf("pfgm-field: the network must output N+1 = %d numbers (the field and its z component), its MLP gives %d", c.Dim+1, m.Cfg.Out)

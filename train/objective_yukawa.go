@@ -110,11 +110,8 @@ func newYukawaObjective(c *Config, pre *nn.Precond) (Objective, error) {
 	} else if m.Cfg.Out != c.Dim+1 {
 		return nil, fmt.Errorf("yukawa: the network must output N+1 = %d numbers (denoiser and λ head), its MLP gives %d", c.Dim+1, m.Cfg.Out)
 	}
-	if c.FieldBatch < 0 {
-		return nil, fmt.Errorf("field-batch must be ≥ 0 (0: %d), got %d", DefaultFieldBatch, c.FieldBatch)
-	}
-	if c.FieldBatch == 0 {
-		c.FieldBatch = DefaultFieldBatch
+	if err := c.defaultFieldBatch(); err != nil {
+		return nil, err
 	}
 	b, n := c.Batch, c.Dim
 	o := &yukawaObjective{c: c, net: pre.Net, sd: c.SigmaData, k: k,
