@@ -15,11 +15,11 @@
 //     particle's log-weight by ∫λ dt and resamples (at the end, or when the
 //     effective sample size falls), so that cluster proportions come out
 //     right. It reports the ESS and the Pareto-k̂ tail diagnostic of the
-//     weights: the estimator is sound while m·L ≲ 6 (L the distance between
+//     weights: the estimator is sound while m·L ≲ 3 (L the distance between
 //     modes of the data); beyond, the screened field lines that leave one
 //     mode towards another are squeezed into a thin sheet the Coulomb prior
 //     almost never draws from, the weights' variance is effectively
-//     infinite, and k̂ > 0.7 says so.
+//     infinite, and k̂ > 0.7 or a collapsed ESS says so.
 //
 // Everything is float64 and in log space: K_ν over- and underflows by
 // hundreds of orders of magnitude for the orders real data needs, so the
