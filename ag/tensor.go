@@ -63,14 +63,11 @@ func numel(shape []int) int {
 // grad returns x's gradient buffer ready for accumulation, creating it
 // for a leaf on first use and clearing a fresh intermediate's.
 func grad(x *Tensor) []float32 {
-	if len(x.Grad) != len(x.Data) {
-		x.Grad = make([]float32, len(x.Data))
+	g, overwrite := gradW(x)
+	if overwrite {
+		clear(g)
 	}
-	if x.fresh {
-		clear(x.Grad)
-		x.fresh = false
-	}
-	return x.Grad
+	return g
 }
 
 // gradW returns x's gradient buffer and whether the caller must overwrite
