@@ -341,12 +341,7 @@ func convInputGrad(t *Tape, wk int, gt *convShape, gi int, dy, wf, dx []float32,
 		img := dx[(b0+j)*isz : (b0+j+1)*isz]
 		for c := 0; c < gt.o; c++ {
 			src := prod[c*ld+j*gt.hw : c*ld+(j+1)*gt.hw]
-			dst := img[c*gt.hw : (c+1)*gt.hw]
-			if ow {
-				copy(dst, src)
-			} else {
-				addTo(dst, src)
-			}
+			copyOrAdd(img[c*gt.hw:(c+1)*gt.hw], src, ow)
 		}
 	}
 }

@@ -214,10 +214,8 @@ func binaryBack(_ *Tape, nd *node) {
 func binaryFullBack(op int, x *Tensor, g, other []float32) {
 	dx, ow := gradW(x)
 	switch {
-	case op == opAdd && ow:
-		copy(dx, g)
 	case op == opAdd:
-		addTo(dx, g)
+		copyOrAdd(dx, g, ow)
 	case ow:
 		other = other[:len(dx)]
 		for i, v := range g {
@@ -297,11 +295,8 @@ func (t *Tape) Reshape(x *Tensor, shape ...int) *Tensor {
 
 func reshapeBack(_ *Tape, nd *node) {
 	if nd.a.RequiresGrad && !takeGrad(nd.a, nd.out) {
-		if dx, ow := gradW(nd.a); ow {
-			copy(dx, nd.out.Grad)
-		} else {
-			addTo(dx, nd.out.Grad)
-		}
+		dx, ow := gradW(nd.a)
+		copyOrAdd(dx, nd.out.Grad, ow)
 	}
 }
 

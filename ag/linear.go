@@ -110,3 +110,13 @@ func addTo(dst, src []float32) {
 		dst[i] += src[i]
 	}
 }
+
+// copyOrAdd writes (overwrite) or adds src into dst, for a gradient
+// contribution that gradW says may overwrite.
+func copyOrAdd(dst, src []float32, overwrite bool) {
+	if overwrite {
+		copy(dst, src)
+		return
+	}
+	addTo(dst, src)
+}

@@ -1,8 +1,9 @@
 package ag
 
-import "slices"
-
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // AvgPool2 averages non-overlapping 2×2 windows of x [B,C,H,W] (H, W even).
 func (t *Tape) AvgPool2(x *Tensor) *Tensor {
@@ -162,17 +163,11 @@ func concatBack(t *Tape, nd *node) {
 
 func concatBackRange(g, da, db []float32, owA, owB bool, na, nb, lo, hi int) {
 	for i := lo; i < hi; i++ {
-		switch {
-		case da != nil && owA:
-			copy(da[i*na:(i+1)*na], g[i*(na+nb):])
-		case da != nil:
-			addTo(da[i*na:(i+1)*na], g[i*(na+nb):])
+		if da != nil {
+			copyOrAdd(da[i*na:(i+1)*na], g[i*(na+nb):], owA)
 		}
-		switch {
-		case db != nil && owB:
-			copy(db[i*nb:(i+1)*nb], g[i*(na+nb)+na:])
-		case db != nil:
-			addTo(db[i*nb:(i+1)*nb], g[i*(na+nb)+na:])
+		if db != nil {
+			copyOrAdd(db[i*nb:(i+1)*nb], g[i*(na+nb)+na:], owB)
 		}
 	}
 }
