@@ -15,6 +15,7 @@ import (
 
 	"github.com/pfgm/pfgm/internal/atomicfile"
 	"github.com/pfgm/pfgm/internal/progress"
+	"github.com/pfgm/pfgm/nn"
 	"github.com/pfgm/pfgm/process"
 )
 
@@ -58,7 +59,7 @@ func Train(ctx context.Context, c *Config, opt Options) (*Trainer, error) {
 		opt.OnTrainer(t)
 	}
 	fmt.Fprintf(log, "training %s on %s, D=%s, %d parameters, %d steps from step %d\n",
-		t.Config.Model, t.Config.Data, process.FormatD(t.Config.D), paramCount(t), t.Config.Steps, t.step)
+		t.Config.Model, t.Config.Data, process.FormatD(t.Config.D), nn.CountParams(t.Model), t.Config.Steps, t.step)
 
 	rep := progress.New(log, t.step, t.Config.Steps, opt.Interval)
 	emaLoss := math.NaN()
@@ -118,14 +119,6 @@ func Train(ctx context.Context, c *Config, opt Options) (*Trainer, error) {
 	}
 	fmt.Fprintf(log, "done: %s written\n", filepath.Join(dir, finalModel))
 	return t, nil
-}
-
-func paramCount(t *Trainer) int {
-	n := 0
-	for _, p := range t.params {
-		n += len(p.Data)
-	}
-	return n
 }
 
 // openTrainer makes a fresh trainer in an empty directory or resumes the one
