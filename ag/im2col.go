@@ -8,16 +8,15 @@ func im2col(col []float32, ld int, x []float32, g *convShape, c0, c1 int) {
 		im2col3(col, ld, x, g, c0, c1)
 		return
 	}
-	k, pad, h, w, wo := g.k, g.pad, g.h, g.w, g.wo
-	oy0, oy1 := 0, g.ho
+	k, pad, h, w, ho, wo := g.k, g.pad, g.h, g.w, g.ho, g.wo
 	for c := c0; c < c1; c++ {
 		xc := x[c*h*w : (c+1)*h*w]
 		for ky := 0; ky < k; ky++ {
 			for kx := 0; kx < k; kx++ {
 				row := col[(((c-c0)*k+ky)*k+kx)*ld:]
 				lo, hi := max(0, pad-kx), min(wo, w+pad-kx)
-				for oy := oy0; oy < oy1; oy++ {
-					dst := row[(oy-oy0)*wo : (oy-oy0+1)*wo]
+				for oy := 0; oy < ho; oy++ {
+					dst := row[oy*wo : (oy+1)*wo]
 					iy := oy + ky - pad
 					if iy < 0 || iy >= h || lo >= hi {
 						clear(dst)
@@ -36,8 +35,7 @@ func im2col(col []float32, ld int, x []float32, g *convShape, c0, c1 int) {
 // for its three horizontal shifts.
 func im2col3(col []float32, ld int, x []float32, g *convShape, c0, c1 int) {
 	h, w := g.h, g.w
-	oy0, oy1 := 0, g.ho
-	n := (oy1 - oy0) * w
+	n := g.ho * w
 	var masks [6]uint16
 	vec := useAVX512 && w <= 32 && w >= 2
 	if vec {
@@ -52,8 +50,8 @@ func im2col3(col []float32, ld int, x []float32, g *convShape, c0, c1 int) {
 				im2col3RowsAVX512(&r0[0], &r1[0], &r2[0], &xc[0], h, w, ky, &masks)
 				continue
 			}
-			for oy := oy0; oy < oy1; oy++ {
-				o := (oy - oy0) * w
+			for oy := 0; oy < g.ho; oy++ {
+				o := oy * w
 				d0, d1, d2 := r0[o:o+w], r1[o:o+w], r2[o:o+w]
 				iy := oy + ky - 1
 				if iy < 0 || iy >= h {
