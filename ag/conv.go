@@ -222,11 +222,7 @@ func convBack(t *Tape, nd *node) {
 			}
 		}
 	}
-	if workers <= 1 {
-		run(0, 0, ng)
-	} else {
-		parallelFor(workers, ng, run)
-	}
+	parallelFor(workers, ng, run)
 	if needW {
 		// The accumulators hold dWᵀ [kk, O].
 		gw := grad(w)
@@ -297,7 +293,7 @@ func convBackGroup(t *Tape, wk int, g *convShape, gi int, x, w, dy, dx []float32
 		return
 	}
 	img := g.c * g.h * g.w
-	if g.direct && n == 1 {
+	if n == 1 {
 		gemm.Sgemm(true, false, g.kk, ld, g.o, 1, w, g.kk, dyg, ld, beta(owX), dx[b0*img:(b0+1)*img], ld)
 		return
 	}
