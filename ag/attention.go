@@ -23,9 +23,7 @@ func (t *Tape) Attention(qkv *Tensor) *Tensor {
 	scale := float32(1 / math.Sqrt(float64(c)))
 	run := func(_, lo, hi int) {
 		for b := lo; b < hi; b++ {
-			q := qkv.Data[b*3*c*n : (b*3+1)*c*n]
-			k := qkv.Data[(b*3+1)*c*n : (b*3+2)*c*n]
-			v := qkv.Data[(b*3+2)*c*n : (b*3+3)*c*n]
+			q, k, v := qkvSplit(qkv.Data, b, c*n)
 			a := att.Data[b*n*n : (b+1)*n*n]
 			gemm.Sgemm(true, false, n, n, c, scale, q, n, k, n, 0, a, n)
 			for i := 0; i < n; i++ {
@@ -41,6 +39,13 @@ func (t *Tape) Attention(qkv *Tensor) *Tensor {
 		nd.f = scale
 	}
 	return out
+}
+
+// qkvSplit returns sample b's q, k and v blocks (cn = C·N floats each) of
+// a [B,3C,N] buffer.
+func qkvSplit(d []float32, b, cn int) (q, k, v []float32) {
+	s := d[3*b*cn : 3*(b+1)*cn]
+	return s[:cn], s[cn : 2*cn], s[2*cn:]
 }
 
 func softmaxRow(r []float32) {
@@ -73,12 +78,8 @@ func attentionBack(t *Tape, nd *node) {
 	run := func(wk, lo, hi int) {
 		ds := t.scratch(wk, 0, n*n)
 		for b := lo; b < hi; b++ {
-			q := qkv.Data[b*3*c*n : (b*3+1)*c*n]
-			k := qkv.Data[(b*3+1)*c*n : (b*3+2)*c*n]
-			v := qkv.Data[(b*3+2)*c*n : (b*3+3)*c*n]
-			dq := dqkv[b*3*c*n : (b*3+1)*c*n]
-			dk := dqkv[(b*3+1)*c*n : (b*3+2)*c*n]
-			dv := dqkv[(b*3+2)*c*n : (b*3+3)*c*n]
+			q, k, v := qkvSplit(qkv.Data, b, c*n)
+			dq, dk, dv := qkvSplit(dqkv, b, c*n)
 			a := nd.aux.Data[b*n*n : (b+1)*n*n]
 			do := nd.out.Grad[b*c*n : (b+1)*c*n]
 			// dV = dO·A, dA = dOᵀ·V.
