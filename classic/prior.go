@@ -21,17 +21,7 @@ func (p Params) Prior(rng *rand.Rand, n int) []float64 {
 	x := make([]float64, n*p.N)
 	for i := range n {
 		r := p.ZMax * math.Sqrt(process.BetaPrime(rng, float64(p.N)/2, 0.5))
-		r = min(max(r, 1), p.Upper)
-		row := x[i*p.N : (i+1)*p.N]
-		var s float64
-		for j := range row {
-			row[j] = rng.NormFloat64()
-			s += row[j] * row[j]
-		}
-		f := r / math.Sqrt(s)
-		for j := range row {
-			row[j] *= f
-		}
+		process.OnSphere(rng, min(max(r, 1), p.Upper), x[i*p.N:(i+1)*p.N])
 	}
 	return x
 }

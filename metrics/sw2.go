@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/pfgm/pfgm/data"
+	"github.com/pfgm/pfgm/process"
 )
 
 // RandomDirections returns k unit vectors in dim dimensions, uniform on
@@ -14,22 +15,8 @@ import (
 func RandomDirections(dim, k int, rng *rand.Rand) [][]float64 {
 	dirs := make([][]float64, k)
 	for i := range dirs {
-		v := make([]float64, dim)
-		for {
-			s := 0.0
-			for j := range v {
-				v[j] = rng.NormFloat64()
-				s += v[j] * v[j]
-			}
-			if s > 1e-300 {
-				s = 1 / math.Sqrt(s)
-				for j := range v {
-					v[j] *= s
-				}
-				break
-			}
-		}
-		dirs[i] = v
+		dirs[i] = make([]float64, dim)
+		process.OnSphere(rng, 1, dirs[i])
 	}
 	return dirs
 }

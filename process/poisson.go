@@ -92,21 +92,27 @@ func Noise[F float32 | float64](p Poisson, rng *rand.Rand, dim int, sigma []floa
 			}
 			continue
 		}
-		radius := p.Radius(rng, dim, s, clip)
-		// u = g/‖g‖; ‖g‖ is accumulated from the float64 draws, before rounding.
-		var ss float64
-		for j := range row {
-			g := rng.NormFloat64()
-			ss += g * g
-			row[j] = F(g)
-		}
-		if ss == 0 { // only possible for dim = 1 with an exact 0 draw
-			row[0], ss = 1, 1
-		}
-		scale := radius / math.Sqrt(ss)
-		for j := range row {
-			row[j] = F(float64(row[j]) * scale)
-		}
+		OnSphere(rng, p.Radius(rng, dim, s, clip), row)
+	}
+}
+
+// OnSphere writes into row a point drawn uniformly from the sphere of the
+// given radius in len(row) dimensions: radius·g/‖g‖ for g of len(row)
+// standard normal variates from rng (‖g‖ is accumulated from the float64
+// draws, before rounding to F).
+func OnSphere[F float32 | float64](rng *rand.Rand, radius float64, row []F) {
+	var ss float64
+	for j := range row {
+		g := rng.NormFloat64()
+		ss += g * g
+		row[j] = F(g)
+	}
+	if ss == 0 { // only possible for one dimension with an exact 0 draw
+		row[0], ss = 1, 1
+	}
+	scale := radius / math.Sqrt(ss)
+	for j := range row {
+		row[j] = F(float64(row[j]) * scale)
 	}
 }
 
