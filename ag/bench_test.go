@@ -3,9 +3,10 @@ package ag
 import (
 	"flag"
 	"fmt"
-	"github.com/pfgm/pfgm/internal/cputime"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/pfgm/pfgm/internal/cputime"
 )
 
 func randTensor(r *rand.Rand, shape ...int) *Tensor {
@@ -22,6 +23,15 @@ var benchWorkers = flag.Int("workers", 0, "goroutines per op in benchmarks (0: G
 // benchColBudget overrides the convolutions' column block size.
 var benchColBudget = flag.Int("colbudget", 0, "column block size in float32s (0: default)")
 
+// benchTape applies the -workers and -colbudget flags to tp.
+func benchTape(tp *Tape) *Tape {
+	if *benchWorkers > 0 {
+		tp.SetWorkers(*benchWorkers)
+	}
+	tp.colBudget = *benchColBudget
+	return tp
+}
+
 // BenchmarkConv covers the U-Net's convolution shapes at batch 64,
 // forward alone and forward+backward.
 func BenchmarkConv(b *testing.B) {
@@ -35,11 +45,7 @@ func BenchmarkConv(b *testing.B) {
 		name := fmt.Sprintf("%dx%dx%d-%d-k%d", s.c, s.hw, s.hw, s.o, s.k)
 		flops := 2 * 64 * s.o * s.c * s.k * s.k * s.hw * s.hw
 		b.Run(name+"/fwd", func(b *testing.B) {
-			tp := NewInferenceTape()
-			if *benchWorkers > 0 {
-				tp.SetWorkers(*benchWorkers)
-			}
-			tp.colBudget = *benchColBudget
+			tp := benchTape(NewInferenceTape())
 			c := cputime.Start()
 			defer c.Report(b)
 			for b.Loop() {
@@ -49,11 +55,7 @@ func BenchmarkConv(b *testing.B) {
 			b.ReportMetric(float64(flops)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
 		b.Run(name+"/fwdbwd", func(b *testing.B) {
-			tp := NewTape()
-			if *benchWorkers > 0 {
-				tp.SetWorkers(*benchWorkers)
-			}
-			tp.colBudget = *benchColBudget
+			tp := benchTape(NewTape())
 			c := cputime.Start()
 			defer c.Report(b)
 			for b.Loop() {
