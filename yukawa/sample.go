@@ -81,6 +81,21 @@ type Result struct {
 	Trajectory [][]float64
 }
 
+// Warning says in one line why the samples' proportions cannot be
+// trusted, or returns "" when they can: the weights' tail is too heavy
+// (k̂ > 0.7; more particles do not help), or fewer than 100 particles
+// carry the weight at t = 0 (the share of a mode is then uncertain by
+// about ±√(1/(4·ESS)), the binomial error at ½).
+func (r Result) Warning() string {
+	switch eff := r.FinalESS * float64(len(r.LogW)); {
+	case r.ParetoK > 0.7:
+		return fmt.Sprintf("the weights' tail is too heavy (Pareto k̂ = %.2f > 0.7): the samples' proportions are unreliable at any sample size; a smaller mass m (relative to the distances in the data) avoids it", r.ParetoK)
+	case eff < 100:
+		return fmt.Sprintf("only %.0f effective particles: proportions between modes are uncertain by about ±%.2f; use more particles or a smaller mass m", eff, math.Sqrt(0.25/eff))
+	}
+	return ""
+}
+
 // Model is what Sample integrates: the denoiser D_Y, the death rate λ and
 // the initial log-ratio log p_Yukawa − log p_Coulomb at the prior (see
 // Field.Eval for the contract), and the kernel they belong to. The exact

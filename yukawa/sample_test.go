@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/pfgm/pfgm/data"
@@ -99,6 +100,9 @@ func TestTwoClustersProportions(t *testing.T) {
 			if !(res.ParetoK < 0.7) {
 				t.Errorf("m=%v: Pareto k̂ = %.2f, want < 0.7 (a trustworthy weight tail)", m, res.ParetoK)
 			}
+			if w := res.Warning(); w != "" {
+				t.Errorf("m=%v: unexpected warning %q", m, w)
+			}
 		}
 	}
 	if worstNaive <= tol {
@@ -140,6 +144,26 @@ func TestHeavyTailFlagged(t *testing.T) {
 	t.Logf("k̂ over seeds: %.2f", ks)
 	if med := (ks[1] + ks[2]) / 2; !(med > 0.7) {
 		t.Errorf("m·L = 12: median Pareto k̂ %.2f, want > 0.7 (heavy tail flagged)", med)
+	}
+}
+
+// Warning picks the heavy tail first, then too few effective particles.
+func TestWarning(t *testing.T) {
+	lw := make([]float64, 2000)
+	for _, c := range []struct {
+		res  Result
+		want string
+	}{
+		{Result{LogW: lw, FinalESS: 0.5, ParetoK: 0.3}, ""},
+		{Result{LogW: lw, FinalESS: 0.5, ParetoK: math.NaN()}, ""},
+		{Result{LogW: lw, FinalESS: 0.5, ParetoK: 0.8}, "Pareto k̂ = 0.80 > 0.7"},
+		{Result{LogW: lw, FinalESS: 0.01, ParetoK: 0.8}, "Pareto k̂ = 0.80 > 0.7"},
+		{Result{LogW: lw, FinalESS: 0.01, ParetoK: 0.3}, "only 20 effective particles: proportions between modes are uncertain by about ±0.11"},
+	} {
+		got := c.res.Warning()
+		if (c.want == "") != (got == "") || !strings.Contains(got, c.want) {
+			t.Errorf("ESS %v, k̂ %v: warning %q, want one containing %q", c.res.FinalESS, c.res.ParetoK, got, c.want)
+		}
 	}
 }
 

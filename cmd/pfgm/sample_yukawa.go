@@ -59,11 +59,8 @@ func sampleYukawaExact(ctx context.Context, f *sampleFlags, y yukawaFlags, stdou
 	}
 	fmt.Fprintf(stderr, "nfe=%d ess_final=%.3f ess_min=%.3f resamplings=%d pareto_k=%.2f time=%.2fs\n",
 		res.NFE, res.FinalESS, res.MinESS, res.Resamplings, res.ParetoK, time.Since(start).Seconds())
-	switch eff := res.FinalESS * float64(f.n); {
-	case res.ParetoK > 0.7:
-		fmt.Fprintf(stderr, "warning: the weights' tail is too heavy (Pareto k̂ = %.2f > 0.7): the samples' proportions are unreliable at any sample size; a smaller --m (relative to the distances in the data) avoids it\n", res.ParetoK)
-	case eff < 100:
-		fmt.Fprintf(stderr, "warning: only %.0f effective particles: proportions between modes are uncertain by about ±%.2f; use a larger --n or a smaller --m\n", eff, math.Sqrt(0.25/eff))
+	if w := res.Warning(); w != "" {
+		fmt.Fprintln(stderr, "warning: "+w)
 	}
 	samples := &data.Points{Dim: z.Dim, X: res.Samples}
 	if err := std.Invert(samples); err != nil {
