@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/pfgm/pfgm/gemm"
+	"github.com/pfgm/pfgm/process"
 )
 
 // directMaxDim is the largest data dimension handled by the direct
@@ -50,7 +51,7 @@ func New(charges []float64, dim int, D float64) (*Exact, error) {
 	if len(charges) == 0 || len(charges)%dim != 0 {
 		return nil, fmt.Errorf("field: %d charge values do not make whole points of dimension %d", len(charges), dim)
 	}
-	if !(math.IsInf(D, 1) || (D >= 1 && D == math.Trunc(D))) {
+	if !process.ValidD(D) {
 		return nil, fmt.Errorf("field: D must be an integer ≥ 1 or +Inf, got %v", D)
 	}
 	e := &Exact{dim: dim, k: len(charges) / dim, d: D}
