@@ -39,7 +39,7 @@ func TestSampleYukawaExact(t *testing.T) {
 
 // A mass far beyond the data's scale (m = 6 on standardised clusters 2.5
 // apart) squeezes field lines into a sheet the prior misses: the command
-// must say the result is unreliable (k̂ = 0.78 here; 0.36 at m = 1).
+// must say the result is unreliable (k̂ = 0.92 here; 0.34 at m = 1).
 func TestSampleYukawaWarnsOnHeavyTail(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "y.csv")
 	code, _, stderr := runCLI("sample", "--exact", "--process", "yukawa", "--m", "6", "--D", "1",
