@@ -20,7 +20,8 @@ func tinyConfig(D float64, steps int) *Config {
 	c := DefaultConfig()
 	c.Data, c.D, c.Steps, c.Batch = "toy:8gaussians", D, steps, 64
 	c.ToyCount = 2000
-	c.MLP = &MLPSmall
+	m := MLPSmall // a copy: BuildModel fills in the config it is given
+	c.MLP = &m
 	c.CheckpointEvery = 0
 	c.Warmup = 20
 	c.EMA = 0.99
