@@ -9,6 +9,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/pfgm/pfgm/internal/atomicfile"
 )
 
 // ReadCSV reads points from a CSV file: one point a row, fields separated
@@ -99,7 +101,7 @@ func WriteCSV(path string, p *Points) error {
 	if err := p.Validate(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	return writeAtomic(path, func(w io.Writer) error {
+	return atomicfile.WriteFunc(path, func(w io.Writer) error {
 		var buf bytes.Buffer
 		for i := range p.N() {
 			buf.Reset()

@@ -2,11 +2,8 @@ package data
 
 import (
 	"fmt"
-	"io"
 	"path/filepath"
 	"strings"
-
-	"github.com/pfgm/pfgm/internal/atomicfile"
 )
 
 // ReadPoints reads a point set, choosing the format by extension: .csv or
@@ -62,8 +59,4 @@ func readNPYPoints(path string) (*Points, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return p, nil
-}
-
-func writeAtomic(path string, write func(io.Writer) error) error {
-	return atomicfile.WriteFunc(path, write)
 }

@@ -10,6 +10,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/pfgm/pfgm/internal/atomicfile"
 )
 
 // Array is an n-dimensional array read from an NPY file, in C order,
@@ -224,7 +226,7 @@ func writeNPY[F float32 | float64](path string, shape []int, x []F, descr string
 	if err := checkShape(shape, len(x)); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	return writeAtomic(path, func(w io.Writer) error {
+	return atomicfile.WriteFunc(path, func(w io.Writer) error {
 		if _, err := w.Write(npyHeaderBytes(descr, shape)); err != nil {
 			return err
 		}
