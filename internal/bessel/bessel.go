@@ -29,14 +29,8 @@ func LogK(nu, x float64) float64 {
 // need together. It returns (+Inf, +Inf) for x = 0 and NaNs for x < 0,
 // ν < 0 or NaN input.
 func LogKPair(nu, x float64) (lk, lk1 float64) {
-	switch {
-	case math.IsNaN(nu) || math.IsNaN(x) || x < 0 || nu < 0 || math.IsInf(nu, 0):
-		return math.NaN(), math.NaN()
-	case x == 0:
-		return math.Inf(1), math.Inf(1)
-	case math.IsInf(x, 1):
-		return math.Inf(-1), math.Inf(-1)
-	}
+	// LogKPairScaled's special cases survive the shift: NaN − x is NaN,
+	// +Inf − 0 is +Inf and −Inf − (+Inf) is −Inf.
 	lk, lk1 = LogKPairScaled(nu, x)
 	return lk - x, lk1 - x
 }
