@@ -85,9 +85,11 @@ func resizeRGBA(img image.Image, size int) [4][]float32 {
 			src[3][j] = float32(c.A) / 255
 		}
 	}
+	rs := newResampler(h, w, size, size)
 	var dst [4][]float32
 	for k := range dst {
-		dst[k] = resamplePlane(src[k], h, w, size, size)
+		dst[k] = make([]float32, size*size)
+		rs.resize(dst[k], src[k])
 	}
 	return dst
 }
