@@ -17,11 +17,8 @@ import (
 // to [−1, 1]. Images of other sizes are resampled with an area-weighted box
 // filter. For 1 or 3 channels transparent pixels are composited over white.
 func LoadPNGDir(dir string, size, channels int) (*Images, error) {
-	if size < 1 {
-		return nil, fmt.Errorf("image size %d < 1", size)
-	}
-	if channels != 1 && channels != 3 && channels != 4 {
-		return nil, fmt.Errorf("%d channels: want 1, 3 or 4", channels)
+	if err := checkImageShape(size, channels); err != nil {
+		return nil, err
 	}
 	ents, err := os.ReadDir(dir)
 	if err != nil {
@@ -47,6 +44,17 @@ func LoadPNGDir(dir string, size, channels int) (*Images, error) {
 		toChannels(im.Image(i), resizeRGBA(src, size), channels, size*size)
 	}
 	return im, nil
+}
+
+// checkImageShape checks an output shape of LoadPNGDir and Resized.
+func checkImageShape(size, channels int) error {
+	if size < 1 {
+		return fmt.Errorf("image size %d < 1", size)
+	}
+	if channels != 1 && channels != 3 && channels != 4 {
+		return fmt.Errorf("%d channels: want 1, 3 or 4", channels)
+	}
+	return nil
 }
 
 func decodePNG(path string) (image.Image, error) {
@@ -204,11 +212,8 @@ func boxWeights(m, n int) [][]tap {
 // 4 → fewer composites over white. Labels are kept. If nothing changes, im
 // itself is returned.
 func (im *Images) Resized(size, channels int) (*Images, error) {
-	if size < 1 {
-		return nil, fmt.Errorf("image size %d < 1", size)
-	}
-	if channels != 1 && channels != 3 && channels != 4 {
-		return nil, fmt.Errorf("%d channels: want 1, 3 or 4", channels)
+	if err := checkImageShape(size, channels); err != nil {
+		return nil, err
 	}
 	if im.C != 1 && im.C != 3 && im.C != 4 {
 		return nil, errors.New("can only convert 1-, 3- or 4-channel images")
