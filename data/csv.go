@@ -24,11 +24,7 @@ func ReadCSV(path string) (*Points, error) {
 		return nil, err
 	}
 	defer f.Close()
-	p, err := readCSV(f, path)
-	if err != nil {
-		return nil, err
-	}
-	return p, nil
+	return readCSV(f, path)
 }
 
 func readCSV(r io.Reader, name string) (*Points, error) {
