@@ -107,9 +107,6 @@ func groupNormBack(t *Tape, nd *node) {
 	if t.workers <= 1 || x.Numel() < parallelMin {
 		gnBackward(&s, 0, bs, x.Data, gamma.Data, beta.Data, nd.aux.Data, nd.out.Grad, dx, ow, sums, t.scratch(0, 0, gsize))
 	} else {
-		for w := 0; w < t.workers; w++ {
-			t.scratch(w, 0, gsize)
-		}
 		parallelFor(t.workers, bs, func(w, lo, hi int) {
 			gnBackward(&s, lo, hi, x.Data, gamma.Data, beta.Data, nd.aux.Data, nd.out.Grad, dx, ow, sums, t.scratch(w, 0, gsize))
 		})
