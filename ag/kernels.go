@@ -56,8 +56,8 @@ func affineSiLU(dst, sg, src []float32, a, b float32) {
 	}
 }
 
-// siluBackSums writes g = dy·σ'(y)… i.e. the gradient through SiLU at
-// y = a·x + sh, and returns Σg and Σg·(x − mean).
+// siluBackSums writes the gradient through SiLU at y = a·x + sh,
+// g = dy·σ(y)·(1 + y·(1 − σ(y))), and returns Σg and Σg·(x − mean).
 func siluBackSums(g, dy, x []float32, a, sh, mean float32) (s1, s2 float32) {
 	g, dy = g[:len(x)], dy[:len(x)]
 	i := 0

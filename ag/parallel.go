@@ -2,6 +2,10 @@ package ag
 
 import "sync"
 
+// parallelMin is the element count below which an element-wise op runs
+// faster on one goroutine than split over workers.
+const parallelMin = 1 << 15
+
 // parallelFor splits [0, n) into at most workers contiguous ranges and runs
 // fn(w, lo, hi) for each, w being the range's worker index (for per-worker
 // scratch). It returns when all are done.

@@ -2,8 +2,6 @@ package ag
 
 // Element-wise SiLU kernels, split over workers for large tensors.
 
-const parallelMin = 1 << 15 // elements below which one goroutine is faster
-
 func siluForward(workers int, dst, src []float32) {
 	if len(src) < parallelMin || workers == 1 {
 		siluRange(dst, src)
