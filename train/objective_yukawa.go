@@ -93,11 +93,7 @@ func yukawaKernel(c *Config) (*yukawa.Kernel, error) {
 	if math.IsInf(c.D, 0) || c.D != math.Trunc(c.D) || c.D < 1 || c.D > math.MaxInt32 {
 		return nil, fmt.Errorf("the yukawa process needs a finite integer D, got %v", c.D)
 	}
-	k, err := yukawa.Process{M: c.M, D: int(c.D)}.Kernel(c.Dim)
-	if err != nil {
-		return nil, err
-	}
-	return k, nil
+	return yukawa.Process{M: c.M, D: int(c.D)}.Kernel(c.Dim)
 }
 
 func newYukawaObjective(c *Config, pre *nn.Precond) (Objective, error) {
