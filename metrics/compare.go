@@ -88,8 +88,9 @@ func Compare(ref, samples *data.Points, opt Options) (Report, error) {
 		a, b = ref.Subset(perm[:m]), ref.Subset(perm[m:2*m])
 		s = samples.Sample(m, rng)
 		dirs := RandomDirections(ref.Dim, opt.Projections, rng)
-		r.SW2 += (slicedW2(a, s, dirs) + slicedW2(b, s, dirs)) / 2 / float64(opt.Splits)
-		r.SW2Floor += slicedW2(a, b, dirs) / float64(opt.Splits)
+		w := slicedW2Pairs([]*data.Points{a, b, s}, [][2]int{{0, 2}, {1, 2}, {0, 1}}, dirs)
+		r.SW2 += (w[0] + w[1]) / 2 / float64(opt.Splits)
+		r.SW2Floor += w[2] / float64(opt.Splits)
 	}
 	if r.SW2Floor > 0 {
 		r.SW2Ratio = r.SW2 / r.SW2Floor

@@ -36,21 +36,31 @@ func SlicedW2(a, b *data.Points, projections int, rng *rand.Rand) (float64, erro
 	if projections < 1 {
 		return 0, fmt.Errorf("sliced W2: %d projections < 1", projections)
 	}
-	return slicedW2(a, b, RandomDirections(a.Dim, projections, rng)), nil
+	return slicedW2Pairs([]*data.Points{a, b}, [][2]int{{0, 1}}, RandomDirections(a.Dim, projections, rng))[0], nil
 }
 
-func slicedW2(a, b *data.Points, dirs [][]float64) float64 {
-	pa := make([]float64, a.N())
-	pb := make([]float64, b.N())
-	sum := 0.0
-	for _, th := range dirs {
-		project(pa, a, th)
-		project(pb, b, th)
-		slices.Sort(pa)
-		slices.Sort(pb)
-		sum += w2sq1D(pa, pb)
+// slicedW2Pairs returns the sliced W2 of each pair of sets (indices into
+// sets) over the directions dirs, projecting and sorting every set once per
+// direction however many pairs it is in.
+func slicedW2Pairs(sets []*data.Points, pairs [][2]int, dirs [][]float64) []float64 {
+	proj := make([][]float64, len(sets))
+	for k, p := range sets {
+		proj[k] = make([]float64, p.N())
 	}
-	return math.Sqrt(sum / float64(len(dirs)))
+	sums := make([]float64, len(pairs))
+	for _, th := range dirs {
+		for k, p := range sets {
+			project(proj[k], p, th)
+			slices.Sort(proj[k])
+		}
+		for q, pr := range pairs {
+			sums[q] += w2sq1D(proj[pr[0]], proj[pr[1]])
+		}
+	}
+	for q := range sums {
+		sums[q] = math.Sqrt(sums[q] / float64(len(dirs)))
+	}
+	return sums
 }
 
 func project(dst []float64, p *data.Points, th []float64) {
