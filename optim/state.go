@@ -30,8 +30,9 @@ func decodeCount(st map[string]safetensors.Tensor, key string) (int64, error) {
 	return int64(hi)*countBase + int64(lo), nil
 }
 
-// stateFor returns a copy of the state tensor prefix+p.Name after checking
-// it matches p.
+// stateFor returns the values of the state tensor prefix+p.Name after
+// checking it matches p; the caller copies them into place once every entry
+// has passed.
 func stateFor(st map[string]safetensors.Tensor, prefix string, p Param) ([]float32, error) {
 	key := prefix + p.Name
 	t, ok := st[key]
@@ -45,7 +46,7 @@ func stateFor(st map[string]safetensors.Tensor, prefix string, p Param) ([]float
 	if p.Shape != nil && !slices.Equal(t.Shape, p.Shape) {
 		return nil, fmt.Errorf("optim: state %q has shape %v but parameter %q has shape %v", key, t.Shape, p.Name, p.Shape)
 	}
-	return append([]float32(nil), t.Data...), nil
+	return t.Data, nil
 }
 
 // noExtra reports a state tensor under one of prefixes that names no
