@@ -1,6 +1,8 @@
 package optim
 
 import (
+	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -194,11 +196,12 @@ func TestAdamMatchesTorch(t *testing.T) {
 		}
 		for k, lr := range lrs {
 			for _, p := range params {
-				copy(p.Grad, ts[fmtKey("g%d.%s", k+1, p.Name)].Data)
+				copy(p.Grad, ts[fmt.Sprintf("g%d.%s", k+1, p.Name)].Data)
 			}
 			a.Step(lr)
 			for _, p := range params {
-				check(fmtKey("p%d.%s", k+1, p.Name), p.Data, ts[v.name+"."+fmtKey("p%d.%s", k+1, p.Name)])
+				key := fmt.Sprintf("p%d.%s", k+1, p.Name)
+				check(key, p.Data, ts[v.name+"."+key])
 			}
 		}
 		st := a.State()
@@ -306,10 +309,7 @@ func TestAdamLoadStateErrors(t *testing.T) {
 	p := []Param{{Name: "w", Shape: []int{2}, Data: make([]float32, 2), Grad: make([]float32, 2)}}
 	good := NewAdam(p, DefaultAdamConfig()).State()
 	with := func(edit func(st map[string]safetensors.Tensor)) map[string]safetensors.Tensor {
-		st := make(map[string]safetensors.Tensor)
-		for k, v := range good {
-			st[k] = v
-		}
+		st := maps.Clone(good)
 		edit(st)
 		return st
 	}
