@@ -2,15 +2,16 @@ package safetensors
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"slices"
-	"sort"
 
 	"github.com/pfgm/pfgm/internal/atomicfile"
 )
@@ -73,16 +74,12 @@ func encode(w io.Writer, tensors map[string]Tensor, metadata map[string]string) 
 		}
 		names = append(names, name)
 	}
-	sort.Strings(names)
+	slices.Sort(names)
 
 	var h bytes.Buffer
 	h.WriteByte('{')
 	if len(metadata) > 0 {
-		keys := make([]string, 0, len(metadata))
-		for k := range metadata {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := slices.Sorted(maps.Keys(metadata))
 		h.WriteString(`"` + metadataKey + `":{`)
 		for i, k := range keys {
 			if i > 0 {
@@ -272,10 +269,7 @@ func decode(b []byte) (map[string]Tensor, map[string]string, error) {
 	// The data section must be covered exactly: tensors laid end to end in
 	// offset order, with no gaps, overlaps or trailing bytes.
 	slices.SortFunc(entries, func(a, b entry) int {
-		if a.begin != b.begin {
-			return cmpInt64(a.begin, b.begin)
-		}
-		return cmpInt64(a.end, b.end)
+		return cmp.Or(cmp.Compare(a.begin, b.begin), cmp.Compare(a.end, b.end))
 	})
 	var pos int64
 	for _, e := range entries {
@@ -302,16 +296,6 @@ func decode(b []byte) (map[string]Tensor, map[string]string, error) {
 		meta = map[string]string{}
 	}
 	return tensors, meta, nil
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func parseEntry(name string, msg json.RawMessage) (entry, error) {
