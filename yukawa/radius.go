@@ -197,19 +197,6 @@ func noise[F float32 | float64](k *Kernel, rng *rand.Rand, t []float64, out []F,
 	}
 	for i, ti := range t {
 		row := out[i*dim : (i+1)*dim]
-		radius := radiusAt(rng, ti)
-		var ss float64
-		for j := range row {
-			g := rng.NormFloat64()
-			ss += g * g
-			row[j] = F(g)
-		}
-		if ss == 0 {
-			row[0], ss = 1, 1
-		}
-		scale := radius / math.Sqrt(ss)
-		for j := range row {
-			row[j] = F(float64(row[j]) * scale)
-		}
+		process.OnSphere(rng, radiusAt(rng, ti), row)
 	}
 }
