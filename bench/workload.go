@@ -113,11 +113,11 @@ func newSampleUNet(batch int, sigma float64, rng *rand.Rand) (*Workload, *[]floa
 	for i := range sig {
 		sig[i] = float32(sigma)
 	}
+	x := ag.FromData(xs, batch, 1, 28, 28)
 	tape := ag.NewInferenceTape()
 	var out []float32
 	step := func() error {
 		tape.Reset()
-		x := tape.Const(xs, batch, 1, 28, 28)
 		out = pre.Forward(tape, x, sig).Data
 		return nil
 	}
