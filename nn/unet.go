@@ -34,19 +34,18 @@ func DefaultUNetConfig(c, h, w int) UNetConfig {
 // level, attention at the coarsest level, a middle ResBlock–attention–
 // ResBlock, and a mirrored decoder with nearest up-sampling.
 type UNet struct {
-	Cfg      UNetConfig
-	E1, E2   *Linear
-	Cls      *Linear // nil unless Cfg.Classes > 0
-	Cin      *Conv2d
-	Enc      [][]*ResBlock
-	Att      *Attn // nil without AttnAtLowest
-	Mid1     *ResBlock
-	MAtt     *Attn // nil without AttnAtLowest
-	Mid2     *ResBlock
-	Dec      [][]*ResBlock // Dec[l] is level l (applied coarsest first)
-	NOut     *GroupNorm
-	Cout     *Conv2d
-	attIndex int
+	Cfg    UNetConfig
+	E1, E2 *Linear
+	Cls    *Linear // nil unless Cfg.Classes > 0
+	Cin    *Conv2d
+	Enc    [][]*ResBlock
+	Att    *Attn // nil without AttnAtLowest
+	Mid1   *ResBlock
+	MAtt   *Attn // nil without AttnAtLowest
+	Mid2   *ResBlock
+	Dec    [][]*ResBlock // Dec[l] is level l (applied coarsest first)
+	NOut   *GroupNorm
+	Cout   *Conv2d
 }
 
 // NewUNet initialises a U-Net as PyTorch would, from rng.
@@ -59,7 +58,7 @@ func NewUNet(cfg UNetConfig, rng *rand.Rand) (*UNet, error) {
 		return nil, fmt.Errorf("nn: UNet: %d×%d input does not halve %d times", cfg.H, cfg.W, lv-1)
 	}
 	cfg.Channels = append([]int(nil), cfg.Channels...)
-	u := &UNet{Cfg: cfg, attIndex: lv - 1}
+	u := &UNet{Cfg: cfg}
 	u.E1 = NewLinear("e1", posEmbWidth, cfg.Emb, rng)
 	u.E2 = NewLinear("e2", cfg.Emb, cfg.Emb, rng)
 	if cfg.Classes > 0 {
