@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -71,12 +72,8 @@ func loadParams(m nn.Model, st map[string]safetensors.Tensor, file string) error
 // oldest ones beyond c.KeepCheckpoints.
 func (t *Trainer) saveCheckpoint(dir string) error {
 	st := paramTensors(t.Model)
-	for k, v := range t.adam.State() {
-		st[k] = v
-	}
-	for k, v := range t.ema.State() {
-		st[k] = v
-	}
+	maps.Copy(st, t.adam.State())
+	maps.Copy(st, t.ema.State())
 	rng, err := t.pcg.MarshalBinary()
 	if err != nil {
 		return err
