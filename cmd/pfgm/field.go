@@ -64,13 +64,11 @@ func runField(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return plot.WritePanels(*out, []plot.Panel{panel}, 1, 720)
 }
 
-// fieldPanel traces field lines in the (x, r) half-plane. They start on a
+// fieldPanel draws field lines in the (x, r) half-plane. They start on a
 // half-circle of radius R around the charges' mean, at angles spaced by
-// equal flux: far away the field is that of a point charge in N+D = 1+D
-// dimensions, whose flux through the angle θ from the r axis has density
-// ∝ cos^(D−1) θ. Traced against the field, the lines end on the charges
-// with a density that follows the data — the principle of PFGM — so the
-// picture shows both the geometry and why sampling along them works.
+// equal flux (field.EqualFluxAngles), and are traced against the field
+// down to the charges, so the picture shows both the geometry and why
+// sampling along them works.
 func fieldPanel(ctx context.Context, ex *field.Exact, xs []float64, D float64, lines int) (plot.Panel, error) {
 	lo, hi := math.Inf(1), math.Inf(-1)
 	var mean float64
@@ -79,14 +77,14 @@ func fieldPanel(ctx context.Context, ex *field.Exact, xs []float64, D float64, l
 		mean += v / float64(len(xs))
 	}
 	R := 2.5 * math.Max(hi-mean, mean-lo)
-	thetas := equalFluxAngles(D, lines)
+	thetas := field.EqualFluxAngles(D, lines)
 	paths := make([][]float64, 0, lines)
 	ends := make([]float64, 0, 2*lines)
 	for _, th := range thetas {
 		if err := ctx.Err(); err != nil {
 			return plot.Panel{}, err
 		}
-		p, err := traceLine(ex, mean+R*math.Sin(th), R*math.Cos(th), 1e-3*R)
+		p, err := ex.TraceLine(mean+R*math.Sin(th), R*math.Cos(th), 1e-3*R)
 		if err != nil {
 			return plot.Panel{}, err
 		}
@@ -108,57 +106,4 @@ func fieldPanel(ctx context.Context, ex *field.Exact, xs []float64, D float64, l
 			plot.Points{XY: ends, Color: plot.Palette[3], Radius: 2.5},
 		},
 	}, nil
-}
-
-// equalFluxAngles returns n angles θ ∈ (−π/2, π/2) from the r axis at the
-// midpoints of n equal-flux bins of the density cos^(D−1) θ.
-func equalFluxAngles(D float64, n int) []float64 {
-	const m = 4096
-	cdf := make([]float64, m+1)
-	for i := 1; i <= m; i++ {
-		th := -math.Pi/2 + (float64(i)-0.5)*math.Pi/m
-		cdf[i] = cdf[i-1] + math.Pow(math.Cos(th), D-1)
-	}
-	out := make([]float64, n)
-	j := 0
-	for k := range n {
-		target := (float64(k) + 0.5) / float64(n) * cdf[m]
-		for cdf[j+1] < target {
-			j++
-		}
-		f := (target - cdf[j]) / (cdf[j+1] - cdf[j])
-		out[k] = -math.Pi/2 + (float64(j)+f)*math.Pi/m
-	}
-	return out
-}
-
-// traceLine follows a field line against the field, from (x, r) down to
-// radius rEnd, with Heun steps in s = ln r: dx/ds = E_x/E_r·r = x − D*(x, r).
-// It returns the path as x, r pairs.
-func traceLine(ex *field.Exact, x, r, rEnd float64) ([]float64, error) {
-	dir := make([]float64, 2)
-	slope := func(x, r float64) (float64, error) {
-		if _, err := ex.Field([]float64{x}, r, dir); err != nil {
-			return 0, err
-		}
-		return dir[0] / dir[1] * r, nil
-	}
-	path := []float64{x, r}
-	const steps = 400
-	h := (math.Log(rEnd) - math.Log(r)) / steps
-	s := math.Log(r)
-	for range steps {
-		k1, err := slope(x, math.Exp(s))
-		if err != nil {
-			return nil, err
-		}
-		k2, err := slope(x+h*k1, math.Exp(s+h))
-		if err != nil {
-			return nil, err
-		}
-		x += h * (k1 + k2) / 2
-		s += h
-		path = append(path, x, math.Exp(s))
-	}
-	return path, nil
 }

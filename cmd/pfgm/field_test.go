@@ -1,7 +1,6 @@
 package main
 
 import (
-	"math"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,29 +12,6 @@ func TestFieldDrawsLines(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	isPNG(t, out)
-}
-
-// Equal-flux starting angles: symmetric about the r axis, increasing, and
-// for D = 1 (uniform flux in angle) evenly spaced.
-func TestEqualFluxAngles(t *testing.T) {
-	for _, D := range []float64{1, 4, 64} {
-		th := equalFluxAngles(D, 9)
-		for i := range th {
-			if math.Abs(th[i]+th[len(th)-1-i]) > 1e-3 {
-				t.Errorf("D %v: angles %v not symmetric", D, th)
-			}
-			if i > 0 && !(th[i] > th[i-1]) {
-				t.Errorf("D %v: angles %v not increasing", D, th)
-			}
-		}
-	}
-	th := equalFluxAngles(1, 4)
-	for i, v := range th {
-		want := -math.Pi/2 + (float64(i)+0.5)*math.Pi/4
-		if math.Abs(v-want) > 1e-3 {
-			t.Errorf("D 1: angle %d = %v, want %v", i, v, want)
-		}
-	}
 }
 
 func TestFieldErrors(t *testing.T) {
