@@ -69,6 +69,19 @@ func Open(dir string) (*Model, error) {
 	return &Model{Config: c, Pre: &nn.Precond{Net: net, SigmaData: c.SigmaData}, Proc: proc}, nil
 }
 
+// SampleOptions returns the sampler options the run samples with unless
+// told otherwise: sampler.DefaultOptions(), except that a Yukawa run starts
+// at σ_max = 5 with 40 steps. At σ_max = 80 its t_max is thousands of units
+// (≈ 6400 for m = 1) and the weights collapse in few steps; those are the
+// values measured to work.
+func (c *Config) SampleOptions() sampler.Options {
+	o := sampler.DefaultOptions()
+	if c.Process == ProcessYukawa {
+		o.SigmaMax, o.Steps = 5, 40
+	}
+	return o
+}
+
 // Sample draws n samples: a prior draw at opt.SigmaMax, then the backward ODE
 // with the network as denoiser, evaluated batch points at a time. Points come
 // back in data units; images in [−1, 1].

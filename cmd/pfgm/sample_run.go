@@ -26,16 +26,13 @@ func sampleRun(ctx context.Context, f *sampleFlags, stdout, stderr io.Writer) er
 	if f.set["D"] && f.D != c.D {
 		return fmt.Errorf("--D %s: the run was trained with D=%s (D comes from the run)", process.FormatD(f.D), process.FormatD(c.D))
 	}
-	if c.Process == train.ProcessYukawa {
-		// At σ_max = 80 a Yukawa run's t_max is thousands of units (≈ 6400
-		// for m = 1) and its weights collapse in few steps: the defaults
-		// measured to work are σ_max = 5 and 40 steps.
-		if !f.set["sigma-max"] {
-			f.opt.SigmaMax = 5
-		}
-		if !f.set["steps"] {
-			f.opt.Steps = 40
-		}
+	// The run knows the noise range and step count it samples well with.
+	def := c.SampleOptions()
+	if !f.set["sigma-max"] {
+		f.opt.SigmaMax = def.SigmaMax
+	}
+	if !f.set["steps"] {
+		f.opt.Steps = def.Steps
 	}
 	start := time.Now()
 	var x []float64
