@@ -22,6 +22,12 @@ var toys = map[string]func(n int, rng *rand.Rand) *Points{
 	"2clusters":    toy2Clusters,
 }
 
+// RNG returns the generator the toolkit draws a seed's data set with: a
+// PCG stream of its own ("data" in ASCII as the second word), so that the
+// data and the noise drawn from the same seed are independent, and the CLI
+// and the trainer draw the same toy set for a seed.
+func RNG(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x64617461)) }
+
 // ToyNames lists the names Toy accepts, sorted.
 func ToyNames() []string {
 	names := make([]string, 0, len(toys))

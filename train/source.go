@@ -31,10 +31,6 @@ func IsImageSpec(spec string) bool {
 	return err == nil && st.IsDir()
 }
 
-// dataSeed derives the seed of the toy-set generator from the run seed, so
-// that the data do not share a stream with the training noise.
-func dataSeed(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x64617461)) }
-
 // openSource loads the run's data set. On first use (c.Dim == 0) it fills in
 // the shape and, for points, the standardisation; afterwards it checks that
 // the data still match the run.
@@ -45,7 +41,7 @@ func openSource(c *Config) (*source, error) {
 	if IsImageSpec(c.Data) {
 		return openImages(c)
 	}
-	p, err := data.Load(c.Data, c.ToyCount, dataSeed(c.Seed))
+	p, err := data.Load(c.Data, c.ToyCount, data.RNG(c.Seed))
 	if err != nil {
 		return nil, err
 	}

@@ -5,15 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"strings"
 
 	"github.com/pfgm/pfgm/data"
 )
-
-// dataStream is the second PCG word for data generation ("data" in ASCII),
-// the same one the trainer uses for toy sets.
-const dataStream = 0x64617461
 
 func runData(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("data", "--toy NAME --out FILE.csv|FILE.npy [--n 1000] [--seed 1]", stderr)
@@ -32,7 +27,7 @@ func runData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	case *n < 1:
 		return fmt.Errorf("--n %d: need at least 1 point", *n)
 	}
-	p, err := data.Toy(*toy, *n, rand.New(rand.NewPCG(*seed, dataStream)))
+	p, err := data.Toy(*toy, *n, data.RNG(*seed))
 	if err != nil {
 		return err
 	}

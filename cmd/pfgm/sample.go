@@ -19,7 +19,7 @@ import (
 )
 
 // sampleStream is the second PCG word for prior draws ("smpl" in ASCII), so
-// the data (dataStream) and the prior of one seed are independent.
+// the data (data.RNG) and the prior of one seed are independent.
 const sampleStream = 0x736d706c
 
 // sampleFlags are the parsed flags of `pfgm sample`, shared by the exact
@@ -143,7 +143,7 @@ func loadPoints(spec string, n int, seed uint64) (*data.Points, error) {
 	if strings.HasPrefix(spec, "toy:") && n < 1 {
 		return nil, fmt.Errorf("--charges %d: need at least 1 point", n)
 	}
-	p, err := data.Load(spec, n, rand.New(rand.NewPCG(seed, dataStream)))
+	p, err := data.Load(spec, n, data.RNG(seed))
 	if err != nil {
 		return nil, err
 	}
