@@ -1,6 +1,7 @@
 package train
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -29,6 +30,23 @@ func IsImageSpec(spec string) bool {
 	}
 	st, err := os.Stat(spec)
 	return err == nil && st.IsDir()
+}
+
+// DataDefaults fills in the settings left at zero whose default depends on
+// the data: the model (mlp for points, unet for images), the batch (256
+// for points, 64 for images) and, for a PNG folder, the image size and
+// channels (32×32 RGB; MNIST-like sets bring their own).
+func (c *Config) DataDefaults() {
+	images := IsImageSpec(c.Data)
+	if c.Model == "" {
+		c.Model = map[bool]string{false: "mlp", true: "unet"}[images]
+	}
+	if c.Batch == 0 {
+		c.Batch = map[bool]int{false: 256, true: 64}[images]
+	}
+	if images && !strings.HasPrefix(c.Data, "mnist") && !strings.HasPrefix(c.Data, "fashion-mnist") {
+		c.ImageH, c.ImageC = cmp.Or(c.ImageH, 32), cmp.Or(c.ImageC, 3)
+	}
 }
 
 // openSource loads the run's data set. On first use (c.Dim == 0) it fills in

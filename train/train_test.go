@@ -214,3 +214,24 @@ func TestNaNInCSVIsRejected(t *testing.T) {
 		t.Errorf("got %v, want an error about NaN", err)
 	}
 }
+
+// DataDefaults picks by the kind of data and keeps what is given.
+func TestDataDefaults(t *testing.T) {
+	dir := t.TempDir() // a folder: a PNG image set
+	for _, c := range []struct {
+		in   Config
+		want [4]any // model, batch, image h, image c
+	}{
+		{Config{Data: "toy:moons"}, [4]any{"mlp", 256, 0, 0}},
+		{Config{Data: "mnist"}, [4]any{"unet", 64, 0, 0}},
+		{Config{Data: "fashion-mnist:test", ImageH: 16}, [4]any{"unet", 64, 16, 0}},
+		{Config{Data: dir}, [4]any{"unet", 64, 32, 3}},
+		{Config{Data: dir, Model: "mlp", Batch: 8, ImageH: 64, ImageC: 4}, [4]any{"mlp", 8, 64, 4}},
+	} {
+		got := c.in
+		got.DataDefaults()
+		if g := [4]any{got.Model, got.Batch, got.ImageH, got.ImageC}; g != c.want {
+			t.Errorf("%q: model, batch, image h, c = %v, want %v", c.in.Data, g, c.want)
+		}
+	}
+}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -83,20 +82,10 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if c.Data == "" {
 		return errors.New("--data is required (e.g. toy:moons, points.csv, mnist)")
 	}
-	images := train.IsImageSpec(c.Data)
-	if c.Model == "" {
-		c.Model = map[bool]string{false: "mlp", true: "unet"}[images]
-	}
-	if c.Batch == 0 {
-		c.Batch = map[bool]int{false: 256, true: 64}[images]
-	}
-	if images {
+	if train.IsImageSpec(c.Data) {
 		c.ImageH, c.ImageC = *imageSize, *channels
-		if !strings.HasPrefix(c.Data, "mnist") && !strings.HasPrefix(c.Data, "fashion-mnist") {
-			// A PNG folder: 32×32 RGB unless told otherwise.
-			c.ImageH, c.ImageC = cmp.Or(c.ImageH, 32), cmp.Or(c.ImageC, 3)
-		}
 	}
+	c.DataDefaults()
 	if *unetCh != "" {
 		chs, err := parseInts(*unetCh)
 		if err != nil {
