@@ -1,0 +1,20 @@
+//go:build amd64 && !noasm
+
+package bench
+
+import "golang.org/x/sys/cpu"
+
+func fmaLoop512(n int)
+func fmaLoop256(n int)
+
+// fmaKernel picks the widest FMA loop this CPU and OS run, and the
+// floating-point operations one of its iterations does.
+func fmaKernel() (isa string, loop func(int), flopsPerIter float64) {
+	switch {
+	case cpu.X86.HasAVX512F:
+		return "avx512", fmaLoop512, 16 * 16 * 2
+	case cpu.X86.HasAVX2 && cpu.X86.HasFMA:
+		return "avx2", fmaLoop256, 12 * 8 * 2
+	}
+	return "go", func(n int) { goFMALoop(n) }, 8 * 2
+}
