@@ -10,8 +10,8 @@ import (
 func TestRoundBF16(t *testing.T) {
 	for _, c := range []struct{ in, want float32 }{
 		{1, 1},
-		{1 + 1.0/256, 1},                 // a tie: down to the even neighbour
-		{1 + 3.0/256, 1 + 4.0/256},       // a tie: up to the even neighbour
+		{1 + 1.0/256, 1},           // a tie: down to the even neighbour
+		{1 + 3.0/256, 1 + 4.0/256}, // a tie: up to the even neighbour
 		{1 + 1.0/256 + 1.0/4096, 1 + 2.0/256},
 		{-3.14159265, -3.140625},
 		{float32(math.Inf(1)), float32(math.Inf(1))},
