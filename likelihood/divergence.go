@@ -24,9 +24,9 @@ type DivDenoiser interface {
 	DenoiseDiv(ctx context.Context, x []float64, sigma float64, out, div []float64) error
 }
 
-// fdStep is the finite-difference step of a plain Denoiser relative to σ,
-// the length over which the posterior mean changes.
-const fdStep = 1e-3
+// DefaultFDStep is the finite-difference step of a plain Denoiser relative
+// to σ, the length over which the posterior mean changes.
+const DefaultFDStep = 1e-3
 
 // divergence evaluates D and ∇·D of a batch: exactly (probes == nil) or
 // with Hutchinson's estimator over the fixed probes (probes[k] has the
@@ -35,13 +35,17 @@ type divergence struct {
 	d      sampler.Denoiser
 	dim    int
 	probes [][]float64
+	fdStep float64 // relative to σ
 	passes int
 
 	v, vjp, xp, dp, dm []float64 // scratch, the length of x
 }
 
-func newDivergence(d sampler.Denoiser, probes [][]float64) *divergence {
-	return &divergence{d: d, dim: d.Dim(), probes: probes}
+func newDivergence(d sampler.Denoiser, probes [][]float64, fdStep float64) *divergence {
+	if fdStep == 0 {
+		fdStep = DefaultFDStep
+	}
+	return &divergence{d: d, dim: d.Dim(), probes: probes, fdStep: fdStep}
 }
 
 func grow(b []float64, n int) []float64 {
@@ -94,7 +98,7 @@ func (g *divergence) byDifferences(ctx context.Context, x []float64, sigma float
 	if err := g.d.Denoise(ctx, x, sigma, out); err != nil {
 		return err
 	}
-	h := fdStep * sigma
+	h := g.fdStep * sigma
 	nv := g.dim
 	if g.probes != nil {
 		nv = len(g.probes)

@@ -33,8 +33,10 @@
 // K Rademacher probes (Hutchinson's estimator, unbiased; the probes are
 // drawn once per point from a fixed seed and kept along the trajectory, so
 // the ODE stays deterministic). A plain sampler.Denoiser falls back on
-// central finite differences with step h = 10⁻³·σ per coordinate (or along
-// the probe): truncation error O(h²·∂³D) and rounding error O(ε·|D|/h).
+// central finite differences with step h = Options.FDStep·σ (default
+// 10⁻³·σ) per coordinate or along the probe: truncation error O(h²·∂³D),
+// rounding error O(ε·|D|/h) — ε is 10⁻¹⁶ for a float64 denoiser but
+// 6·10⁻⁸ for a float32 network, which wants a larger step.
 //
 // Units. The model works in standardised units x with x_data = μ + s ⊙ x;
 // Options.Scale holds s and the result adds the log-Jacobian −Σ log s_i, so

@@ -34,6 +34,10 @@ type Options struct {
 	// coordinate (nil: the model works in data units). The log-density
 	// gains −Σ log s_i.
 	Scale []float64
+	// FDStep is the finite-difference step relative to σ for a denoiser
+	// without derivatives (0: DefaultFDStep). Larger steps trade
+	// truncation error for less rounding noise from float32 networks.
+	FDStep float64
 	// Bits is the bit depth of dequantised data in [−1, 1] (8 for images):
 	// bits/dim gain Bits − 1. 0 means continuous data.
 	Bits int
@@ -76,6 +80,8 @@ func (o Options) validate(n int) error {
 		return fmt.Errorf("likelihood: the number of probes must be ≥ 0, got %d", o.Probes)
 	case o.Batch < 0:
 		return fmt.Errorf("likelihood: batch must be ≥ 0, got %d", o.Batch)
+	case !(o.FDStep >= 0) || math.IsInf(o.FDStep, 0):
+		return fmt.Errorf("likelihood: the finite-difference step must be ≥ 0, got %v", o.FDStep)
 	case o.Bits < 0:
 		return fmt.Errorf("likelihood: bits must be ≥ 0, got %d", o.Bits)
 	case o.Scale != nil && len(o.Scale) != n:
@@ -166,7 +172,7 @@ func flow(ctx context.Context, d sampler.Denoiser, x0 []float64, opt Options, rn
 			}
 		}
 	}
-	div := newDivergence(d, probes)
+	div := newDivergence(d, probes, opt.FDStep)
 	// State: x (np×n) then ℓ (np).
 	y := make([]float64, nx+np)
 	copy(y, x0)

@@ -231,7 +231,7 @@ func TestHutchinsonUnbiased(t *testing.T) {
 		out, div := make([]float64, 2), make([]float64, 1)
 		for range k {
 			probe := []float64{float64(2*rng.IntN(2) - 1), float64(2*rng.IntN(2) - 1)}
-			dv := newDivergence(d, [][]float64{probe})
+			dv := newDivergence(d, [][]float64{probe}, 0)
 			if err := dv.eval(context.Background(), x, sigma, out, div); err != nil {
 				t.Fatal(err)
 			}

@@ -211,3 +211,49 @@ func TestTrainedGaussianNLL(t *testing.T) {
 		}
 	}
 }
+
+// A pfgm-field run integrates its own ODE dx/dz = E_x/E_z: D = 1, from
+// z_min = 10⁻³ to the run's z_max. After a short training the moons must
+// be more likely than the same points moved off them.
+func TestFieldRunLikelihood(t *testing.T) {
+	c := fieldConfig(300)
+	dir := t.TempDir()
+	if _, err := Train(context.Background(), c, Options{Dir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	den, opt, err := m.Likelihood(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opt.D != 1 || opt.SigmaMax != m.Config.Classic.ZMax || opt.SigmaMin != 1e-3 || opt.FDStep != 1e-2 {
+		t.Fatalf("options D=%v, z range %v…%v, FD step %v; want D=1, 1e-3…%v, 1e-2", opt.D, opt.SigmaMin, opt.SigmaMax, opt.FDStep, m.Config.Classic.ZMax)
+	}
+	p, err := data.Toy("moons", 100, rand.New(rand.NewPCG(41, 42)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	off := p.Clone()
+	for i := 0; i < len(off.X); i += 2 {
+		off.X[i+1] += 3
+	}
+	var nll [2]float64
+	for k, q := range []*data.Points{p, off} {
+		if err := m.Config.Standardize.Apply(q); err != nil {
+			t.Fatal(err)
+		}
+		opt.Rtol, opt.Atol = 1e-3, 1e-3
+		res, err := likelihood.Estimate(context.Background(), den, q.X, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nll[k] = res.NLL
+		t.Logf("nll %.3f, nfe_mean %.0f", res.NLL, res.NFEMean)
+	}
+	if math.IsNaN(nll[0]) || !(nll[0] < nll[1]-1) {
+		t.Errorf("nll on the moons %.3f, off them %.3f: want the moons more likely by > 1 nat", nll[0], nll[1])
+	}
+}
