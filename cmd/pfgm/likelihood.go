@@ -22,7 +22,7 @@ func runLikelihood(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs := newFlagSet("likelihood", "--run RUN --data FILE|mnist [flags]", stderr)
 	run := fs.String("run", "", "run directory (from pfgm train)")
 	spec := fs.String("data", "", "points (.csv/.npy file or toy:NAME), mnist[:split], fashion-mnist[:split] or a PNG folder (image sets: test split by default)")
-	n := fs.Int("n", 1000, "evaluate at most this many examples (a seeded random subset)")
+	n := fs.Int("n", 0, "evaluate at most this many examples, a seeded random subset (default: all points of a file, 1000 draws of a toy set, 1000 images)")
 	probes := fs.Int("hutchinson", -1, "Rademacher probes of Hutchinson's divergence estimator; 0: exact divergence (default: exact up to 32 dimensions, else 1 probe)")
 	solver := fs.String("solver", "rk45", "ODE solver (rk45: adaptive Dormand–Prince in ln σ)")
 	rtol := fs.Float64("rtol", 1e-5, "relative tolerance of the solver")
@@ -61,7 +61,7 @@ flags:
 		return errors.New("--run is required")
 	case *spec == "":
 		return errors.New("--data is required")
-	case *n < 1:
+	case *n < 0 || (set["n"] && *n == 0):
 		return fmt.Errorf("--n must be ≥ 1, got %d", *n)
 	case *batch < 1:
 		return fmt.Errorf("--batch must be ≥ 1, got %d", *batch)
@@ -127,6 +127,12 @@ func likelihoodPoints(c *train.Config, spec string, n int, rng *rand.Rand) ([]fl
 	if train.IsImageSpec(spec) {
 		return nil, fmt.Errorf("%s is an image set; the run was trained on points", spec)
 	}
+	if n == 0 {
+		n = math.MaxInt // a file: all of it
+		if strings.HasPrefix(spec, "toy:") {
+			n = 1000
+		}
+	}
 	p, err := data.Load(spec, n, rng)
 	if err != nil {
 		return nil, err
@@ -159,6 +165,9 @@ func likelihoodImages(c *train.Config, spec string, n int, rng *rand.Rand) ([]fl
 	}
 	if im.C != c.ImageC || im.H != c.ImageH || im.W != c.ImageW {
 		return nil, fmt.Errorf("%s holds %d×%d×%d images, the run was made for %d×%d×%d", spec, im.C, im.H, im.W, c.ImageC, c.ImageH, c.ImageW)
+	}
+	if n == 0 {
+		n = 1000
 	}
 	perm := rng.Perm(im.N)
 	perm = perm[:min(n, len(perm))]

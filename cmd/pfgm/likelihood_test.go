@@ -60,6 +60,10 @@ func runLikelihoodJSON(t *testing.T, args ...string) likelihoodJSON {
 // the exact divergence by default in 2-D (same answer as --hutchinson 0).
 func TestLikelihoodCLI(t *testing.T) {
 	run, csv := likelihoodRun(t)
+	all := runLikelihoodJSON(t, "--run", run, "--data", csv, "--rtol", "1e-3")
+	if *all.N != 300 {
+		t.Errorf("without --n: n = %d, want all 300 points of the file", *all.N)
+	}
 	def := runLikelihoodJSON(t, "--run", run, "--data", csv, "--n", "40")
 	if *def.N != 40 || math.IsNaN(*def.NLL) || math.IsInf(*def.NLL, 0) || *def.NFEMean < 7 {
 		t.Errorf("n %d, nll %v, nfe_mean %v", *def.N, *def.NLL, *def.NFEMean)
