@@ -87,6 +87,10 @@ func TestYukawaRunSamplesWithoutItsData(t *testing.T) {
 	if len(m.Warnings) != 0 {
 		t.Errorf("warnings opening an intact run: %q", m.Warnings)
 	}
+	xc, _, yr, err := m.SampleWeighted(ctx, 200, 100, opt, rand.New(rand.NewPCG(1, 2)))
+	if err != nil || !slices.Equal(xc, xb) || yr.FinalESS != w.FinalESS || yr.Warning() != w.Warning {
+		t.Errorf("SampleWeighted: %v, ESS %v (Sample: %v), same samples %v", err, yr.FinalESS, w.FinalESS, slices.Equal(xc, xb))
+	}
 }
 
 // Training-time sample grids of a Yukawa run use its sampling defaults

@@ -152,17 +152,24 @@ func yukawaOptions(k *yukawa.Kernel, opt sampler.Options) (yukawa.Options, error
 // resampled to equal weights at the end. Result.Sigmas are σ_eq of the t
 // grid; Result.Weights holds the weight diagnostics.
 func sampleYukawa(ctx context.Context, c *Config, pre *nn.Precond, charges []float64, n, batch int, opt sampler.Options, rng *rand.Rand) ([]float64, SampleResult, error) {
+	x, res, _, err := sampleYukawaFull(ctx, c, pre, charges, n, batch, opt, rng)
+	return x, res, err
+}
+
+// sampleYukawaFull is sampleYukawa that also returns the yukawa result
+// (the weighted particles before the final resampling).
+func sampleYukawaFull(ctx context.Context, c *Config, pre *nn.Precond, charges []float64, n, batch int, opt sampler.Options, rng *rand.Rand) ([]float64, SampleResult, yukawa.Result, error) {
 	k, err := yukawaKernel(c)
 	if err != nil {
-		return nil, SampleResult{}, err
+		return nil, SampleResult{}, yukawa.Result{}, err
 	}
 	yo, err := yukawaOptions(k, opt)
 	if err != nil {
-		return nil, SampleResult{}, err
+		return nil, SampleResult{}, yukawa.Result{}, err
 	}
 	far, err := yukawa.NewFieldOf(k, charges)
 	if err != nil {
-		return nil, SampleResult{}, fmt.Errorf("yukawa: prior charges: %w", err)
+		return nil, SampleResult{}, yukawa.Result{}, fmt.Errorf("yukawa: prior charges: %w", err)
 	}
 	f := newNetYukawa(c, pre, k, far, batch)
 	x := far.Prior(rng, n, yo.TMax)
@@ -176,12 +183,12 @@ func sampleYukawa(ctx context.Context, c *Config, pre *nn.Precond, charges []flo
 		res.Sigmas = append(res.Sigmas, s)
 	}
 	if err != nil {
-		return nil, res, err
+		return nil, res, yr, err
 	}
 	res.Weights = &WeightDiagnostics{FinalESS: yr.FinalESS, MinESS: yr.MinESS, ParetoK: yr.ParetoK,
 		Resamplings: yr.Resamplings, Warning: yr.Warning()}
 	if err := c.unstandardize(yr.Samples); err != nil {
-		return nil, res, err
+		return nil, res, yr, err
 	}
-	return yr.Samples, res, nil
+	return yr.Samples, res, yr, nil
 }
