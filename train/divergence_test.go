@@ -23,7 +23,7 @@ func randomPrecond(t *testing.T) (*Config, *nn.Precond) {
 	c.Dim = 3
 	m := mlpConfig(3, 32)
 	c.MLP = &m
-	net, err := BuildModel(&c, rand.New(rand.NewPCG(11, 12)))
+	net, err := BuildModel(c, rand.New(rand.NewPCG(11, 12)))
 	if err != nil {
 		t.Fatal(err)
 	}
