@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pfgm/pfgm/data"
 )
 
 // likelihoodRun trains a tiny run on a 2-D Gaussian in odd units and
@@ -88,4 +90,28 @@ func TestLikelihoodCLI(t *testing.T) {
 		{[]string{"--run", run, "--data", csv, "--rtol", "0"}, 1, "rtol"},
 		{[]string{"--run", t.TempDir(), "--data", csv}, 1, "--run"},
 	})
+}
+
+// Images: MNIST test images dequantised to y = 2(k + U)/256 − 1 (784
+// dimensions, so Hutchinson with one probe by default), and
+// bpd = nll/(N ln 2) + 7.
+func TestLikelihoodCLIImages(t *testing.T) {
+	if _, err := data.LoadMNIST("test"); err != nil {
+		t.Skipf("MNIST module not in the module cache: %v", err)
+	}
+	run := filepath.Join(t.TempDir(), "run")
+	if code, _, stderr := runCLI("train", "--data", "mnist", "--unet-channels", "8,8", "--steps", "2", "--batch", "4", "--out", run); code != 0 {
+		t.Fatalf("train: exit %d: %s", code, stderr)
+	}
+	r := runLikelihoodJSON(t, "--run", run, "--data", "mnist", "--n", "2", "--rtol", "1e-3", "--atol", "1e-3")
+	if *r.N != 2 || math.IsNaN(*r.NLL) || math.IsInf(*r.NLL, 0) {
+		t.Errorf("n %d, nll %v", *r.N, *r.NLL)
+	}
+	if want := *r.NLL/(784*math.Ln2) + 7; math.Abs(*r.BPD-want) > 1e-9 {
+		t.Errorf("bpd %v, want nll/(784 ln 2) + 7 = %v", *r.BPD, want)
+	}
+	code, _, stderr := runCLI("likelihood", "--run", run, "--data", "toy:moons")
+	if code != 1 || !strings.Contains(stderr, "not an image set") {
+		t.Errorf("points for an image run: exit %d, %q", code, stderr)
+	}
 }
