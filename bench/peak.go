@@ -30,6 +30,10 @@ type PeakReport struct {
 	// MemGBs is copy bandwidth in GB/s over Threads cores, reads and
 	// writes both counted (best of Reps).
 	MemGBs float64 `json:"mem_gbs"`
+	// BF16_1 is GFLOP/s of a register-only VDPBF16PS loop on one core (a
+	// bfloat16 pair product and its sum count 4), where the CPU has
+	// AVX512_BF16; compare it with FMA1 to see whether bfloat16 pays.
+	BF16_1 float64 `json:"bf16_gflops_1,omitempty"`
 	Reps   int     `json:"reps"`
 	Go     string  `json:"go"`
 }
@@ -64,6 +68,12 @@ func Peak(ctx context.Context, threads int) (PeakReport, error) {
 	}
 	if rep.FMA, err = bestRate(ctx, threads, func() { loop(iters) }, float64(iters)*flopsPerIter); err != nil {
 		return rep, err
+	}
+	if bl, bflops := bf16Kernel(); bl != nil {
+		if rep.BF16_1, err = bestRate(ctx, 1, func() { bl(iters) }, float64(iters)*bflops); err != nil {
+			return rep, err
+		}
+		rep.BF16_1 = round(rep.BF16_1, 1)
 	}
 	// 64 MiB a thread is far beyond any cache of this class of machine.
 	const words = 16 << 20
@@ -157,5 +167,9 @@ func goFMALoop(n int) float32 {
 }
 
 func (r PeakReport) String() string {
-	return fmt.Sprintf("%s (%s): FMA %.1f GFLOP/s on 1 core, %.1f on %d; copy %.1f GB/s", r.CPU, r.ISA, r.FMA1, r.FMA, r.Threads, r.MemGBs)
+	s := fmt.Sprintf("%s (%s): FMA %.1f GFLOP/s on 1 core, %.1f on %d; copy %.1f GB/s", r.CPU, r.ISA, r.FMA1, r.FMA, r.Threads, r.MemGBs)
+	if r.BF16_1 > 0 {
+		s += fmt.Sprintf("; bf16 dot %.1f GFLOP/s on 1 core", r.BF16_1)
+	}
+	return s
 }

@@ -15,12 +15,18 @@ import (
 // On CPUs without AVX512_BF16 (HasBF16 is false) it rounds copies of A and
 // B and calls Sgemm: the same rounding, at float32 speed and memory cost.
 func SgemmBF16(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	SgemmBF16Threads(runtime.GOMAXPROCS(0), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// SgemmBF16Threads is SgemmBF16 on at most threads goroutines; like
+// SgemmThreads, its result does not depend on threads.
+func SgemmBF16Threads(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	p := problem{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nil}
 	if kn := bf16Kernel(); kn != nil {
-		sgemmWith(kn, runtime.GOMAXPROCS(0), &p)
+		sgemmWith(kn, threads, &p)
 		return
 	}
-	sgemmBF16Emulated(runtime.GOMAXPROCS(0), &p)
+	sgemmBF16Emulated(threads, &p)
 }
 
 // HasBF16 reports whether this CPU multiplies bfloat16 in hardware, where
