@@ -117,6 +117,10 @@ func buildTrainer(c *Config, src *source) (*Trainer, error) {
 	return t, nil
 }
 
+// GEMMFlops is the matrix-product work (2·m·n·k per product) of every step
+// taken so far, as counted by the trainer's tape (ag.Tape.GEMMFlops).
+func (t *Trainer) GEMMFlops() int64 { return t.tape.GEMMFlops() }
+
 // Step is how many optimisation steps have been taken.
 func (t *Trainer) Step() int { return t.step }
 

@@ -13,15 +13,17 @@ import (
 
 // runBench times one of the PyTorch peer's workloads and prints one JSON
 // line with the peer's field names, so scripts/bench-vs-torch.sh can put
-// the two side by side.
+// the two side by side, and the line's share of the FMA peak; `bench peak`
+// prints the peak itself (bench.Peak).
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("bench", strings.Join(bench.Names(), "|")+" [flags]", stderr)
+	fs := newFlagSet("bench", "peak|"+strings.Join(bench.Names(), "|")+" [flags]", stderr)
 	threads := fs.Int("threads", 0, "worker threads (default: all cores)")
 	batch := fs.Int("batch", 0, "examples per step (default: as the peer, mlp 1024, unet and sample-unet 64)")
 	steps := fs.Int("steps", 0, "timed repetitions (default: as the peer, gemm 20, mlp 60, unet and sample-unet 8)")
 	dFlag := fs.String("D", "128", "augmented dimensions of the training perturbation: an integer ≥ 1, or inf")
 	size := fs.Int("size", 1024, "GEMM size n (C = A·B, all n×n)")
 	seed := fs.Uint64("seed", 1, "random seed (data, weights, noise)")
+	peak := fs.Float64("peak", 0, "FMA peak in GFLOP/s of these threads, for peak_share (default: measure it, about a second)")
 	if len(args) == 0 {
 		fs.Usage()
 		return errUsage
@@ -46,6 +48,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("--batch must be ≥ 1 (0: the peer's default), got %d", *batch)
 	case *seed == 0:
 		return errors.New("--seed must be ≥ 1")
+	case *peak < 0:
+		return fmt.Errorf("--peak must be positive (0: measure it), got %v", *peak)
 	}
 	D, err := process.ParseD(*dFlag)
 	if err != nil {
@@ -54,7 +58,14 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := setThreads(*threads); err != nil {
 		return err
 	}
-	rep, err := bench.Run(ctx, bench.Config{Name: name, Batch: *batch, Steps: *steps, D: D, Size: *size, Seed: *seed})
+	if name == "peak" {
+		p, err := bench.Peak(ctx, *threads)
+		if err != nil {
+			return fmt.Errorf("peak: %w", err)
+		}
+		return printJSON(stdout, p)
+	}
+	rep, err := bench.Run(ctx, bench.Config{Name: name, Batch: *batch, Steps: *steps, D: D, Size: *size, Seed: *seed, Peak: *peak})
 	if err != nil {
 		return err
 	}

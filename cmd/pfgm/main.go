@@ -35,7 +35,7 @@ func commands() map[string]command {
 		"field":      {"draw the field lines of a data set in the (x, r) plane", runField},
 		"train":      {"train a model (MLP or U-Net) on a data set", runTrain},
 		"demo":       {"train, sample and compare three values of D on a toy set", runDemo},
-		"bench":      {"benchmarks: gemm, mlp, unet, sample-unet", runBench},
+		"bench":      {"benchmarks: peak, gemm, mlp, unet, sample-unet", runBench},
 		"likelihood": {"negative log-likelihood (nats, bits/dim) of data under a trained run", runLikelihood},
 	}
 }
