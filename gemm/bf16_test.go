@@ -172,3 +172,16 @@ func BenchmarkSgemmBF16(b *testing.B) {
 		b.Run(s.name, func(b *testing.B) { benchShapeRun(b, kn, s) })
 	}
 }
+
+// BF16Speedup is 0 exactly where there is no bfloat16 kernel, and a
+// positive finite ratio where there is.
+func TestBF16Speedup(t *testing.T) {
+	s := BF16Speedup()
+	switch {
+	case !HasBF16() && s != 0:
+		t.Fatalf("no bf16 kernel, speedup %v, want 0", s)
+	case HasBF16() && !(s > 0 && s < 100):
+		t.Fatalf("bf16 kernel, speedup %v, want a positive ratio", s)
+	}
+	t.Logf("bf16 / float32 tile rate per flop: %.2f", s)
+}

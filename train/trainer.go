@@ -86,6 +86,9 @@ func buildTrainer(c *Config, src *source) (*Trainer, error) {
 		pcg: rand.NewPCG(c.Seed, 0x747261696e),
 	}
 	t.rng = rand.New(t.pcg)
+	if c.Precision == "bf16" {
+		t.tape.SetPrecision(ag.BF16)
+	}
 	t.params = OptimParams(model)
 	t.adam = optim.NewAdam(t.params, optim.AdamConfig{LR: c.LR, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8})
 	t.ema = optim.NewEMA(t.params, c.EMA)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pfgm/pfgm/gemm"
 	"github.com/pfgm/pfgm/nn"
 	"github.com/pfgm/pfgm/plot"
 	"github.com/pfgm/pfgm/process"
@@ -44,6 +45,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	unetCh := fs.String("unet-channels", "", "U-Net channels per level, e.g. 32,64,64 (default: the reference UNet-mnist)")
 	width := fs.Int("width", 256, "MLP hidden width")
 	cond := fs.Bool("cond", false, "class-conditional training (data with labels)")
+	precision := fs.String("precision", "float32", "matrix products: float32, bf16 (bfloat16 inputs, float32 sums and weights; float32 where the CPU lacks AVX512_BF16 or it would be slower), or bf16-always")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -70,6 +72,9 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	c.D = D
 	c.Cond = *cond
+	if c.Precision, err = resolvePrecision(*precision, gemm.HasBF16(), gemm.BF16Speedup, stderr); err != nil {
+		return err
+	}
 	if c.Objective == train.ObjectiveField {
 		// The original PFGM lives in N+1 dimensions: D is 1 by construction.
 		if D != 1 && given["D"] {
@@ -99,6 +104,30 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	_, err = train.Train(ctx, &c, opt)
 	return interrupted(err, stderr)
+}
+
+// resolvePrecision turns --precision into the run's Config.Precision:
+// bf16 becomes float32, with a one-line note saying why, where the CPU has
+// no bfloat16 kernel or where its bfloat16 kernel is slower per flop than
+// the float32 one (speedup measures that); bf16-always keeps bf16 anyway
+// (emulated by rounding where there is no hardware).
+func resolvePrecision(p string, hw bool, speedup func() float64, stderr io.Writer) (string, error) {
+	switch p {
+	case "float32", "bf16-always":
+		return strings.TrimSuffix(p, "-always"), nil
+	case "bf16":
+	default:
+		return "", fmt.Errorf("--precision must be float32, bf16 or bf16-always, got %q", p)
+	}
+	if !hw {
+		fmt.Fprintln(stderr, "pfgm train: --precision bf16: this CPU lacks AVX512_BF16; training in float32 (bf16-always emulates it, slower)")
+		return "float32", nil
+	}
+	if s := speedup(); s < 1 {
+		fmt.Fprintf(stderr, "pfgm train: --precision bf16: this CPU's bfloat16 products (VDPBF16PS) run at %.2f× its float32 rate per flop, so bf16 would be slower; training in float32 (bf16-always to use it anyway)\n", s)
+		return "float32", nil
+	}
+	return "bf16", nil
 }
 
 // interrupted turns Ctrl-C into a clean exit after the checkpoint is written.
