@@ -28,20 +28,23 @@ type Config struct {
 	// on, against which its share of peak is reported; 0 measures it
 	// (Peak, about a second).
 	Peak float64
+	// Precision of the training steps' products: "" (float32) or "bf16".
+	Precision string
 }
 
 // Report is one benchmark's result, with the peer's JSON field names.
 type Report struct {
-	Impl     string  `json:"impl"`
-	Model    string  `json:"model"`
-	Params   int     `json:"params,omitempty"`
-	Batch    int     `json:"batch,omitempty"`
-	Size     int     `json:"size,omitempty"`
-	D        string  `json:"D,omitempty"`
-	Threads  int     `json:"threads"`
-	Steps    int     `json:"steps"`
-	MedianMS float64 `json:"median_ms"`
-	MinMS    float64 `json:"min_ms"`
+	Impl      string  `json:"impl"`
+	Model     string  `json:"model"`
+	Params    int     `json:"params,omitempty"`
+	Batch     int     `json:"batch,omitempty"`
+	Size      int     `json:"size,omitempty"`
+	D         string  `json:"D,omitempty"`
+	Precision string  `json:"precision,omitempty"`
+	Threads   int     `json:"threads"`
+	Steps     int     `json:"steps"`
+	MedianMS  float64 `json:"median_ms"`
+	MinMS     float64 `json:"min_ms"`
 	// GFLOPS is the matrix-product rate: for GEMM its 2n³ flops, for the
 	// training and sampling steps the flops of their products (the tape's
 	// count over the timed steps) over the median step time.
@@ -82,8 +85,8 @@ func Run(ctx context.Context, c Config) (Report, error) {
 		w, err = NewGEMM(c.Size, rng)
 		rep.Size = c.Size
 	case "mlp", "unet":
-		w, err = NewTrain(c.Name, c.Batch, c.D, rng)
-		rep.D = process.FormatD(c.D)
+		w, err = newTrain(c.Name, c.Batch, c.D, c.Precision, rng)
+		rep.D, rep.Precision = process.FormatD(c.D), c.Precision
 	case "sample-unet":
 		w, err = NewSampleUNet(c.Batch, samplingSigma, rng)
 	}

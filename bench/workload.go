@@ -55,6 +55,11 @@ func newGEMM(n int, rng *rand.Rand) (w *Workload, a, b, c []float32, err error) 
 // the weights). Warm-up of the learning rate and clipping are off, as in
 // the peer.
 func NewTrain(model string, batch int, D float64, rng *rand.Rand) (*Workload, error) {
+	return newTrain(model, batch, D, "", rng)
+}
+
+// newTrain is NewTrain with the products' precision (train.Config.Precision).
+func newTrain(model string, batch int, D float64, precision string, rng *rand.Rand) (*Workload, error) {
 	if batch < 1 {
 		return nil, fmt.Errorf("batch must be ≥ 1, got %d", batch)
 	}
@@ -63,6 +68,7 @@ func NewTrain(model string, batch int, D float64, rng *rand.Rand) (*Workload, er
 	c.Model, c.D, c.Batch = model, D, batch
 	c.LR, c.Warmup, c.EMA, c.ClipNorm = 2e-4, 0, 0, 0
 	c.Seed = rng.Uint64()
+	c.Precision = precision
 	switch model {
 	case "mlp":
 		c.Dim = 2

@@ -64,13 +64,24 @@ echo "building pfgm ..." >&2
 echo "# $(date -u +%FT%TZ)  $(uname -m)  $(nproc) cores  threads=$threads  rounds=$rounds"
 echo "# load before: $(uptime | sed 's/.*load average/load average/')"
 echo "# $(go version)  torch $("$python" -c 'import torch; print(torch.__version__)') with BLAS $blas"
+# The machine's limits, measured once (pfgm bench peak): every Go line's
+# peak_share is against the FMA peak of the same thread count.
+peakline=$("$work/pfgm" bench peak --threads "$threads" 2>"$work/err") || die "pfgm bench peak failed: $(cat "$work/err")"
+echo "$peakline" >"$work/peak.json"
+"$python" - "$peakline" <<'PY'
+import json, sys
+p = json.loads(sys.argv[1])
+bf = f", bf16 dot {p['bf16_gflops_1']} GFLOP/s on 1 core" if p.get("bf16_gflops_1") else ""
+print(f"# CPU {p['cpu']} ({p['isa']}): FMA peak {p['fma_gflops_1']} GFLOP/s on 1 core, {p['fma_gflops']} on {p['threads']}; copy {p['mem_gbs']} GB/s{bf}")
+PY
+peak=$("$python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["fma_gflops"])' "$work/peak.json")
 
 # run SIDE BENCH ROUND: one measurement, its JSON line appended to SIDE-BENCH.jsonl.
 run() {
 	local side=$1 b=$2 r=$3 extra=() line
 	[ "$b" = gemm ] && extra=(--size "$size")
 	if [ "$side" = go ]; then
-		line=$("$work/pfgm" bench "$b" --threads "$threads" "${extra[@]}" 2>"$work/err")
+		line=$("$work/pfgm" bench "$b" --threads "$threads" --peak "$peak" "${extra[@]}" 2>"$work/err")
 	else
 		line=$("$python" "$peer" --model "$b" --threads "$threads" "${extra[@]}" 2>"$work/err")
 	fi
@@ -97,6 +108,7 @@ echo "# load after:  $(uptime | sed 's/.*load average/load average/')"
 import json, os, statistics, sys
 
 work, benches = sys.argv[1], sys.argv[2:]
+peak = json.load(open(os.path.join(work, "peak.json")))["fma_gflops"]
 
 def load(side, b):
     p = os.path.join(work, f"{side}-{b}.jsonl")
@@ -108,7 +120,7 @@ def med(rows, key):
     v = [r[key] for r in rows if key in r]
     return statistics.median(v) if v else None
 
-print(f"{'benchmark':<18}{'Go median':>14}{'torch median':>15}{'ratio':>9}  {'Go peak RSS':>11}  rounds")
+print(f"{'benchmark':<18}{'Go median':>14}{'torch median':>15}{'ratio':>9}  {'Go peak RSS':>11}  rounds  {'Go share (CPU-time share)':>26}  torch share")
 for b in benches:
     g, t = load("go", b), load("torch", b)
     gm, tm = med(g, "median_ms"), med(t, "median_ms")
@@ -128,7 +140,19 @@ for b in benches:
         ts = f"{tm:.2f} ms" if tm is not None else "n/a"
         ratio = f"{gm / tm:.2f}" if gm and tm else "n/a"
     rs = f"{rss:.0f} MiB" if rss else "n/a"
-    print(f"{name:<18}{gs:>14}{ts:>15}{ratio:>9}  {rs:>11}  {len(g)}/{len(t)}")
+    sh, shc = med(g, "peak_share"), med(g, "peak_share_cpu")
+    share = f"{100 * sh:.0f} %" if sh else "n/a"
+    if shc:
+        share += f" ({100 * shc:.0f} %)"
+    # torch's share: its GEMM rate, or for the steps the Go step's product
+    # flops (the same model) over torch's time.
+    tshare = "n/a"
+    tg = med(t, "gflops")
+    if b != "gemm" and tm and gm and med(g, "gflops"):
+        tg = med(g, "gflops") * gm / tm
+    if tg:
+        tshare = f"{100 * tg / peak:.0f} %"
+    print(f"{name:<18}{gs:>14}{ts:>15}{ratio:>9}  {rs:>11}  {len(g)}/{len(t)}  {share:>26}  {tshare:>11}")
     for side, rows in (("go", g), ("torch", t)):
         p = {r.get("params") for r in rows} - {None}
         if len(p) > 1:
@@ -139,4 +163,6 @@ for b in benches:
         print(f"  warning: parameter counts differ: Go {pg}, torch {pt}")
 print("ratio: gemm = Go GFLOP/s / torch GFLOP/s (>1: Go faster); others = Go time / torch time (<1: Go faster).")
 print("Medians across rounds of each side's per-run median; Go peak RSS is the largest over rounds.")
+print("share: GEMM GFLOP/s (for the steps: their products' flops per step over the step time) over the FMA peak of the same threads;")
+print("in brackets the same over the process's CPU time, which holds on a shared machine.")
 PY

@@ -23,6 +23,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	dFlag := fs.String("D", "128", "augmented dimensions of the training perturbation: an integer ≥ 1, or inf")
 	size := fs.Int("size", 1024, "GEMM size n (C = A·B, all n×n)")
 	seed := fs.Uint64("seed", 1, "random seed (data, weights, noise)")
+	precision := fs.String("precision", "", "mlp, unet: matrix products in float32 (default) or bf16")
 	peak := fs.Float64("peak", 0, "FMA peak in GFLOP/s of these threads, for peak_share (default: measure it, about a second)")
 	if len(args) == 0 {
 		fs.Usage()
@@ -65,7 +66,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return printJSON(stdout, p)
 	}
-	rep, err := bench.Run(ctx, bench.Config{Name: name, Batch: *batch, Steps: *steps, D: D, Size: *size, Seed: *seed, Peak: *peak})
+	rep, err := bench.Run(ctx, bench.Config{Name: name, Batch: *batch, Steps: *steps, D: D, Size: *size, Seed: *seed, Peak: *peak, Precision: *precision})
 	if err != nil {
 		return err
 	}
