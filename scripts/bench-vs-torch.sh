@@ -13,6 +13,13 @@
 #   SIZE         GEMM size (default: 1024)
 #   PYTHON       the Python with torch (default: /usr/bin/python3)
 #   KEEP         a directory to keep the raw JSON lines in (default: a temporary one, removed)
+#   CLOCK        wall (default) or cpu: compare CPU time per step (every thread of
+#                the process) instead of wall time. On a machine shared with other
+#                jobs wall times count their load; CPU times do not (though they
+#                still feel their cache pollution). torch's step timer is switched
+#                to time.process_time and its OpenMP threads told to sleep rather
+#                than spin (OMP_WAIT_POLICY=PASSIVE); with THREADS=1 neither side
+#                has idle threads to count, so that is the cleanest comparison.
 #
 # It installs nothing. PyTorch comes from Debian: apt-get install -y python3-torch
 # Debian's torch calls whatever libblas.so.3 the alternatives system points
@@ -27,6 +34,8 @@ python=${PYTHON:-/usr/bin/python3}
 threads=${THREADS:-$(nproc)}
 rounds=${ROUNDS:-3}
 size=${SIZE:-1024}
+clock=${CLOCK:-wall}
+case $clock in wall | cpu) ;; *) echo "bench-vs-torch: CLOCK must be wall or cpu, got $clock" >&2; exit 1 ;; esac
 benches=("$@")
 [ ${#benches[@]} -eq 0 ] && benches=(gemm mlp unet sample-unet)
 
@@ -61,7 +70,7 @@ fi
 echo "building pfgm ..." >&2
 (cd "$repo" && go build -o "$work/pfgm" ./cmd/pfgm) || die "go build failed"
 
-echo "# $(date -u +%FT%TZ)  $(uname -m)  $(nproc) cores  threads=$threads  rounds=$rounds"
+echo "# $(date -u +%FT%TZ)  $(uname -m)  $(nproc) cores  threads=$threads  rounds=$rounds  clock=$clock"
 echo "# load before: $(uptime | sed 's/.*load average/load average/')"
 echo "# $(go version)  torch $("$python" -c 'import torch; print(torch.__version__)') with BLAS $blas"
 # The machine's limits, measured once (pfgm bench peak): every Go line's
@@ -83,7 +92,15 @@ run() {
 	if [ "$side" = go ]; then
 		line=$("$work/pfgm" bench "$b" --threads "$threads" --peak "$peak" "${extra[@]}" 2>"$work/err")
 	else
-		line=$("$python" "$peer" --model "$b" --threads "$threads" "${extra[@]}" 2>"$work/err")
+		if [ "$clock" = cpu ]; then
+			line=$(OMP_WAIT_POLICY=PASSIVE "$python" -c '
+import runpy, sys, time
+time.perf_counter = time.process_time  # the peer times its steps in CPU time
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__")' "$peer" --model "$b" --threads "$threads" "${extra[@]}" 2>"$work/err")
+		else
+			line=$("$python" "$peer" --model "$b" --threads "$threads" "${extra[@]}" 2>"$work/err")
+		fi
 	fi
 	if [ $? -ne 0 ] || [ -z "$line" ]; then
 		echo "  round $r $side $b FAILED: $(tr '\n' ' ' <"$work/err")" >&2
@@ -104,17 +121,28 @@ for b in "${benches[@]}"; do
 done
 
 echo "# load after:  $(uptime | sed 's/.*load average/load average/')"
-"$python" - "$work" "${benches[@]}" <<'PY'
+"$python" - "$work" "$clock" "$threads" "${benches[@]}" <<'PY'
 import json, os, statistics, sys
 
-work, benches = sys.argv[1], sys.argv[2:]
+work, clock, threads, benches = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
 peak = json.load(open(os.path.join(work, "peak.json")))["fma_gflops"]
 
 def load(side, b):
     p = os.path.join(work, f"{side}-{b}.jsonl")
     if not os.path.exists(p):
         return []
-    return [json.loads(l) for l in open(p) if l.strip()]
+    rows = [json.loads(l) for l in open(p) if l.strip()]
+    if clock == "cpu":
+        # Times become CPU ms per step, every thread; rates are flops per
+        # CPU-second times the threads (what the threads do while they run).
+        for r in rows:
+            if side == "go":
+                r["median_ms"] = r.get("cpu_ms")
+                if "gflops_cpu" in r:
+                    r["gflops"] = r["gflops_cpu"]
+            elif r.get("gflops"):
+                r["gflops"] *= threads
+    return rows
 
 def med(rows, key):
     v = [r[key] for r in rows if key in r]
@@ -162,6 +190,8 @@ for b in benches:
     if pg and pt and pg != pt:
         print(f"  warning: parameter counts differ: Go {pg}, torch {pt}")
 print("ratio: gemm = Go GFLOP/s / torch GFLOP/s (>1: Go faster); others = Go time / torch time (<1: Go faster).")
+if clock == "cpu":
+    print("clock=cpu: times are CPU ms per step summed over threads, GEMM rates flops per CPU-second × threads.")
 print("Medians across rounds of each side's per-run median; Go peak RSS is the largest over rounds.")
 print("share: GEMM GFLOP/s (for the steps: their products' flops per step over the step time) over the FMA peak of the same threads;")
 print("in brackets the same over the process's CPU time, which holds on a shared machine.")
