@@ -6,18 +6,37 @@ package gemm
 // packA's stride of kc·mr words, of which the first ⌈kc/2⌉·mr are used.
 func packAPairs(dst []float32, p *problem, ic, mc, pc, kc, mr int) {
 	kp := (kc + 1) / 2
+	a, lda := p.a, p.lda
 	for q := 0; q*mr < mc; q++ {
 		rows := min(mr, mc-q*mr)
 		panel := dst[q*kc*mr : q*kc*mr+kp*mr]
 		i0 := ic + q*mr
-		for r := range rows {
+		if p.transA {
+			// op(A)[i, k] = a[k*lda + i]: steps 2s and 2s+1 are two rows.
 			for s := range kp {
-				lo := p.opA(i0+r, pc+2*s)
-				var hi float32
-				if 2*s+1 < kc {
-					hi = p.opA(i0+r, pc+2*s+1)
+				d := panel[s*mr : s*mr+rows]
+				lo := a[(pc+2*s)*lda+i0:][:rows]
+				if 2*s+1 == kc {
+					for r, v := range lo {
+						d[r] = bf16Pair(v, 0)
+					}
+					continue
 				}
-				panel[s*mr+r] = bf16Pair(lo, hi)
+				hi := a[(pc+2*s+1)*lda+i0:][:rows]
+				for r, v := range lo {
+					d[r] = bf16Pair(v, hi[r])
+				}
+			}
+			continue
+		}
+		// op(A)[i, k] = a[i*lda + k]: a row holds the pairs in order.
+		for r := range rows {
+			src := a[(i0+r)*lda+pc:][:kc]
+			for s := 0; s < kc/2; s++ {
+				panel[s*mr+r] = bf16Pair(src[2*s], src[2*s+1])
+			}
+			if kc%2 == 1 {
+				panel[(kp-1)*mr+r] = bf16Pair(src[kc-1], 0)
 			}
 		}
 	}
@@ -28,21 +47,41 @@ func packAPairs(dst []float32, p *problem, ic, mc, pc, kc, mr int) {
 // odd last step are zero.
 func packBPairs(dst []float32, p *problem, pc, kc, jc, nc, nr int) {
 	kp := (kc + 1) / 2
+	b, ldb := p.b, p.ldb
 	for q := 0; q*nr < nc; q++ {
 		cols := min(nr, nc-q*nr)
 		panel := dst[q*kc*nr : q*kc*nr+kp*nr]
 		j0 := jc + q*nr
 		for s := range kp {
-			row := panel[s*nr : s*nr+nr]
+			clear(panel[s*nr+cols : s*nr+nr])
+		}
+		if p.transB {
+			// op(B)[k, j] = b[j*ldb + k]: a row of b holds column j's pairs.
 			for j := range cols {
-				lo := p.opB(pc+2*s, j0+j)
-				var hi float32
-				if 2*s+1 < kc {
-					hi = p.opB(pc+2*s+1, j0+j)
+				src := b[(j0+j)*ldb+pc:][:kc]
+				for s := 0; s < kc/2; s++ {
+					panel[s*nr+j] = bf16Pair(src[2*s], src[2*s+1])
 				}
-				row[j] = bf16Pair(lo, hi)
+				if kc%2 == 1 {
+					panel[(kp-1)*nr+j] = bf16Pair(src[kc-1], 0)
+				}
 			}
-			clear(row[cols:])
+			continue
+		}
+		// op(B)[k, j] = b[k*ldb + j]: steps 2s and 2s+1 are two rows.
+		for s := range kp {
+			d := panel[s*nr : s*nr+cols]
+			lo := b[(pc+2*s)*ldb+j0:][:cols]
+			if 2*s+1 == kc {
+				for j, v := range lo {
+					d[j] = bf16Pair(v, 0)
+				}
+				continue
+			}
+			hi := b[(pc+2*s+1)*ldb+j0:][:cols]
+			for j, v := range lo {
+				d[j] = bf16Pair(v, hi[j])
+			}
 		}
 	}
 }
