@@ -17,9 +17,10 @@
 #                the process) instead of wall time. On a machine shared with other
 #                jobs wall times count their load; CPU times do not (though they
 #                still feel their cache pollution). torch's step timer is switched
-#                to time.process_time and its OpenMP threads told to sleep rather
-#                than spin (OMP_WAIT_POLICY=PASSIVE); with THREADS=1 neither side
-#                has idle threads to count, so that is the cleanest comparison.
+#                to time.process_time and its OpenMP and OpenBLAS threads told to
+#                sleep rather than spin (OMP_WAIT_POLICY=PASSIVE,
+#                OPENBLAS_THREAD_TIMEOUT=4); with THREADS=1 neither side has idle
+#                threads to count, so that is the cleanest comparison.
 #
 # It installs nothing. PyTorch comes from Debian: apt-get install -y python3-torch
 # Debian's torch calls whatever libblas.so.3 the alternatives system points
@@ -93,7 +94,7 @@ run() {
 		line=$("$work/pfgm" bench "$b" --threads "$threads" --peak "$peak" "${extra[@]}" 2>"$work/err")
 	else
 		if [ "$clock" = cpu ]; then
-			line=$(OMP_WAIT_POLICY=PASSIVE "$python" -c '
+			line=$(OMP_WAIT_POLICY=PASSIVE OPENBLAS_THREAD_TIMEOUT=4 "$python" -c '
 import runpy, sys, time
 time.perf_counter = time.process_time  # the peer times its steps in CPU time
 sys.argv = sys.argv[1:]
@@ -140,6 +141,7 @@ def load(side, b):
                 r["median_ms"] = r.get("cpu_ms")
                 if "gflops_cpu" in r:
                     r["gflops"] = r["gflops_cpu"]
+                r["peak_share"] = r.pop("peak_share_cpu", None)
             elif r.get("gflops"):
                 r["gflops"] *= threads
     return rows
@@ -170,7 +172,7 @@ for b in benches:
     rs = f"{rss:.0f} MiB" if rss else "n/a"
     sh, shc = med(g, "peak_share"), med(g, "peak_share_cpu")
     share = f"{100 * sh:.0f} %" if sh else "n/a"
-    if shc:
+    if shc and clock == "wall":
         share += f" ({100 * shc:.0f} %)"
     # torch's share: its GEMM rate, or for the steps the Go step's product
     # flops (the same model) over torch's time.
