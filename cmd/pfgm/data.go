@@ -15,9 +15,9 @@ func newDataCmd(g *globals) *cobra.Command {
 	var n int
 	var seed uint64
 	cmd := &cobra.Command{
-		Use:   "data --data toy:NAME --out FILE.csv|.npy [flags]",
-		Short: "write a built-in toy data set to a file",
-		Long: "Write n points of a built-in toy data set to a .csv (one point a row, no\nheader) or .npy (float64) file. The sets: " + toyHelp() + ".",
+		Use:     "data --data toy:NAME --out FILE.csv|.npy [flags]",
+		Short:   "write a built-in toy data set to a file",
+		Long:    "Write n points of a built-in toy data set to a .csv (one point a row, no\nheader) or .npy (float64) file. The sets: " + toyHelp() + ".",
 		Example: `  pfgm data --data toy:moons --n 4000 --seed 1 --out moons.csv`,
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
