@@ -34,7 +34,7 @@ func dataFlag(fs *pflag.FlagSet, p *string, usage string) {
 	if usage == "" {
 		usage = dataSpecHelp
 	}
-	fs.StringVar(p, "data", "", usage)
+	fs.StringVar(p, "data", *p, usage)
 }
 
 func chargesFlag(fs *pflag.FlagSet, p *int) {
