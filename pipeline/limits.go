@@ -62,9 +62,15 @@ func (e *estimate) check(job string, limit int64) error {
 	if e.bytes <= limit {
 		return nil
 	}
-	return fmt.Errorf("%s needs about %s (mostly %s), more than the limit of %s: %w; lower the sizes or raise the limit (--max-memory)",
-		job, formatBytes(e.bytes), e.what, formatBytes(limit), ErrTooLarge)
+	return tooLarge(fmt.Sprintf("%s needs about %s (mostly %s), more than the limit of %s; lower the sizes or raise the limit (--max-memory)",
+		job, formatBytes(e.bytes), e.what, formatBytes(limit)))
 }
+
+// tooLarge is the error of a refused job; it is ErrTooLarge.
+type tooLarge string
+
+func (t tooLarge) Error() string        { return string(t) }
+func (t tooLarge) Is(target error) bool { return target == ErrTooLarge }
 
 // product multiplies non-negative factors, saturating at MaxInt64.
 func product(factors ...int) int64 {

@@ -43,7 +43,7 @@ func TestDataErrors(t *testing.T) {
 		{[]string{"--data", "toy:moons", "--toy", "moons", "--out", out}, 2, "give one of them"},
 		{[]string{"--data", "toy:moons", "--out", filepath.Join(dir, "x.txt")}, 1, "unknown extension"},
 		{[]string{"--data", "toy:moons", "--out", filepath.Join(dir, "no", "x.csv")}, 1, "no such file"},
-		{[]string{"--data", "toy:moons", "--n", "9223372036854775807", "--out", out}, 1, "memory limit"},
+		{[]string{"--data", "toy:moons", "--n", "9223372036854775807", "--out", out}, 1, "more than the limit"},
 		{[]string{"--data", "toy:moons", "--n", "9223372036854775808", "--out", out}, 2, "--n"},
 		{[]string{"--bogus"}, 2, "unknown flag: --bogus"},
 	}

@@ -69,7 +69,7 @@ func TestEvalErrors(t *testing.T) {
 		{[]string{"--ref", ref2}, 2, "--samples is required"},
 		{[]string{"--samples", ref2}, 2, "--ref is required"},
 		{[]string{"--ref", ref2, "--samples", ref2, "--projections", "0"}, 1, "projections 0"},
-		{[]string{"--ref", ref2, "--samples", ref2, "--projections", "1000000000"}, 1, "memory limit"},
+		{[]string{"--ref", ref2, "--samples", ref2, "--projections", "1000000000"}, 1, "more than the limit"},
 		{[]string{"--ref", ref2, "--samples", ref2, "--seed", "x"}, 2, "invalid argument"},
 	}
 	checkFailures(t, []string{"eval"}, cases)

@@ -26,7 +26,7 @@ func TestFieldErrors(t *testing.T) {
 		{[]string{"--data", "toy:moons", "--D", "inf", "--out", out}, 1, "inf"},
 		{[]string{"--data", "toy:moons", "--out", filepath.Join(dir, "f.csv")}, 1, "unknown extension"},
 		{[]string{"--data", "toy:moons", "--lines", "0", "--out", out}, 1, "lines 0"},
-		{[]string{"--data", "toy:moons", "--lines", "100000000", "--out", out}, 1, "memory limit"},
+		{[]string{"--data", "toy:moons", "--lines", "100000000", "--out", out}, 1, "more than the limit"},
 		{[]string{"--out", out}, 2, "--data"},
 		{[]string{"--nope"}, 2, "unknown flag: --nope"},
 	}
