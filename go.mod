@@ -3,8 +3,8 @@ module github.com/pfgm/pfgm
 go 1.26.0
 
 require (
-	github.com/spf13/cobra v1.10.2
-	github.com/spf13/pflag v1.1.0
+	github.com/spf13/cobra v1.9.1
+	github.com/spf13/pflag v1.0.9
 	golang.org/x/image v0.48.0
 	golang.org/x/sys v0.50.0
 	golang.org/x/term v0.48.0

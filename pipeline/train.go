@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -64,9 +65,9 @@ var resumeSettings = map[string]func(c *train.Config) any{
 	"checkpoint-every": func(c *train.Config) any { return c.CheckpointEvery },
 	"keep-checkpoints": func(c *train.Config) any { return c.KeepCheckpoints },
 	"charges":          func(c *train.Config) any { return c.ToyCount },
-	"objective":        func(c *train.Config) any { return c.Objective },
+	"objective":        func(c *train.Config) any { return cmp.Or(c.Objective, train.ObjectivePFGMpp) },
 	"field-batch":      func(c *train.Config) any { return c.FieldBatch },
-	"process":          func(c *train.Config) any { return c.Process },
+	"process":          func(c *train.Config) any { return cmp.Or(c.Process, train.ProcessPoisson) },
 	"m":                func(c *train.Config) any { return c.M },
 	"image-size":       func(c *train.Config) any { return c.ImageH },
 	"channels":         func(c *train.Config) any { return c.ImageC },
