@@ -1,0 +1,137 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pfgm/pfgm/nn"
+	"github.com/pfgm/pfgm/train"
+)
+
+// tinyRun trains a small MLP on moons for 30 steps in a temporary directory.
+func tinyRun(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "run")
+	c := train.DefaultConfig()
+	c.Data, c.ToyCount, c.Steps, c.Batch, c.D = "toy:moons", 200, 30, 16, 4
+	c.MLP = &nn.MLPConfig{Width: 16, Emb: 32}
+	res, err := Train(context.Background(), TrainOptions{Config: c, Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Step != 30 || res.Params < 1 {
+		t.Fatalf("trained %d steps, %d parameters", res.Step, res.Params)
+	}
+	return dir
+}
+
+// One opened run serves concurrent samplers: each call with the same seed
+// gives the same samples as a call on its own (so the calls do not share
+// mutable state).
+func TestRunConcurrentSampling(t *testing.T) {
+	r, err := OpenRun(tinyRun(t), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := DefaultSampleRunOptions()
+	opt.N, opt.Seed, opt.Sampler.Steps = 50, 7, 6
+	want, err := r.Sample(context.Background(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want.NFE != 11 || want.Samples.N() != 50 || want.Samples.Dim != 2 {
+		t.Fatalf("NFE %d, %d×%d samples", want.NFE, want.Samples.N(), want.Samples.Dim)
+	}
+	var wg sync.WaitGroup
+	got := make([]*SampleResult, 4)
+	errs := make([]error, 4)
+	for i := range got {
+		wg.Go(func() { got[i], errs[i] = r.Sample(context.Background(), opt) })
+	}
+	wg.Wait()
+	for i, g := range got {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		for j, v := range want.Samples.X {
+			if g.Samples.X[j] != v {
+				t.Fatalf("call %d differs at %d: %v vs %v", i, j, g.Samples.X[j], v)
+			}
+		}
+	}
+	// Another seed gives other samples.
+	opt.Seed = 8
+	other, err := r.Sample(context.Background(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if other.Samples.X[0] == want.Samples.X[0] {
+		t.Error("seeds 7 and 8 gave the same first sample")
+	}
+	if _, err := r.Sample(context.Background(), SampleRunOptions{N: 0}); err == nil {
+		t.Error("n 0 accepted")
+	}
+	one := 0
+	if _, err := r.Sample(context.Background(), SampleRunOptions{N: 2, Class: &one}); err == nil || !strings.Contains(err.Error(), "not class-conditional") {
+		t.Errorf("a class of an unconditional run: %v", err)
+	}
+	big := SampleRunOptions{N: 1 << 40}
+	if _, err := r.Sample(context.Background(), big); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("2⁴⁰ samples: %v, want ErrTooLarge", err)
+	}
+}
+
+func TestTrainResumeRules(t *testing.T) {
+	dir := tinyRun(t)
+	c := train.DefaultConfig()
+	c.Steps = 10
+	if _, err := Train(context.Background(), TrainOptions{Config: c, Dir: dir, Resume: true, Given: []string{"steps"}}); err == nil || !strings.Contains(err.Error(), "below the run's 30") {
+		t.Errorf("a smaller steps on resume: %v", err)
+	}
+	c.Steps, c.LR = 40, 1
+	if _, err := Train(context.Background(), TrainOptions{Config: c, Dir: dir, Resume: true, Given: []string{"steps", "lr"}}); err == nil || !strings.Contains(err.Error(), "lr 1 contradicts") {
+		t.Errorf("another lr on resume: %v", err)
+	}
+	c.LR = train.DefaultConfig().LR
+	res, err := Train(context.Background(), TrainOptions{Config: c, Dir: dir, Resume: true, Given: []string{"steps", "lr"}})
+	if err != nil || res.Step != 40 {
+		t.Fatalf("resume to 40 steps with the run's own lr: %v, %+v", err, res)
+	}
+	// A new run: the Poisson process has no mass.
+	c = train.DefaultConfig()
+	c.Data, c.M = "toy:moons", 1
+	if _, err := Train(context.Background(), TrainOptions{Config: c, Dir: filepath.Join(t.TempDir(), "x")}); err == nil || !strings.Contains(err.Error(), "not poisson") {
+		t.Errorf("m with poisson: %v", err)
+	}
+	c.M = 0
+	c.MLP = &nn.MLPConfig{Width: 1e8}
+	out := filepath.Join(t.TempDir(), "big")
+	if _, err := Train(context.Background(), TrainOptions{Config: c, Dir: out}); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("width 1e8: %v, want ErrTooLarge", err)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Error("a refused run left its directory")
+	}
+}
+
+// A cancelled training run writes its checkpoint and says so.
+func TestTrainInterrupted(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	c := train.DefaultConfig()
+	c.Data, c.ToyCount, c.Steps, c.Batch = "toy:moons", 200, 1000, 16
+	c.MLP = &nn.MLPConfig{Width: 16, Emb: 32}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, err := Train(ctx, TrainOptions{Config: c, Dir: dir})
+	if !errors.Is(err, train.ErrInterrupted) || res == nil {
+		t.Fatalf("error %v, want train.ErrInterrupted", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "config.json")); err != nil {
+		t.Error(err)
+	}
+}
