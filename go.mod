@@ -3,6 +3,7 @@ module github.com/pfgm/pfgm
 go 1.26.0
 
 require (
+	github.com/prometheus/client_golang v1.25.0
 	github.com/spf13/cobra v1.9.1
 	github.com/spf13/pflag v1.0.9
 	golang.org/x/image v0.48.0
@@ -10,8 +11,13 @@ require (
 	golang.org/x/term v0.48.0
 )
 
-<<<<<<< HEAD
-require github.com/prometheus/client_golang v1.25.0 // indirect
-=======
-require github.com/inconshreveable/mousetrap v1.1.0 // indirect
->>>>>>> cli
+require (
+	github.com/beorn7/perks v1.0.1 // indirect
+	github.com/cespare/xxhash/v2 v2.3.0 // indirect
+	github.com/inconshreveable/mousetrap v1.1.0 // indirect
+	github.com/munnerz/goautoneg v0.0.0-20191010083416-a7dc8b61c822 // indirect
+	github.com/prometheus/client_model v0.6.3 // indirect
+	github.com/prometheus/common v0.72.0 // indirect
+	github.com/prometheus/procfs v0.22.0 // indirect
+	google.golang.org/protobuf v1.36.12 // indirect
+)
