@@ -30,7 +30,10 @@ const (
 // SampleExactOptions choose a sampling job with the exact field of a data
 // set: no training, the charges are the (standardised) data points.
 type SampleExactOptions struct {
-	Data    string // toy:NAME or a .csv/.npy file of points
+	Data string // toy:NAME or a .csv/.npy file of points
+	// Points, when not nil, are the charges themselves (Data must then be
+	// empty): the HTTP server's posted points.
+	Points  *data.Points
 	Charges int    // points drawn from a toy set (ignored for files)
 	Seed    uint64 // the toy set's draw and the prior's
 
@@ -62,8 +65,10 @@ func DefaultSampleExactOptions() SampleExactOptions {
 // validate reports the first impossible or contradictory option.
 func (o *SampleExactOptions) validate() error {
 	switch {
-	case o.Data == "":
+	case o.Data == "" && o.Points == nil:
 		return errors.New("no data given (want toy:NAME or a .csv/.npy file)")
+	case o.Data != "" && o.Points != nil:
+		return errors.New("give data or points, not both")
 	case o.N < 1:
 		return fmt.Errorf("n %d: need at least 1 sample", o.N)
 	case o.Sampler.Steps < 1:
@@ -100,8 +105,10 @@ func (o *SampleExactOptions) validate() error {
 // and the recorded trajectories.
 func (o *SampleExactOptions) estimate() (estimate, error) {
 	var e estimate
-	vals, dim, err := pointsEstimate(o.Data, o.Charges)
-	if err != nil {
+	vals, dim, err := 0, 0, error(nil)
+	if o.Points != nil {
+		vals, dim = len(o.Points.X), o.Points.Dim
+	} else if vals, dim, err = pointsEstimate(o.Data, o.Charges); err != nil {
 		return e, err
 	}
 	e.add("the charges", vals, 8, 3)
@@ -132,7 +139,7 @@ func solverCopies(s sampler.Solver, proc string) int {
 // prior at TMax and reports their weight diagnostics.
 func SampleExact(ctx context.Context, opt SampleExactOptions) (*SampleResult, error) {
 	if err := opt.validate(); err != nil {
-		return nil, err
+		return nil, invalid(err)
 	}
 	est, err := opt.estimate()
 	if err != nil {
@@ -141,7 +148,12 @@ func SampleExact(ctx context.Context, opt SampleExactOptions) (*SampleResult, er
 	if err := est.check("sampling", opt.MaxMemory); err != nil {
 		return nil, err
 	}
-	pts, err := loadPoints(opt.Data, opt.Charges, opt.Seed)
+	pts := opt.Points
+	if pts == nil {
+		pts, err = loadPoints(opt.Data, opt.Charges, opt.Seed)
+	} else if err = pts.Validate(); err != nil {
+		err = invalid(fmt.Errorf("points: %w", err))
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -153,3 +153,10 @@ func xy(p *data.Points) []float64 {
 	}
 	return out
 }
+
+// UnitRange maps image values from [−1, 1] to [0, 1], clamped, as image
+// files and the HTTP server store them.
+func UnitRange(x []float32) []float32 { return unitRange(x) }
+
+// GridCols is the number of columns of an about square grid of n images.
+func GridCols(n int) int { return gridCols(n) }

@@ -137,9 +137,15 @@ func withRunDefaults(o sampler.Options, def sampler.Options) sampler.Options {
 // images in [−1, 1]. A Yukawa run reports its weight diagnostics.
 func (r *Run) Sample(ctx context.Context, opt SampleRunOptions) (*SampleResult, error) {
 	if err := opt.validate(); err != nil {
-		return nil, err
+		return nil, invalid(err)
 	}
 	c := r.model.Config
+	if k := opt.Class; k != nil && (c.Classes == 0 || *k < 0 || *k >= c.Classes) {
+		if c.Classes == 0 {
+			return nil, invalid(fmt.Errorf("class %d: the run is not class-conditional (train with --cond)", *k))
+		}
+		return nil, invalid(fmt.Errorf("class %d: outside 0…%d", *k, c.Classes-1))
+	}
 	batch := opt.Batch
 	if batch == 0 {
 		batch = 256

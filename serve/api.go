@@ -2,6 +2,7 @@ package serve
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -176,6 +178,9 @@ func (s *Server) exactOptions(req *exactRequest) (pipeline.SampleExactOptions, e
 		}
 		opt.Points = pts
 	case strings.HasPrefix(req.Data, "toy:"):
+		if !slices.Contains(data.ToyNames(), strings.TrimPrefix(req.Data, "toy:")) {
+			return opt, badf("data %q: unknown toy set (known: %s)", req.Data, strings.Join(data.ToyNames(), ", "))
+		}
 		opt.Data = req.Data
 	case req.Data == "":
 		opt.Data = "toy:moons"
@@ -265,7 +270,7 @@ func (s *Server) sampleRun(w http.ResponseWriter, r *http.Request) {
 	}
 	opt := pipeline.DefaultSampleRunOptions()
 	opt.MaxMemory = s.opt.MaxMemory
-	opt.N = cmpOr(req.N, 16)
+	opt.N = cmp.Or(req.N, 16)
 	if req.Seed != nil {
 		opt.Seed = *req.Seed
 	}
@@ -357,7 +362,7 @@ func (s *Server) fail(w http.ResponseWriter, err error) {
 		writeError(w, http.StatusTooManyRequests, err)
 	case errors.Is(err, errNoRun):
 		writeError(w, http.StatusNotFound, err)
-	case errors.As(err, &bad), pipeline.IsInvalid(err):
+	case errors.As(err, &bad), errors.Is(err, pipeline.ErrInvalid), errors.Is(err, pipeline.ErrTooLarge):
 		writeError(w, http.StatusBadRequest, err)
 	case errors.Is(err, context.DeadlineExceeded):
 		writeError(w, http.StatusServiceUnavailable, errors.New("the job ran past the server's time limit"))
@@ -460,12 +465,5 @@ func frames(res *pipeline.SampleResult, max int) ([]float64, [][][]float64) {
 }
 
 func ms(d time.Duration) float64 { return math.Round(d.Seconds()*1e4) / 10 }
-
-func cmpOr(v, def int) int {
-	if v > 0 {
-		return v
-	}
-	return def
-}
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

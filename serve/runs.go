@@ -117,6 +117,9 @@ func (rs *runs) info(name string) (runInfo, error) {
 		Name: name, Data: c.Data, Model: c.Model, Objective: c.Objective, Process: c.Process,
 		D: process.FormatD(c.D), M: c.M, Dim: c.Dim, Classes: c.Classes, Steps: c.Steps,
 	}
+	if ri.Objective == "" {
+		ri.Objective = train.ObjectivePFGMpp
+	}
 	if ri.Process == "" {
 		ri.Process = pipeline.Poisson
 	}
