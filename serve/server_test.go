@@ -401,27 +401,8 @@ func TestRuns(t *testing.T) {
 
 // An image run answers with a PNG grid, NPY or JSON by Accept.
 func TestImageRunFormats(t *testing.T) {
-	root, imgs := t.TempDir(), t.TempDir()
-	for i := range 8 {
-		im := image.NewGray(image.Rect(0, 0, 8, 8))
-		for p := range im.Pix {
-			im.Pix[p] = uint8(30 * (i + p%3))
-		}
-		var buf bytes.Buffer
-		if err := png.Encode(&buf, im); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(imgs, fmt.Sprintf("%d.png", i)), buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	c := train.DefaultConfig()
-	c.Data, c.Model, c.Steps, c.Batch, c.CheckpointEvery, c.SampleEvery = imgs, "unet", 2, 4, 2, 0
-	c.ImageC, c.ImageH, c.ImageW, c.Dim = 1, 8, 8, 64
-	c.UNet = &nn.UNetConfig{Channels: []int{8, 16}, ResBlocks: 1, Emb: 16}
-	if _, err := train.Train(context.Background(), &c, train.Options{Dir: filepath.Join(root, "img")}); err != nil {
-		t.Fatal(err)
-	}
+	root := t.TempDir()
+	trainImageRun(t, filepath.Join(root, "img"))
 	_, ts := newTestServer(t, Options{RunsDir: root})
 	url := ts.URL + "/v1/runs/img/samples"
 	body := `{"n": 6, "steps": 3, "seed": 2}`
@@ -463,5 +444,32 @@ func TestImageRunFormats(t *testing.T) {
 		if v < 0 || v > 1 || float64(v) != arr.Data[i] {
 			t.Fatalf("value %d: JSON %v, NPY %v (want equal, in [0, 1])", i, v, arr.Data[i])
 		}
+	}
+}
+
+// trainImageRun trains a tiny U-Net for 2 steps on eight 8×8 grey PNGs
+// into dir: enough to sample, not to look like anything.
+func trainImageRun(t *testing.T, dir string) {
+	t.Helper()
+	imgs := t.TempDir()
+	for i := range 8 {
+		im := image.NewGray(image.Rect(0, 0, 8, 8))
+		for p := range im.Pix {
+			im.Pix[p] = uint8(30 * (i + p%3))
+		}
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, im); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(imgs, fmt.Sprintf("%d.png", i)), buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := train.DefaultConfig()
+	c.Data, c.Model, c.Steps, c.Batch, c.CheckpointEvery, c.SampleEvery = imgs, "unet", 2, 4, 2, 0
+	c.ImageC, c.ImageH, c.ImageW, c.Dim = 1, 8, 8, 64
+	c.UNet = &nn.UNetConfig{Channels: []int{8, 16}, ResBlocks: 1, Emb: 16}
+	if _, err := train.Train(context.Background(), &c, train.Options{Dir: dir}); err != nil {
+		t.Fatal(err)
 	}
 }

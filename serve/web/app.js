@@ -90,12 +90,13 @@ function animate(canvas, res) {
   const radii = frames.map((f) => Math.max(spread(f, cx, cy) * 1.3, dataR));
   const ctx = canvas.getContext("2d");
   const W = canvas.width, H = canvas.height;
-  const duration = 4000, hold = 1200;
+  const duration = 4000;
   const start = performance.now();
   function draw(now) {
-    const t = Math.min((now - start) / duration, 1);
+    // rAF's timestamp is the frame's start, which can precede start.
+    const t = Math.min(Math.max((now - start) / duration, 0), 1);
     const pos = t * (frames.length - 1);
-    const i = Math.min(Math.floor(pos), frames.length - 2 < 0 ? 0 : frames.length - 2);
+    const i = Math.min(Math.floor(pos), Math.max(frames.length - 2, 0));
     const u = frames.length > 1 ? pos - i : 0;
     const a = frames[i], b = frames[Math.min(i + 1, frames.length - 1)];
     const R = radii[i] * (1 - u) + radii[Math.min(i + 1, radii.length - 1)] * u;
@@ -121,7 +122,6 @@ function animate(canvas, res) {
     } else {
       canvas.dataset.state = "done";
       animation = null;
-      setTimeout(() => { if (!animation && canvas.dataset.state === "done") canvas.dataset.state = "done"; }, hold);
     }
   }
   canvas.dataset.state = "playing";
