@@ -155,11 +155,13 @@ func TestTrainEstimates(t *testing.T) {
 		t.Errorf("MNIST batch 64 estimated at %s, want 0.3–4 GiB", formatBytes(e.bytes))
 	}
 	for name, edit := range map[string]func(*train.Config){
-		"batch":       func(c *train.Config) { c.Batch = 1e8 },
-		"image size":  func(c *train.Config) { c.ImageH, c.ImageC = 1e5, 3 },
-		"field batch": func(c *train.Config) { c.Process, c.M, c.FieldBatch, c.Model, c.Data = train.ProcessYukawa, 1, 1e8, "mlp", "toy:moons" },
-		"width":       func(c *train.Config) { c.Model, c.Data, c.MLP = "mlp", "toy:moons", &nn.MLPConfig{Width: 1e8} },
-		"channels":    func(c *train.Config) { c.UNet = &nn.UNetConfig{Channels: []int{1e6, 8}} },
+		"batch":      func(c *train.Config) { c.Batch = 1e8 },
+		"image size": func(c *train.Config) { c.ImageH, c.ImageC = 1e5, 3 },
+		"field batch": func(c *train.Config) {
+			c.Process, c.M, c.FieldBatch, c.Model, c.Data = train.ProcessYukawa, 1, 1e8, "mlp", "toy:moons"
+		},
+		"width":    func(c *train.Config) { c.Model, c.Data, c.MLP = "mlp", "toy:moons", &nn.MLPConfig{Width: 1e8} },
+		"channels": func(c *train.Config) { c.UNet = &nn.UNetConfig{Channels: []int{1e6, 8}} },
 	} {
 		c2 := c
 		edit(&c2)
