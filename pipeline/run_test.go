@@ -109,10 +109,10 @@ func TestTrainResumeRules(t *testing.T) {
 		t.Errorf("m with poisson: %v", err)
 	}
 	c.M = 0
-	c.MLP = &nn.MLPConfig{Width: 1e8}
+	c.Batch = 1e8
 	out := filepath.Join(t.TempDir(), "big")
 	if _, err := Train(context.Background(), TrainOptions{Config: c, Dir: out}); !errors.Is(err, ErrTooLarge) {
-		t.Errorf("width 1e8: %v, want ErrTooLarge", err)
+		t.Errorf("batch 1e8: %v, want ErrTooLarge", err)
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Error("a refused run left its directory")
@@ -143,7 +143,7 @@ func TestTrainInterrupted(t *testing.T) {
 func TestTrainEstimates(t *testing.T) {
 	c := train.DefaultConfig()
 	c.Data, c.Model, c.Batch = "mnist", "", 0
-	c.DataDefaults()
+	c = c.WithDataDefaults()
 	if c.Model != "unet" || c.Batch != 64 {
 		t.Fatalf("MNIST defaults: model %s, batch %d", c.Model, c.Batch)
 	}
