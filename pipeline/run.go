@@ -12,7 +12,6 @@ import (
 	"github.com/pfgm/pfgm/process"
 	"github.com/pfgm/pfgm/sampler"
 	"github.com/pfgm/pfgm/train"
-	"github.com/pfgm/pfgm/yukawa"
 )
 
 // Run is a trained run opened for sampling. It is read-only once opened:
@@ -42,6 +41,10 @@ func OpenRun(dir string, maxMemory int64) (*Run, error) {
 	}
 	return &Run{dir: dir, model: m}, nil
 }
+
+// Warnings are what opening the run found worth saying (e.g. a corrupted
+// newest checkpoint skipped for the previous one).
+func (r *Run) Warnings() []string { return r.model.Warnings }
 
 // Dir is the run's directory.
 func (r *Run) Dir() string { return r.dir }
@@ -165,21 +168,19 @@ func (r *Run) Sample(ctx context.Context, opt SampleRunOptions) (*SampleResult, 
 	start := time.Now()
 	res := &SampleResult{}
 	var x []float64
-	var sr sampler.Result
+	var sr train.SampleResult
 	var err error
 	rng := so.Rng // the prior and the noise injection draw from one stream
-	switch {
-	case opt.Class != nil:
+	if opt.Class != nil {
 		x, sr, err = r.model.SampleClass(ctx, opt.N, batch, *opt.Class, so, rng)
-	case c.Process == train.ProcessYukawa:
-		var yr yukawa.Result
-		x, sr, yr, err = r.model.SampleWeighted(ctx, opt.N, batch, so, rng)
-		res.Weights = weightsOf(yr)
-	default:
+	} else {
 		x, sr, err = r.model.Sample(ctx, opt.N, batch, so, rng)
 	}
 	if err != nil {
 		return nil, plainCancel(ctx, err)
+	}
+	if w := sr.Weights; w != nil {
+		res.Weights = &Weights{FinalESS: w.FinalESS, MinESS: w.MinESS, Resamplings: w.Resamplings, ParetoK: w.ParetoK, Warning: w.Warning}
 	}
 	res.NFE, res.Elapsed = sr.NFE, time.Since(start)
 	res.Title = fmt.Sprintf("%s, D=%s, %d samples, NFE %d", filepath.Base(filepath.Clean(r.dir)), process.FormatD(c.D), opt.N, sr.NFE)

@@ -109,10 +109,10 @@ func TestTrainResumeRules(t *testing.T) {
 		t.Errorf("m with poisson: %v", err)
 	}
 	c.M = 0
-	c.MLP = &nn.MLPConfig{Width: 1e8}
+	c.Batch = 1e8
 	out := filepath.Join(t.TempDir(), "big")
 	if _, err := Train(context.Background(), TrainOptions{Config: c, Dir: out}); !errors.Is(err, ErrTooLarge) {
-		t.Errorf("width 1e8: %v, want ErrTooLarge", err)
+		t.Errorf("batch 1e8: %v, want ErrTooLarge", err)
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Error("a refused run left its directory")
@@ -133,5 +133,44 @@ func TestTrainInterrupted(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "config.json")); err != nil {
 		t.Error(err)
+	}
+}
+
+// The estimates let the README's jobs through and stop the sizes the
+// hostile probe used: MNIST training at batch 64 (measured peak 660 MiB)
+// is estimated between 0.3 and 4 GiB; batch, width, image size and field
+// batch of 10⁸ are above the default limit.
+func TestTrainEstimates(t *testing.T) {
+	c := train.DefaultConfig()
+	c.Data, c.Model, c.Batch = "mnist", "", 0
+	c = c.WithDataDefaults()
+	if c.Model != "unet" || c.Batch != 64 {
+		t.Fatalf("MNIST defaults: model %s, batch %d", c.Model, c.Batch)
+	}
+	e, err := trainEstimate(&c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.bytes < 300<<20 || e.bytes > DefaultMaxMemory {
+		t.Errorf("MNIST batch 64 estimated at %s, want 0.3–4 GiB", formatBytes(e.bytes))
+	}
+	for name, edit := range map[string]func(*train.Config){
+		"batch":      func(c *train.Config) { c.Batch = 1e8 },
+		"image size": func(c *train.Config) { c.ImageH, c.ImageC = 1e5, 3 },
+		"field batch": func(c *train.Config) {
+			c.Process, c.M, c.FieldBatch, c.Model, c.Data = train.ProcessYukawa, 1, 1e8, "mlp", "toy:moons"
+		},
+		"width":    func(c *train.Config) { c.Model, c.Data, c.MLP = "mlp", "toy:moons", &nn.MLPConfig{Width: 1e8} },
+		"channels": func(c *train.Config) { c.UNet = &nn.UNetConfig{Channels: []int{1e6, 8}} },
+	} {
+		c2 := c
+		edit(&c2)
+		e, err := trainEstimate(&c2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.check("training", 0); !errors.Is(err, ErrTooLarge) {
+			t.Errorf("%s: estimate %s accepted", name, formatBytes(e.bytes))
+		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"image/color"
 	"io"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -52,7 +51,7 @@ type TrainResult struct {
 // resumeSettings maps the command-line names of the settings stored in a
 // run to their values.
 var resumeSettings = map[string]func(c *train.Config) any{
-	"data":             func(c *train.Config) any { return c.Data },
+	"data":             func(c *train.Config) any { return absPath(c.Data) },
 	"model":            func(c *train.Config) any { return c.Model },
 	"D":                func(c *train.Config) any { return c.D },
 	"batch":            func(c *train.Config) any { return c.Batch },
@@ -84,6 +83,17 @@ var resumeSettings = map[string]func(c *train.Config) any{
 		}
 		return fmt.Sprint(c.UNet.Channels)
 	},
+}
+
+// absPath is a data spec with a file or folder made absolute, as a run
+// stores it.
+func absPath(spec string) string {
+	if _, err := os.Stat(spec); err == nil {
+		if a, err := filepath.Abs(spec); err == nil {
+			return a
+		}
+	}
+	return spec
 }
 
 // ResumeSettings lists the setting names TrainOptions.Given understands.
@@ -118,7 +128,7 @@ func Train(ctx context.Context, opt TrainOptions) (*TrainResult, error) {
 		c = *saved
 		c.Steps = max(saved.Steps, opt.Config.Steps)
 	} else {
-		c.DataDefaults()
+		c = c.WithDataDefaults()
 		if err := checkNewRun(&c); err != nil {
 			return nil, err
 		}
@@ -246,13 +256,11 @@ func imageCount(spec string) (int, error) {
 // 1000 points (2-D data only), drawn with the run's own sampler settings.
 func SampleGrid(ctx context.Context, t *train.Trainer, path string) error {
 	c := t.Config
-	opt := c.SampleOptions()
-	rng := rand.New(rand.NewPCG(c.Seed, 0x67726964))
 	n := 64
 	if c.ImageC == 0 {
 		n = 1000
 	}
-	x, _, err := t.Sample(ctx, n, opt, rng)
+	x, _, err := t.SampleGrid(ctx, n)
 	if err != nil {
 		return err
 	}

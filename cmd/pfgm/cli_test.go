@@ -92,7 +92,7 @@ func TestContradictionsRefused(t *testing.T) {
 		{[]string{"--data", "toy:moons", "--m", "1", "--out", filepath.Join(t.TempDir(), "x")}, 2, "--m belongs to --process yukawa"},
 		{[]string{"--data", "toy:moons", "--image-size", "8", "--out", filepath.Join(t.TempDir(), "x")}, 2, "--image-size is for image data"},
 		{[]string{"--data", "toy:moons", "--charges", "10", "--toy-n", "10", "--out", filepath.Join(t.TempDir(), "x")}, 2, "give one of them"},
-		{[]string{"--data", "toy:moons", "--width", "100000000", "--out", filepath.Join(t.TempDir(), "x")}, 1, "more than the limit"},
+		{[]string{"--data", "toy:moons", "--batch", "100000000", "--out", filepath.Join(t.TempDir(), "x")}, 1, "more than the limit"},
 	})
 	for _, flag := range [][]string{{"--process", "yukawa"}, {"--m", "2"}, {"--t-max", "5"}, {"--ess-threshold", "0.5"}, {"--data", "toy:moons"}, {"--charges", "5"}} {
 		checkFailures(t, []string{"sample", "--run", run, "--out", out}, []failCase{{flag, 2, flag[0] + " comes from the run"}})

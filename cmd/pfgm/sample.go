@@ -126,6 +126,9 @@ func sampleRun(cmd *cobra.Command, g *globals, f *sampleFlags, D float64) error 
 	if err != nil {
 		return fmt.Errorf("--run: %w", err)
 	}
+	for _, w := range r.Warnings() {
+		fmt.Fprintln(cmd.ErrOrStderr(), "warning: "+w)
+	}
 	if c := r.Config(); changed(cmd, "D") && D != c.D {
 		return usagef(cmd, "--D %s: the run was trained with D=%s (D comes from the run)", f.D, process.FormatD(c.D))
 	}
