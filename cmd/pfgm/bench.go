@@ -83,5 +83,6 @@ peer's field names (scripts/bench-vs-torch.sh puts the two side by side).`,
 		}
 		cmd.AddCommand(sub)
 	}
+	cmd.AddCommand(newBenchServeCmd(g))
 	return cmd
 }

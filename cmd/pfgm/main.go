@@ -150,7 +150,7 @@ and the screened-Poisson (Yukawa) process.`,
 	g.register(root)
 	root.AddCommand(
 		newDataCmd(g), newSampleCmd(g), newEvalCmd(g), newPlotCmd(g),
-		newFieldCmd(g), newTrainCmd(g), newDemoCmd(g), newBenchCmd(g),
+		newFieldCmd(g), newTrainCmd(g), newDemoCmd(g), newBenchCmd(g), newServeCmd(g),
 	)
 	root.CompletionOptions.HiddenDefaultCmd = false
 	return root
