@@ -134,6 +134,8 @@ func TestBadConfigJSONIsRejected(t *testing.T) {
 		{edit(ubase, `"channels":[32,64,64]`, `"channels":[-1,8]`), "channels"},
 		{edit(ubase, `"channels":[32,64,64]`, `"channels":[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]`), "levels"},
 		{edit(ubase, `"channels":[32,64,64]`, `"channels":[8,8,8,8]`), "divisible"},
+		{edit(ubase, `"channels":[32,64,64]`, `"channels":[2,8]`), "groups"},
+		{edit(ubase, `"channels":[32,64,64]`, `"channels":[36,136]`), "groups"},
 		{edit(ubase, `"res_blocks":2`, `"res_blocks":-1`), "res_blocks"},
 		{edit(base, `"model":"mlp"`, `"model":"transformer"`), "model"},
 		{edit(base, `"model":"mlp"`, `"objective":"score","model":"mlp"`), "objective"},

@@ -199,6 +199,10 @@ func (c *Config) validateNetwork() error {
 			if ch < 1 || ch > maxChannels {
 				return fmt.Errorf("unet channels must be in 1…%d, got %v", maxChannels, u.Channels)
 			}
+			// GroupNorm splits them into min(32, C/4) groups (nn.NewGroupNorm).
+			if g := min(32, ch/4); g < 1 || ch%g != 0 {
+				return fmt.Errorf("unet channels %v: %d does not split into min(32, %d/4) groups (use a multiple of 4, and of 32 above 128)", u.Channels, ch, ch)
+			}
 		}
 		if f := 1 << max(len(u.Channels)-1, 0); c.ImageH > 0 && (c.ImageH%f != 0 || c.ImageW%f != 0) {
 			return fmt.Errorf("a %d-level U-Net needs image sides divisible by %d, got %d×%d", len(u.Channels), f, c.ImageH, c.ImageW)
