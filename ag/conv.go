@@ -239,24 +239,26 @@ func convBack(t *Tape, nd *node) {
 		}
 	}
 	parallelFor(min(t.workers, parts), parts, run)
+	if partial == nil {
+		return
+	}
+	// Sum the partials in part order into the first, then transpose the
+	// dWᵀ [kk, O] it holds into the gradient.
+	total := partial[:psz]
+	for p := 1; p < parts; p++ {
+		addTo(total, partial[p*psz:(p+1)*psz])
+	}
 	if needW {
-		// The partials hold dWᵀ [kk, O].
 		gw := grad(w)
-		for p := 0; p < parts; p++ {
-			acc := partial[p*psz : (p+1)*psz]
-			for r := 0; r < g.kk; r++ {
-				row := acc[r*g.o : (r+1)*g.o]
-				for o, v := range row {
-					gw[o*g.kk+r] += v
-				}
+		for r := 0; r < g.kk; r++ {
+			row := total[r*g.o : (r+1)*g.o]
+			for o, v := range row {
+				gw[o*g.kk+r] += v
 			}
 		}
 	}
 	if needB {
-		gb := grad(bias)
-		for p := 0; p < parts; p++ {
-			addTo(gb, partial[p*psz+g.o*g.kk:(p+1)*psz])
-		}
+		addTo(grad(bias), total[g.o*g.kk:])
 	}
 }
 
