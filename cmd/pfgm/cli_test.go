@@ -14,7 +14,7 @@ import (
 // Every command answers an unknown flag with one line and a pointer to its
 // help, exit 2, and nothing on stdout.
 func TestFlagErrorsAreOneLine(t *testing.T) {
-	for _, cmd := range [][]string{{"data"}, {"sample"}, {"eval"}, {"plot"}, {"field"}, {"train"}, {"demo"}, {"bench", "gemm"}, {"bench", "unet"}} {
+	for _, cmd := range [][]string{{"data"}, {"sample"}, {"eval"}, {"plot"}, {"field"}, {"train"}, {"demo"}, {"likelihood"}, {"bench", "gemm"}, {"bench", "unet"}} {
 		checkFailures(t, cmd, []failCase{{[]string{"--bogus"}, 2, "unknown flag: --bogus"}})
 		name := "pfgm " + strings.Join(cmd, " ")
 		_, _, stderr := runCLI(append(cmd, "--bogus")...)
@@ -27,7 +27,7 @@ func TestFlagErrorsAreOneLine(t *testing.T) {
 
 // Help goes to stdout with exit 0, and `pfgm help CMD` is `pfgm CMD --help`.
 func TestHelpOnStdout(t *testing.T) {
-	for _, cmd := range []string{"data", "sample", "eval", "plot", "field", "train", "demo", "bench"} {
+	for _, cmd := range []string{"data", "sample", "eval", "plot", "field", "train", "demo", "likelihood", "bench"} {
 		code, stdout, stderr := runCLI(cmd, "--help")
 		if code != 0 || stderr != "" || !strings.Contains(stdout, "Usage:") || !strings.Contains(stdout, "--threads") {
 			t.Errorf("%s --help: exit %d, stdout %d bytes, stderr %q", cmd, code, len(stdout), stderr)
