@@ -1,6 +1,8 @@
-// Package pipeline holds pfgm's jobs as library entry points: sample from
-// the exact field of a data set, sample a trained run, train, evaluate,
-// and draw (scatter plots, trajectories, loss curves, field lines).
+// Package pipeline holds pfgm's jobs as library entry points, one per
+// command of the pfgm tool: SampleExact (the exact field of a data set),
+// OpenRun with Run.Sample or SampleRun (a trained run), Train, Eval,
+// Likelihood, Toy, and the pictures Scatter, Trajectories, Loss and
+// FieldLines.
 //
 // Each job is one function that takes an options struct and returns its
 // result in memory:

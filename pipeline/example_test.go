@@ -8,7 +8,9 @@ import (
 	"path/filepath"
 
 	"github.com/pfgm/pfgm/data"
+	"github.com/pfgm/pfgm/nn"
 	"github.com/pfgm/pfgm/pipeline"
+	"github.com/pfgm/pfgm/train"
 )
 
 // Sample 100 points with the exact field of the two-moons toy set (no
@@ -61,4 +63,33 @@ func ExampleCheckOutput() {
 	err := pipeline.CheckOutput("points.csv", []string{"points.csv"}, ".csv", ".npy", ".png")
 	fmt.Println(err)
 	// Output: output points.csv is the input points.csv: choose another output, the input would be lost
+}
+
+// Train a small model on a toy set, then open the run once and sample it;
+// the opened run may serve many goroutines.
+func ExampleOpenRun() {
+	dir, _ := os.MkdirTemp("", "pfgm-example")
+	defer os.RemoveAll(dir)
+	c := train.DefaultConfig()
+	c.Data, c.ToyCount, c.Steps, c.Batch = "toy:moons", 500, 20, 32
+	c.MLP = &nn.MLPConfig{Width: 32}
+	tr, err := pipeline.Train(context.Background(), pipeline.TrainOptions{Config: c, Dir: filepath.Join(dir, "run")})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	run, err := pipeline.OpenRun(tr.Dir, 0)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	opt := pipeline.DefaultSampleRunOptions()
+	opt.N, opt.Sampler.Steps = 100, 10
+	res, err := run.Sample(context.Background(), opt)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(tr.Step, "steps;", res.Samples.N(), "samples, NFE", res.NFE)
+	// Output: 20 steps; 100 samples, NFE 19
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/pfgm/pfgm/nn"
+	"github.com/pfgm/pfgm/sampler"
 	"github.com/pfgm/pfgm/train"
 )
 
@@ -171,6 +172,35 @@ func TestTrainEstimates(t *testing.T) {
 		}
 		if err := e.check("training", 0); !errors.Is(err, ErrTooLarge) {
 			t.Errorf("%s: estimate %s accepted", name, formatBytes(e.bytes))
+		}
+	}
+}
+
+// Yukawa and pfgm-field runs with the default MLP build (their network has
+// one output more than the data) and sample.
+func TestTrainDefaultMLPForEveryObjective(t *testing.T) {
+	for name, edit := range map[string]func(*train.Config){
+		"yukawa":     func(c *train.Config) { c.Process, c.M, c.D = train.ProcessYukawa, 1, 1 },
+		"pfgm-field": func(c *train.Config) { c.Objective, c.D = train.ObjectiveField, 1 },
+	} {
+		c := train.DefaultConfig()
+		c.Data, c.ToyCount, c.Steps, c.Batch, c.FieldBatch = "toy:2clusters", 200, 3, 16, 64
+		edit(&c)
+		dir := filepath.Join(t.TempDir(), "run")
+		if _, err := Train(context.Background(), TrainOptions{Config: c, Dir: dir}); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		o := DefaultSampleRunOptions()
+		o.Run, o.N, o.Sampler.Steps = dir, 20, 3
+		if name == "pfgm-field" {
+			o.Sampler.Solver = sampler.RK45
+		}
+		res, err := SampleRun(context.Background(), o)
+		if err != nil {
+			t.Fatalf("%s: sample: %v", name, err)
+		}
+		if res.Samples.N() != 20 || (name == "yukawa") != (res.Weights != nil) {
+			t.Errorf("%s: %d samples, weights %v", name, res.Samples.N(), res.Weights)
 		}
 	}
 }

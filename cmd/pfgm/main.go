@@ -114,8 +114,16 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "%s: %s\nsee '%s --help'\n", name, oneLine(err.Error()), name)
 		return 2
 	}
-	fmt.Fprintf(stderr, "%s: %s\n", name, oneLine(err.Error()))
+	fmt.Fprintf(stderr, "%s: %s\n", name, message(name, err))
 	return 1
+}
+
+// message is err on one line without a leading repeat of the command's
+// name (a package named like the command prefixes its errors with it).
+func message(cmdPath string, err error) string {
+	s := oneLine(err.Error())
+	name := cmdPath[strings.LastIndex(cmdPath, " ")+1:]
+	return strings.TrimPrefix(s, name+": ")
 }
 
 // isCobraUsage recognises the errors cobra makes itself for an unknown
@@ -150,7 +158,8 @@ and the screened-Poisson (Yukawa) process.`,
 	g.register(root)
 	root.AddCommand(
 		newDataCmd(g), newSampleCmd(g), newEvalCmd(g), newPlotCmd(g),
-		newFieldCmd(g), newTrainCmd(g), newDemoCmd(g), newBenchCmd(g), newServeCmd(g),
+		newFieldCmd(g), newTrainCmd(g), newDemoCmd(g), newBenchCmd(g), newLikelihoodCmd(g),
+		newServeCmd(g),
 	)
 	root.CompletionOptions.HiddenDefaultCmd = false
 	return root
