@@ -11,8 +11,8 @@ import (
 // panels (about 20 ms in all). It is 0 where the CPU has no bfloat16
 // kernel (HasBF16 is false). Above 1, SgemmBF16 is the faster product;
 // below 1 it costs time. (On a core whose VDPBF16PS issues at a quarter
-// of the FMA rate, as measured on one Sapphire Rapids class Xeon, it is
-// near 0.5: the dot product does twice an FMA's work per lane.)
+// of the FMA rate, as on the AVX512_FP16-class Xeon of docs/ENGINE.md, it
+// is near 0.5: the dot product does twice an FMA's work per lane.)
 func BF16Speedup() float64 {
 	kb := bf16Kernel()
 	if kb == nil {
