@@ -3,6 +3,7 @@ package torch
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"math"
 	"os"
 	"os/exec"
@@ -48,11 +49,31 @@ func runPy(t *testing.T, args ...string) string {
 	return out.String()
 }
 
-// torchrun starts the twin's trainer on n Gloo processes.
+// torchrun starts the twin's trainer on n Gloo processes. Debian's torch
+// 1.13 launcher fails on Python 3.11 with its default --redirects 0 --tee 0
+// (Std.from_str("0") is None there), hence the explicit 2 (stderr), whose
+// log files go to a temporary directory.
 func torchrun(t *testing.T, n int, args ...string) string {
 	t.Helper()
 	return runPy(t, append([]string{"-m", "torch.distributed.run", "--standalone", "--nproc_per_node=" + strconv.Itoa(n),
+		"--redirects", "2", "--tee", "2", "--log_dir", t.TempDir(),
 		"-m", "pfgm_torch.train", "--device", "cpu"}, args...)...)
+}
+
+// twin runs the twin's trainer on one process, without a launcher.
+func twin(t *testing.T, args ...string) string {
+	t.Helper()
+	return runPy(t, append([]string{"-m", "pfgm_torch.train", "--device", "cpu"}, args...)...)
+}
+
+// mustJSON is c as pfgm saves it.
+func mustJSON(t *testing.T, c *train.Config) string {
+	t.Helper()
+	b, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // moonsConfig is a small pfgm run on toy:moons.
