@@ -36,7 +36,9 @@ func TestTwoRanksEqualOneBatch(t *testing.T) {
 	twin(t, append(args("one"), "--shards", "2")...)
 	twin(t, append(args("control"), "--shards", "1")...)
 
-	const tol = 1e-5 // relative, per tensor
+	// Relative, per tensor: Adam's moments to 1e-5; the weights' change to
+	// 1e-4, since m/(√v+ε) magnifies rounding where a gradient is near 0.
+	const tol, tolDelta = 1e-5, 1e-4
 	ddp := readST(t, filepath.Join(dirs["ddp"], "ckpt-00000103.safetensors"))
 	start := readST(t, filepath.Join(run0, "ckpt-00000100.safetensors"))
 	worst := func(other string) (float64, string) {
@@ -47,24 +49,25 @@ func TestTwoRanksEqualOneBatch(t *testing.T) {
 				continue
 			}
 			a, b := o[k].Data, v.Data
-			if p0, ok := start[k]; ok { // weights: compare the 3 steps' change, not the weights
-				a, b = diff(a, p0.Data), diff(b, p0.Data)
+			e := relErr(a, b)
+			if strings.HasPrefix(k, "param.") { // weights: compare the 3 steps' change, in units of tol
+				e = relErr(diff(a, start[k].Data), diff(b, start[k].Data)) * tol / tolDelta
 			}
-			if e := relErr(a, b); e > w || math.IsNaN(e) {
+			if e > w || math.IsNaN(e) {
 				w, at = e, k
 			}
 		}
 		return w, at
 	}
 	e, at := worst("one")
-	t.Logf("2 ranks × 32 vs 1 rank × 64: worst relative difference %.3g (%s)", e, at)
+	t.Logf("2 ranks × 32 vs 1 rank × 64: worst relative difference %.3g × tolerance (%s)", e/tol, at)
 	if !(e <= tol) {
-		t.Errorf("2 ranks × 32 and 1 rank × 64 differ: %.3g at %s > %.3g", e, at, tol)
+		t.Errorf("2 ranks × 32 and 1 rank × 64 differ at %s: %.3g × the tolerance", at, e/tol)
 	}
 	ec, atc := worst("control")
-	t.Logf("control (other draws): worst relative difference %.3g (%s)", ec, atc)
+	t.Logf("control (other draws): worst relative difference %.3g × tolerance (%s)", ec/tol, atc)
 	if !(ec > 100*tol) {
-		t.Errorf("a run on other batches differs by only %.3g: the comparison cannot tell batches apart", ec)
+		t.Errorf("a run on other batches differs by only %.3g × the tolerance: the comparison cannot tell batches apart", ec/tol)
 	}
 	l2, err := train.ReadLosses(dirs["ddp"])
 	if err != nil {
