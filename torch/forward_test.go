@@ -1,10 +1,13 @@
 package torch
 
 import (
+	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"testing"
+	"unicode"
 
 	"github.com/pfgm/pfgm/ag"
 	"github.com/pfgm/pfgm/nn"
@@ -18,7 +21,9 @@ const forwardTol = 1e-5
 // checkForward builds c's network in pfgm, nudges every weight by N(0, 0.02)
 // (so no GroupNorm sits at its identity), and compares pfgm's preconditioned
 // denoiser with the twin's on the same weights and inputs, σ from 0.01 to 80.
-func checkForward(t *testing.T, c train.Config, batch int) {
+// rename, if not nil, respells every key of the saved config.json (nested
+// ones too), to check that the twin reads other spellings.
+func checkForward(t *testing.T, c train.Config, batch int, rename func(string) string) {
 	t.Helper()
 	needTorch(t)
 	dir := t.TempDir()
@@ -64,6 +69,9 @@ func checkForward(t *testing.T, c train.Config, batch int) {
 	if err := train.SaveConfig(dir, &c); err != nil {
 		t.Fatal(err)
 	}
+	if rename != nil {
+		respell(t, filepath.Join(dir, "config.json"), rename)
+	}
 	wPath, inPath, outPath := filepath.Join(dir, "w.safetensors"), filepath.Join(dir, "in.safetensors"), filepath.Join(dir, "out.safetensors")
 	if err := safetensors.Write(wPath, w, nil); err != nil {
 		t.Fatal(err)
@@ -87,23 +95,93 @@ func checkForward(t *testing.T, c train.Config, batch int) {
 func TestForwardMLP(t *testing.T) {
 	c := train.DefaultConfig()
 	c.Data, c.Model, c.Dim = "toy:moons", "mlp", 2
-	checkForward(t, c, 16)
+	checkForward(t, c, 16, nil)
 }
 
 // TestForwardUNet is UNet-mnist, the default U-Net for 28×28 grey images.
 func TestForwardUNet(t *testing.T) {
 	c := train.DefaultConfig()
 	c.Data, c.Model, c.Dim, c.ImageC, c.ImageH, c.ImageW = "mnist", "unet", 784, 1, 28, 28
-	checkForward(t, c, 4)
+	checkForward(t, c, 4, nil)
 }
 
 // TestForwardUNetConfigured is a U-Net of another shape: two levels, one
 // ResBlock each, no attention, a 64-wide embedding, RGB 8×8 input and three
-// classes (the class embedding "cls").
+// classes (the class embedding "cls"), with its config.json keys in
+// snake_case ("res_blocks", "attn_at_lowest") and then in CamelCase
+// ("ImageC", "SigmaData").
 func TestForwardUNetConfigured(t *testing.T) {
 	c := train.DefaultConfig()
 	c.Data, c.Model, c.Dim, c.ImageC, c.ImageH, c.ImageW = "pngs", "unet", 192, 3, 8, 8
 	c.Cond, c.Classes = true, 3
 	c.UNet = &nn.UNetConfig{C: 3, H: 8, W: 8, Channels: []int{16, 32}, ResBlocks: 1, Emb: 64}
-	checkForward(t, c, 6)
+	checkForward(t, c, 6, snake)
+	checkForward(t, c, 6, camel)
+}
+
+// respell rewrites the JSON object in path with every key renamed.
+func respell(t *testing.T, path string, rename func(string) string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(any) any
+	walk = func(v any) any {
+		switch x := v.(type) {
+		case map[string]any:
+			out := map[string]any{}
+			for k, e := range x {
+				out[rename(k)] = walk(e)
+			}
+			return out
+		case []any:
+			for i := range x {
+				x[i] = walk(x[i])
+			}
+		}
+		return v
+	}
+	if b, err = json.Marshal(walk(v)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// snake is "res_blocks" for "ResBlocks"; camel is "ImageC" for "image_c".
+func snake(k string) string {
+	var out []rune
+	for i, r := range k {
+		if unicode.IsUpper(r) {
+			if i > 0 {
+				out = append(out, '_')
+			}
+			r = unicode.ToLower(r)
+		}
+		out = append(out, r)
+	}
+	return string(out)
+}
+
+func camel(k string) string {
+	var out []rune
+	up := true
+	for _, r := range k {
+		if r == '_' {
+			up = true
+			continue
+		}
+		if up {
+			r = unicode.ToUpper(r)
+		}
+		out = append(out, r)
+		up = false
+	}
+	return string(out)
 }
