@@ -17,7 +17,7 @@ import argparse
 import json
 import math
 import os
-import shutil
+import signal
 import sys
 import time
 
@@ -91,7 +91,7 @@ def main(argv=None):
     a = parse_args(argv)
     try:
         run(a)
-    except (ValueError, OSError) as e:
+    except (ValueError, OSError, Interrupted) as e:
         print(f"pfgm_torch.train: {e}", file=sys.stderr)
         if dist.is_initialized():
             dist.destroy_process_group()
@@ -153,6 +153,7 @@ def run(a):
               f"parameters, batch {cfg.batch} = {world} rank(s) × {cfg.batch // world}, steps {step}→{cfg.steps}, "
               f"device {dev}", flush=True)
 
+    stop = StopRequest()
     per = shards // world
     streams = [Stream(cfg.seed, rank * per + k, step, x, labels, cfg, cfg.batch // shards) for k in range(per)]
     params = list(net.parameters())
@@ -170,11 +171,11 @@ def run(a):
         opt.zero_grad(set_to_none=False)
         loss = weighted_mse(ddp(xin, sigma, onehot), y, w)
         loss.backward()
-        gl = loss.detach().double()
+        # One all-reduce carries the loss and the stop request (a signal on any rank).
+        gl = torch.stack([loss.detach().double(), torch.tensor(float(stop.requested), dtype=torch.float64, device=dev)])
         if world > 1:
             dist.all_reduce(gl)
-            gl /= world
-        l = float(gl.float())
+        l, stopping = float((gl[0] / world).float()), bool(gl[1] > 0)
         norm = torch.sqrt(sum((q.grad.double() ** 2).sum() for q in params))
         if not (math.isfinite(l) and math.isfinite(float(norm))):
             raise ValueError(f"training diverged: step {step + 1}: loss {l}, gradient norm {float(norm)} "
@@ -191,8 +192,14 @@ def run(a):
         if rank == 0:
             if a.log_every and step % a.log_every == 0:
                 print(f"step {step} loss {l:.5g}", flush=True)
-            if cfg.checkpoint_every > 0 and step % cfg.checkpoint_every == 0 and step < cfg.steps:
+            if cfg.checkpoint_every > 0 and step % cfg.checkpoint_every == 0 and step < cfg.steps or stopping:
                 save(a.out, step, net, opt, ema, cfg, losses)
+        if stopping:
+            if world > 1:
+                dist.barrier()
+                dist.destroy_process_group()
+            raise Interrupted(f"interrupted at step {step}: checkpoint {ck.ckpt_name(step)} written; "
+                              f"continue with --resume {a.out}")
     if rank == 0:
         save(a.out, step, net, opt, ema, cfg, losses)
         ck.write_model(a.out, step, {n: t.cpu().numpy() for n, t in ema.shadow.items()}, cfg.raw)
@@ -204,6 +211,23 @@ def run(a):
     if world > 1:
         dist.barrier()
         dist.destroy_process_group()
+
+
+class Interrupted(Exception):
+    """SIGINT or SIGTERM stopped the run after a checkpoint."""
+
+
+class StopRequest:
+    """Records SIGINT/SIGTERM, so that the run stops after the current step
+    with a checkpoint (as pfgm does), on every rank at the same step."""
+
+    def __init__(self):
+        self.requested = False
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, self._handle)
+
+    def _handle(self, *_):
+        self.requested = True
 
 
 def prepare_out(out, resume_path):
