@@ -28,7 +28,11 @@ func checkForward(t *testing.T, c train.Config, batch int, rename func(string) s
 	needTorch(t)
 	dir := t.TempDir()
 	rng := rand.New(rand.NewPCG(7, 8))
-	net, err := train.BuildModel(&c, rng)
+	c, err := c.WithArchitecture()
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := train.BuildModel(c, rng)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,7 @@ the raw little-endian data. Files are written atomically (temp + os.replace).
 """
 import json
 import os
-import tempfile
+import secrets
 
 import numpy as np
 
@@ -61,7 +61,15 @@ def atomic_write(path, fill):
     """Calls fill(file) on a temporary file beside path, syncs it and renames
     it over path, so readers see the old file or the whole new one."""
     d = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix='.' + os.path.basename(path) + '.', dir=d)
+    # pfgm's internal/atomicfile naming, ".NAME.tmp-DIGITS", so that pfgm
+    # removes the leftovers of a killed write when it resumes the run.
+    while True:
+        tmp = os.path.join(d, f'.{os.path.basename(path)}.tmp-{secrets.randbelow(10 ** 9)}')
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            break
+        except FileExistsError:
+            continue
     try:
         with os.fdopen(fd, 'wb') as f:
             fill(f)

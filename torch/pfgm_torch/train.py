@@ -14,9 +14,11 @@ checkpoints (atomically) and the loss curve. --resume takes a pfgm or torch
 checkpoint (a file, or a run directory's newest).
 """
 import argparse
+import fcntl
 import json
 import math
 import os
+import re
 import signal
 import sys
 import time
@@ -147,7 +149,7 @@ def run(a):
             ema.shadow[n].copy_(torch.from_numpy(ema0[n]).reshape(ema.shadow[n].shape))
 
     if rank == 0:
-        prepare_out(a.out, resume_path)
+        lock = prepare_out(a.out, resume_path)  # noqa: F841  (held while training)
         cfgmod.save(os.path.join(a.out, 'config.json'), cfg)
         print(f"pfgm_torch: {cfg.model} on {cfg.data}, D={cfg.D}, {sum(q.numel() for q in net.parameters())} "
               f"parameters, batch {cfg.batch} = {world} rank(s) × {cfg.batch // world}, steps {step}→{cfg.steps}, "
@@ -231,11 +233,28 @@ class StopRequest:
 
 
 def prepare_out(out, resume_path):
-    """Creates out; refuses to overwrite another run unless resuming it."""
+    """Creates out and takes its lock (.lock, flock as pfgm takes it, held
+    until the process exits); refuses to overwrite another run unless
+    resuming it, and a directory of other files."""
     if os.path.exists(os.path.join(out, 'config.json')):
         if not resume_path or os.path.abspath(os.path.dirname(resume_path)) != os.path.abspath(out):
             raise ValueError(f"{out} already holds a run: --resume {out} to continue it, or another --out")
+    elif os.path.isdir(out):
+        others = [n for n in os.listdir(out) if n != '.lock' and not TEMP_RE.match(n)]
+        if others:
+            raise ValueError(f"{out} is not empty ({', '.join(sorted(others)[:3])}) but holds no run: "
+                             "choose a new or empty directory")
     os.makedirs(out, exist_ok=True)
+    f = open(os.path.join(out, '.lock'), 'a')
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        f.close()
+        raise ValueError(f"{out} is being trained by another process (it holds {out}/.lock)") from None
+    return f
+
+
+TEMP_RE = re.compile(r'^\..+\.tmp-[0-9]+$')
 
 
 def save(out, step, net, opt, ema, cfg, losses):
