@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"math"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -52,10 +53,13 @@ func runPy(t *testing.T, args ...string) string {
 // torchrun starts the twin's trainer on n Gloo processes. Debian's torch
 // 1.13 launcher fails on Python 3.11 with its default --redirects 0 --tee 0
 // (Std.from_str("0") is None there), hence the explicit 2 (stderr), whose
-// log files go to a temporary directory.
+// log files go to a temporary directory. The rendezvous is the static one
+// on a free port: --standalone always takes port 29400, which another job
+// on the machine may hold.
 func torchrun(t *testing.T, n int, args ...string) string {
 	t.Helper()
-	return runPy(t, append([]string{"-m", "torch.distributed.run", "--standalone", "--nproc_per_node=" + strconv.Itoa(n),
+	return runPy(t, append([]string{"-m", "torch.distributed.run", "--nnodes=1", "--nproc_per_node=" + strconv.Itoa(n),
+		"--master_addr=127.0.0.1", "--master_port=" + strconv.Itoa(freePort(t)), "--monitor_interval=0.5",
 		"--redirects", "2", "--tee", "2", "--log_dir", t.TempDir(),
 		"-m", "pfgm_torch.train", "--device", "cpu"}, args...)...)
 }
@@ -136,4 +140,15 @@ func mean(xs []float64) float64 {
 		s += x
 	}
 	return s / float64(len(xs))
+}
+
+// freePort returns a TCP port that was free a moment ago.
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
 }

@@ -141,6 +141,22 @@ def run(a):
                             'exp_avg_sq': torch.from_numpy(v[n].copy()).reshape(q.shape).to(dev)}
         losses = ck.read_losses(os.path.dirname(resume_path), step)
 
+    # Rank 0 claims --out; every rank learns whether it could, so that none
+    # is left waiting in a collective for a rank that gave up.
+    err = None
+    if rank == 0:
+        try:
+            lock = prepare_out(a.out, resume_path)  # noqa: F841  (held while training)
+        except (ValueError, OSError) as e:
+            err = e
+    if world > 1:
+        ok = torch.tensor([0.0 if err else 1.0], device=dev)
+        dist.all_reduce(ok, op=dist.ReduceOp.MIN)
+        if ok.item() == 0 and err is None:
+            raise ValueError(f"rank 0 could not claim {a.out}")
+    if err:
+        raise err
+
     model = Precond(net, cfg.sigma_data)
     ddp = torch.nn.parallel.DistributedDataParallel(model) if world > 1 else model  # broadcasts rank 0's weights
     ema = EMA(net.named_parameters(), cfg.ema)
@@ -149,7 +165,6 @@ def run(a):
             ema.shadow[n].copy_(torch.from_numpy(ema0[n]).reshape(ema.shadow[n].shape))
 
     if rank == 0:
-        lock = prepare_out(a.out, resume_path)  # noqa: F841  (held while training)
         cfgmod.save(os.path.join(a.out, 'config.json'), cfg)
         print(f"pfgm_torch: {cfg.model} on {cfg.data}, D={cfg.D}, {sum(q.numel() for q in net.parameters())} "
               f"parameters, batch {cfg.batch} = {world} rank(s) × {cfg.batch // world}, steps {step}→{cfg.steps}, "
