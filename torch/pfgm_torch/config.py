@@ -47,6 +47,7 @@ class Config:
         self.raw = raw
         g = lambda k, d=None: lookup(raw, k, d)  # noqa: E731
         self.data = g('data', '')
+        self.data_sha256 = g('data_sha256', '')
         self.model = g('model', 'mlp')
         self.D = parse_D(g('D', '128'))
         self.objective = g('objective', '') or 'pfgm++'

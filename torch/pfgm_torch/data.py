@@ -9,6 +9,7 @@ Go generator, which the twin does not reproduce: export it with
 draw as the run's, see data.RNG) and pass --data FILE.npy.
 """
 import gzip
+import hashlib
 import os
 import subprocess
 
@@ -27,8 +28,33 @@ def is_image_spec(spec):
     return os.path.isdir(spec)
 
 
+def fingerprint(x, labels):
+    """train.Fingerprint: SHA-256 of the values per example (uint64), the
+    values as float32 and the labels (a uint64 count, then each), all
+    little-endian, of the data as loaded (before standardisation)."""
+    h = hashlib.sha256()
+    x = np.ascontiguousarray(x, dtype='<f4')
+    h.update(int(x[0].size if x.ndim > 1 else 1).to_bytes(8, 'little'))
+    h.update(x.tobytes())
+    lab = np.zeros(0, dtype='<u8') if labels is None else np.asarray(labels).astype('<u8')
+    h.update(len(lab).to_bytes(8, 'little'))
+    h.update(lab.tobytes())
+    return h.hexdigest()
+
+
 def load(cfg):
-    """Returns (x [N, dim] float32, labels [N] int64 or None) for cfg."""
+    """Returns (x [N, dim] float32, labels [N] int64 or None) for cfg,
+    checking them against the run's fingerprint (data_sha256) if it has one."""
+    x, labels, raw = _load(cfg)
+    want = cfg.data_sha256
+    if want and fingerprint(raw, labels) != want:
+        raise ValueError(f"the data {cfg.data} differ from the run's (SHA-256 {fingerprint(raw, labels)[:12]}…, "
+                         f"the run recorded {want[:12]}…); a toy set must be the run's own draw: "
+                         f"pfgm data --toy NAME --n TOY_COUNT --seed {cfg.seed} --out FILE.npy")
+    return x, labels
+
+
+def _load(cfg):
     spec = cfg.data
     if not spec:
         raise ValueError("config has no data set")
@@ -41,14 +67,16 @@ def load(cfg):
         if (c, h, w) != (cfg.image_c, cfg.image_h, cfg.image_w):
             raise ValueError(f"{spec} holds {c}×{h}×{w} images, the run was made for "
                              f"{cfg.image_c}×{cfg.image_h}×{cfg.image_w}")
-        return x.reshape(len(x), -1), labels
+        x = x.reshape(len(x), -1)
+        return x, labels, x
     p = read_points(spec)
+    raw = p.astype(np.float32)
     if p.shape[1] != cfg.dim:
         raise ValueError(f"{spec} has {p.shape[1]} numbers a point, the run was made for {cfg.dim}")
     if cfg.standardize is not None:
         mean, std = (np.asarray(v, dtype=np.float64) for v in cfg.standardize)
         p = (p - mean) / std
-    return p.astype(np.float32), None
+    return p.astype(np.float32), None, raw
 
 
 def read_points(path):
