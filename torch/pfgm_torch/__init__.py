@@ -12,5 +12,6 @@ evaluates and resumes as its own. See docs/SCALE.md.
 Modules: models (networks, Precond), process (the perturbation kernel),
 config (pfgm's config.json), data (pfgm's data sources), safetensors (the
 file format with metadata), checkpoint (pfgm's run-directory layout), train
-(the DDP training entry point: python -m pfgm_torch.train).
+(the DDP training entry point: python -m pfgm_torch.train), forward (the
+preconditioned denoiser on given weights, for the round-trip tests).
 """
