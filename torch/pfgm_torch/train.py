@@ -174,9 +174,9 @@ def run(a):
     per = shards // world
     streams = [Stream(cfg.seed, rank * per + k, step, x, labels, cfg, cfg.batch // shards) for k in range(per)]
     params = list(net.parameters())
-    t0, times = time.perf_counter(), []
+    t0, times, cpu = time.perf_counter(), [], []
     while step < cfg.steps:
-        ts = time.perf_counter()
+        ts, cs = time.perf_counter(), time.process_time()
         draws = [s.draw() for s in streams]
         y, xin, sigma, w = (torch.from_numpy(np.concatenate([d[i] for d in draws])).to(dev) for i in range(4))
         onehot = None
@@ -206,6 +206,7 @@ def run(a):
         step += 1
         losses.append(l)
         times.append(time.perf_counter() - ts)
+        cpu.append(time.process_time() - cs)
         if rank == 0:
             if a.log_every and step % a.log_every == 0:
                 print(f"step {step} loss {l:.5g}", flush=True)
@@ -222,8 +223,11 @@ def run(a):
         ck.write_model(a.out, step, {n: t.cpu().numpy() for n, t in ema.shadow.items()}, cfg.raw)
         n = len(times)
         med = sorted(times)[n // 2] if n else float('nan')
+        # Wall time per step, and rank 0's CPU time per step (all its threads,
+        # Gloo's included): the second does not grow when the machine is shared.
         print(json.dumps({'done': os.path.join(a.out, 'model.safetensors'), 'world': world, 'steps': n,
                           'median_step_s': med, 'steps_per_s': 1 / med if n else 0,
+                          'median_cpu_step_s': sorted(cpu)[n // 2] if n else float('nan'),
                           'wall_s': time.perf_counter() - t0}), flush=True)
     if world > 1:
         dist.barrier()
