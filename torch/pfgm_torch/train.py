@@ -62,6 +62,23 @@ def weighted_mse(out, y, w):
     return (w.reshape(shape) * (out - y) ** 2).sum() / out.numel()
 
 
+def update(net, opt, ema, cfg, step, loss):
+    """The step after the backward pass, as train.TrainStep takes it: stop on
+    a non-finite loss or gradient norm, clip the gradients' global norm,
+    Adam at the warm-up learning rate, then the EMA."""
+    params = list(net.parameters())
+    norm = float(torch.sqrt(sum((q.grad.double() ** 2).sum() for q in params)))
+    if not (math.isfinite(loss) and math.isfinite(norm)):
+        raise ValueError(f"training diverged: step {step + 1}: loss {loss}, gradient norm {norm} "
+                         "(the last good checkpoint is kept)")
+    if cfg.clip_norm > 0:
+        torch.nn.utils.clip_grad_norm_(params, cfg.clip_norm)
+    for g in opt.param_groups:
+        g['lr'] = warmup_lr(cfg.lr, step, cfg.warmup)
+    opt.step()
+    ema.update(net.named_parameters())
+
+
 def parse_args(argv):
     ap = argparse.ArgumentParser(prog='python -m pfgm_torch.train', description=__doc__.split('\n')[0])
     ap.add_argument('--config', help="a pfgm run's config.json (default: the --resume run's)")
@@ -173,7 +190,6 @@ def run(a):
     stop = StopRequest()
     per = shards // world
     streams = [Stream(cfg.seed, rank * per + k, step, x, labels, cfg, cfg.batch // shards) for k in range(per)]
-    params = list(net.parameters())
     t0, times, cpu = time.perf_counter(), [], []
     while step < cfg.steps:
         ts, cs = time.perf_counter(), time.process_time()
@@ -193,16 +209,7 @@ def run(a):
         if world > 1:
             dist.all_reduce(gl)
         l, stopping = float((gl[0] / world).float()), bool(gl[1] > 0)
-        norm = torch.sqrt(sum((q.grad.double() ** 2).sum() for q in params))
-        if not (math.isfinite(l) and math.isfinite(float(norm))):
-            raise ValueError(f"training diverged: step {step + 1}: loss {l}, gradient norm {float(norm)} "
-                             f"(the last good checkpoint is kept)")
-        if cfg.clip_norm > 0:
-            torch.nn.utils.clip_grad_norm_(params, cfg.clip_norm)
-        for g in opt.param_groups:
-            g['lr'] = warmup_lr(cfg.lr, step, cfg.warmup)
-        opt.step()
-        ema.update(net.named_parameters())
+        update(net, opt, ema, cfg, step, l)
         step += 1
         losses.append(l)
         times.append(time.perf_counter() - ts)
