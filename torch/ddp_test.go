@@ -18,6 +18,7 @@ import (
 // `pfgm sample --run` does, samples it and scores the samples as `pfgm eval`
 // does.
 func TestDDPRunIsAPfgmRun(t *testing.T) {
+	t.Parallel()
 	needTorch(t)
 	tmp := t.TempDir()
 	run0, run1 := filepath.Join(tmp, "run0"), filepath.Join(tmp, "run1")

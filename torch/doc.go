@@ -6,5 +6,6 @@
 //
 // The package has no Go API. Its tests run Debian's /usr/bin/python3 with
 // PYTHONPATH set to this directory, and skip when that Python cannot import
-// torch (apt-get install python3-torch).
+// torch (apt-get install python3-torch). They run in parallel, GOMAXPROCS
+// at a time; each 2-process launch has its own rendezvous port.
 package torch

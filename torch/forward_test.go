@@ -97,6 +97,7 @@ func checkForward(t *testing.T, c train.Config, batch int, rename func(string) s
 }
 
 func TestForwardMLP(t *testing.T) {
+	t.Parallel()
 	c := train.DefaultConfig()
 	c.Data, c.Model, c.Dim = "toy:moons", "mlp", 2
 	checkForward(t, c, 16, nil)
@@ -104,6 +105,7 @@ func TestForwardMLP(t *testing.T) {
 
 // TestForwardUNet is UNet-mnist, the default U-Net for 28×28 grey images.
 func TestForwardUNet(t *testing.T) {
+	t.Parallel()
 	c := train.DefaultConfig()
 	c.Data, c.Model, c.Dim, c.ImageC, c.ImageH, c.ImageW = "mnist", "unet", 784, 1, 28, 28
 	checkForward(t, c, 4, nil)
@@ -115,6 +117,7 @@ func TestForwardUNet(t *testing.T) {
 // snake_case ("res_blocks", "attn_at_lowest") and then in CamelCase
 // ("ImageC", "SigmaData").
 func TestForwardUNetConfigured(t *testing.T) {
+	t.Parallel()
 	c := train.DefaultConfig()
 	c.Data, c.Model, c.Dim, c.ImageC, c.ImageH, c.ImageW = "pngs", "unet", 192, 3, 8, 8
 	c.Cond, c.Classes = true, 3

@@ -14,6 +14,7 @@ import (
 // TestTwinRefusesPfgmOnly checks that the twin refuses, with one line and a
 // non-zero exit, the objectives that stay pfgm-only.
 func TestTwinRefusesPfgmOnly(t *testing.T) {
+	t.Parallel()
 	needTorch(t)
 	wd, err := os.Getwd()
 	if err != nil {

@@ -22,6 +22,7 @@ import (
 // the first W steps of the run, where a resume that lost the weights would
 // start again, must be more than 6 SE above the same reference.
 func TestResumeAcrossSides(t *testing.T) {
+	t.Parallel()
 	needTorch(t)
 	const W, maxZ, minControlZ = 50, 4.0, 6.0
 	tmp := t.TempDir()

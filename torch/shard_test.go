@@ -20,6 +20,7 @@ import (
 // draws its 64 examples from one stream must not: it shows the comparison
 // would see different batches.
 func TestTwoRanksEqualOneBatch(t *testing.T) {
+	t.Parallel()
 	needTorch(t)
 	tmp := t.TempDir()
 	run0 := filepath.Join(tmp, "run0")

@@ -23,6 +23,7 @@ import (
 // (3 steps) and clipping (norm 0.5) are both active. The losses, Adam's
 // moments, the EMA's change and the weights' change must agree.
 func TestTrainStepMatchesPfgm(t *testing.T) {
+	t.Parallel()
 	needTorch(t)
 	const steps, batch = 6, 32
 	dir := t.TempDir()
