@@ -38,7 +38,9 @@ func TestServeAnswersAndDrains(t *testing.T) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	var stdout, stderr bytes.Buffer
 	code := make(chan int, 1)
-	go func() { code <- runContext(ctx, []string{"serve", "--addr", addr, "--runs", t.TempDir()}, &stdout, &stderr) }()
+	go func() {
+		code <- runContext(ctx, []string{"serve", "--addr", addr, "--runs", t.TempDir()}, &stdout, &stderr)
+	}()
 	var resp *http.Response
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		if resp, err = http.Post("http://"+addr+"/v1/exact/samples", "application/json",
