@@ -76,14 +76,14 @@ func buildTrainer(c *Config, src *source) (*Trainer, error) {
 	if err != nil {
 		return nil, err
 	}
-	model, err := BuildModel(*c, rand.New(rand.NewPCG(c.Seed, 0x696e6974)))
+	model, err := BuildModel(*c, rand.New(rand.NewPCG(c.Seed, initStream)))
 	if err != nil {
 		return nil, err
 	}
 	t := &Trainer{
 		Config: c, Model: model, Pre: &nn.Precond{Net: model, SigmaData: c.SigmaData},
 		proc: proc, src: src, tape: ag.NewTape(),
-		pcg: rand.NewPCG(c.Seed, 0x747261696e),
+		pcg: rand.NewPCG(c.Seed, trainStream),
 	}
 	t.rng = rand.New(t.pcg)
 	if c.Precision == "bf16" {
