@@ -9,7 +9,7 @@ import (
 // At image scale — N = 3·256·256 = 196,608 data dimensions, D = 128 — the
 // ratio B/(1−B) = R²/r² of B ~ Beta(N/2, D/2) has mean (N/2)/(D/2 − 1) ≈ 1560,
 // far above the reference code's cap 999 (B ≤ 1 − 10⁻³). Practically every draw there
-// lies beyond the cap (all but 2 in 10⁴), so the reference's clip would replace the whole
+// lies beyond the cap (all but about 1 in 10⁴), so the reference's clip would replace the whole
 // kernel by the single radius r·√999 (about 0.8 of the typical norm). pfgm's
 // unclipped draws must instead follow Beta(N/2, D/2): KS at α = 0.001, and
 // E[R²]/r² = N/(D−2) within 5 standard errors.
