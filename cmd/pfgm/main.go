@@ -36,6 +36,7 @@ func commands() map[string]command {
 		"train":  {"train a model (MLP or U-Net) on a data set", runTrain},
 		"demo":   {"train, sample and compare three values of D on a toy set", runDemo},
 		"bench":  {"benchmarks: gemm, mlp, unet, sample-unet", runBench},
+		"tune-d": {"choose D for a point set from its exact field (no training)", runTuneD},
 	}
 }
 
