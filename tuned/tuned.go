@@ -3,6 +3,7 @@ package tuned
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 
@@ -32,14 +33,16 @@ type Options struct {
 	// The EDM training distribution of σ and the data scale (DESIGN §3.6).
 	PMean, PStd, SigmaData float64
 	Seed                   uint64
+	// Log, if set, receives one progress line per candidate.
+	Log io.Writer
 }
 
 // DefaultOptions are the settings of `pfgm tune-d`.
 func DefaultOptions() Options {
 	return Options{
 		Candidates: []float64{1, 4, 16, 64, 256, 2048, math.Inf(1)},
-		Draws:      2000, MaxCharges: 4000, HeldOut: 0.2,
-		Samples: 2000, SampleSteps: 18, SigmaMax: 80, Projections: 128,
+		Draws:      2000, MaxCharges: 2000, HeldOut: 0.2,
+		Samples: 1000, SampleSteps: 18, SigmaMax: 80, Projections: 128,
 		Alpha: 0.2, PMean: -1.2, PStd: 1.2, SigmaData: 0.5, Seed: 1,
 	}
 }
@@ -120,6 +123,10 @@ func Measure(ctx context.Context, pts *data.Points, o Options) ([]Candidate, err
 			return nil, fmt.Errorf("tune-d: D=%s: %w", c.D, err)
 		}
 		out = append(out, c)
+		if o.Log != nil {
+			fmt.Fprintf(o.Log, "tune-d: D=%s target loss %.3g, tail spread %.3g, exact-field SW2 %.3g (α=%g: %.3g)\n",
+				c.D, c.TargetLoss, c.TailSpread, c.W2Exact, o.Alpha, c.W2Noisy)
+		}
 	}
 	return out, nil
 }

@@ -35,6 +35,8 @@ type sampleFlags struct {
 	class   int // a class of a class-conditional run (−1: all in turn)
 	out     string
 	opt     sampler.Options // Steps, SigmaMin/Max, Solver, Rtol/Atol, Alpha
+	bits    int             // --run: quantise the weights to this many bits (0: off)
+	priorQ  float64         // --run: truncate the prior's radius at this quantile (0: off)
 	set     map[string]bool // flags given on the command line
 }
 
@@ -49,7 +51,10 @@ func runSample(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	dFlag := fs.String("D", "128", "augmented dimensions: an integer ≥ 1, or inf for diffusion")
 	fs.IntVar(&f.n, "n", 2000, "number of samples")
 	fs.IntVar(&f.opt.Steps, "steps", f.opt.Steps, "steps on the EDM grid (Heun: 2·steps−1 evaluations)")
-	solver := fs.String("solver", "heun", "ODE solver: euler, heun or rk45")
+	solver := fs.String("solver", "heun", "solver: euler, heun or rk45 (the ODE); sde or edm-sde (stochastic, for D=inf runs)")
+	fs.Float64Var(&f.opt.SChurn, "s-churn", f.opt.SChurn, "edm-sde: S_churn (0: Heun)")
+	fs.IntVar(&f.bits, "quantize", 0, "--run: quantise the weights (not norms/biases) to this many bits, per-tensor min-max (0: off)")
+	fs.Float64Var(&f.priorQ, "prior-quantile", 0, "--run: draw the prior below this quantile of its radius, e.g. 0.95 for small D's heavy tail (0: off)")
 	fs.Float64Var(&f.opt.Rtol, "rtol", f.opt.Rtol, "rk45 relative tolerance")
 	fs.Float64Var(&f.opt.Atol, "atol", f.opt.Atol, "rk45 absolute tolerance")
 	fs.Float64Var(&f.opt.SigmaMax, "sigma-max", f.opt.SigmaMax, "largest noise level (the prior's)")
@@ -81,6 +86,8 @@ func runSample(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("--n %d: need at least 1 sample", f.n)
 	case f.opt.Steps < 1:
 		return fmt.Errorf("--steps %d: need at least 1 step", f.opt.Steps)
+	case f.run == "" && (f.bits != 0 || f.priorQ != 0):
+		return errors.New("--quantize and --prior-quantile need --run (a trained model)")
 	}
 	if err := checkOutExt(f.out, ".csv", ".npy", ".png"); err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/pfgm/pfgm/data"
 	"github.com/pfgm/pfgm/plot"
 	"github.com/pfgm/pfgm/process"
+	"github.com/pfgm/pfgm/quantize"
 	"github.com/pfgm/pfgm/sampler"
 	"github.com/pfgm/pfgm/train"
 )
@@ -25,6 +27,18 @@ func sampleRun(ctx context.Context, f *sampleFlags, stdout, stderr io.Writer) er
 	c := m.Config
 	if f.set["D"] && f.D != c.D {
 		return fmt.Errorf("--D %s: the run was trained with D=%s (D comes from the run)", process.FormatD(f.D), process.FormatD(c.D))
+	}
+	if f.bits != 0 {
+		rep, err := quantize.Model(m.Pre.Net, f.bits)
+		if err != nil {
+			return fmt.Errorf("--quantize: %w", err)
+		}
+		fmt.Fprintf(stderr, "quantized %d weight tensors (%d values) to %d bits, max change %.3g; %d bias/norm tensors kept\n",
+			rep.Quantized, rep.Values, f.bits, rep.MaxError, rep.Skipped)
+	}
+	m.PriorQuantile = f.priorQ
+	if w := heavyTailWarning(c.Dim, c.D); w != "" && f.priorQ == 0 && c.ImageC == 0 {
+		fmt.Fprintln(stderr, w)
 	}
 	// The run knows the noise range and step count it samples well with.
 	def := c.SampleOptions()
@@ -76,4 +90,20 @@ func gridCols(n int) int {
 		c++
 	}
 	return c
+}
+
+// heavyTailWarning returns a warning when the prior of D augmented
+// dimensions for N-dimensional points has a radius whose 0.99-quantile is
+// more than 10× its median (D = 1, N = 8: ≈ 52×), "" otherwise.
+func heavyTailWarning(n int, D float64) string {
+	if math.IsInf(D, 1) {
+		return ""
+	}
+	a, b := float64(n)/2, D/2
+	spread := math.Sqrt(process.RatioQuantile(a, b, 0.99) / process.RatioQuantile(a, b, 0.5))
+	if spread <= 10 {
+		return ""
+	}
+	return fmt.Sprintf("warning: D=%s for %d-D points: 1%% of the prior's draws start beyond %.0f× its median radius, where a trained network is rarely right; "+
+		"consider --prior-quantile 0.95 or a larger D (pfgm tune-d)", process.FormatD(D), n, spread)
 }

@@ -44,7 +44,7 @@ flags:
 		return errors.New("--out is required")
 	}
 	o := def
-	o.Alpha, o.Draws, o.Seed = *alpha, *draws, *seed
+	o.Alpha, o.Draws, o.Seed, o.Log = *alpha, *draws, *seed, stderr
 	o.Candidates = nil
 	for f := range strings.SplitSeq(*cands, ",") {
 		D, err := process.ParseD(f)
