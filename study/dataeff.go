@@ -28,7 +28,7 @@ func DataEfficiency(ctx context.Context, o Options) error {
 		file := e.train
 		if f < 1 {
 			n := max(8, int(math.Round(f*float64(e.trainP.N()))))
-			file = filepath.Join(o.Dir, fmt.Sprintf("train-%d.csv", n))
+			file = filepath.Join(e.o.Runs, fmt.Sprintf("train-%d.csv", n))
 			if _, err := os.Stat(file); err != nil {
 				// trainP is in random order already; its first n points are a random subset.
 				if err := data.WritePoints(file, e.trainP.Subset(seq(n))); err != nil {
@@ -43,7 +43,11 @@ func DataEfficiency(ctx context.Context, o Options) error {
 				if e.done[kW] && e.done[kL] {
 					continue
 				}
-				m, err := e.run(D, seed, file, fmt.Sprintf("f%g-", f), "")
+				tag := fmt.Sprintf("f%g-", f)
+				if f == 1 {
+					tag = "" // the full-data runs of the other studies
+				}
+				m, err := e.run(D, seed, file, tag, "")
 				if err != nil {
 					return err
 				}

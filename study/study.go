@@ -29,8 +29,8 @@ type Options struct {
 	// HeldOut, a fifth of Data is held out.
 	Data, HeldOut string
 	// Dir receives results.json, results.md, the charts and (unless Runs is
-	// set) runs/. Runs, if set, holds the trained runs instead, so that
-	// studies with the same data, steps and seeds share them.
+	// set) runs/. Runs, if set, holds the trained runs and the training
+	// split instead, so that studies of one data set share them.
 	Dir, Runs string
 	// Ds are the D of the trained models; Steps their training budget and
 	// Seeds their seeds (every cell is measured for every seed).
@@ -130,7 +130,9 @@ func open(ctx context.Context, name string, o Options) (*env, error) {
 		nh := pts.N() / 5
 		e.heldout, e.trainP = pts.Subset(perm[:nh]), pts.Subset(perm[nh:])
 	}
-	e.train = filepath.Join(o.Dir, "train.csv")
+	// The training split lives beside the runs (not in Dir, which is meant
+	// to be small enough to commit).
+	e.train = filepath.Join(o.Runs, "train.csv")
 	if _, err := os.Stat(e.train); errors.Is(err, os.ErrNotExist) {
 		if err := data.WritePoints(e.train, e.trainP); err != nil {
 			return nil, fmt.Errorf("study: %w", err)

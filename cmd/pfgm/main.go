@@ -37,6 +37,7 @@ func commands() map[string]command {
 		"demo":   {"train, sample and compare three values of D on a toy set", runDemo},
 		"bench":  {"benchmarks: gemm, mlp, unet, sample-unet", runBench},
 		"tune-d": {"choose D for a point set from its exact field (no training)", runTuneD},
+		"study":  {"run a study grid: robustness, data-efficiency, steps, limit", runStudy},
 	}
 }
 
