@@ -54,9 +54,8 @@ func edmStochastic(in *integrator, x []float64, grid []float64) error {
 	opt := in.opt
 	n := len(grid) - 1
 	gamma := min(opt.SChurn/float64(n), math.Sqrt2-1)
-	d := make([]float64, len(x))
-	d2 := make([]float64, len(x))
-	xe := make([]float64, len(x))
+	den := make([]float64, len(x))
+	work := make([]float64, 3*len(x))
 	for i := range n {
 		sigma, next := grid[i], grid[i+1]
 		if _, err := in.beginStep(x, sigma); err != nil {
@@ -70,22 +69,16 @@ func edmStochastic(in *integrator, x []float64, grid []float64) error {
 				x[j] += s * opt.Rng.NormFloat64()
 			}
 		}
-		if err := in.slope(x, hat, d); err != nil {
+		if err := in.denoise(x, hat, den); err != nil {
 			return err
 		}
-		h := next - hat
-		for j := range x {
-			xe[j] = x[j] + h*d[j]
-		}
 		if next > 0 {
-			if err := in.slope(xe, next, d2); err != nil {
+			if err := HeunStep(x, den, hat, next, in.denoise, work); err != nil {
 				return err
 			}
-			for j := range x {
-				xe[j] = x[j] + h*(d[j]+d2[j])/2
-			}
+		} else {
+			EulerStep(x, den, hat, next)
 		}
-		copy(x, xe)
 		in.record(x)
 	}
 	return nil

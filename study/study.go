@@ -190,7 +190,7 @@ func (e *env) run(D float64, seed uint64, dataFile, tag, objective string) (*tra
 		c := train.DefaultConfig()
 		c.Data, c.D, c.Steps, c.Seed, c.Objective = dataFile, D, e.o.Steps, seed, objective
 		c.CheckpointEvery = 0
-		c.DataDefaults()
+		c = c.WithDataDefaults()
 		e.logf("training D=%s seed %d on %s for %d steps", process.FormatD(D), seed, filepath.Base(dataFile), c.Steps)
 		if _, err := train.Train(e.ctx, &c, train.Options{Dir: dir}); err != nil {
 			return nil, fmt.Errorf("study: train D=%s: %w", process.FormatD(D), err)
