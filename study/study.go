@@ -109,6 +109,9 @@ func open(ctx context.Context, name string, o Options) (*env, error) {
 	if o.Runs == "" {
 		o.Runs = filepath.Join(o.Dir, "runs")
 	}
+	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("study: %w", err)
+	}
 	if err := os.MkdirAll(o.Runs, 0o755); err != nil {
 		return nil, fmt.Errorf("study: %w", err)
 	}

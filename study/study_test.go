@@ -13,7 +13,8 @@ import (
 
 func tinyOptions(t *testing.T) Options {
 	o := DefaultOptions()
-	o.Data, o.Dir = "toy:moons", t.TempDir()
+	tmp := t.TempDir()
+	o.Data, o.Dir, o.Runs = "toy:moons", filepath.Join(tmp, "study"), filepath.Join(tmp, "runs")
 	o.Ds, o.Steps, o.Samples = []float64{16, math.Inf(1)}, 20, 40
 	return o
 }
@@ -85,7 +86,12 @@ func TestStudyBadInput(t *testing.T) {
 		t.Errorf("unknown study: %v", err)
 	}
 	o = tinyOptions(t)
-	os.WriteFile(filepath.Join(o.Dir, "results.json"), []byte(`{"study":"robustness","cells":[]}`), 0o644)
+	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(o.Dir, "results.json"), []byte(`{"study":"robustness","cells":[]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if err := Limit(context.Background(), o); err == nil {
 		t.Error("limit study into a robustness directory: no error")
 	}
