@@ -92,7 +92,7 @@ func targetStats(ctx context.Context, charges *data.Points, D float64, draws int
 		}
 		sigma := trainingSigma(rng, o.PMean, o.PStd)
 		y := charges.Row(rng.IntN(charges.N()))
-		process.Noise(p, rng, n, []float64{sigma}, true, x)
+		process.Noise(p, rng, n, []float64{sigma}, false, x)
 		for j := range x {
 			x[j] += y[j]
 		}
