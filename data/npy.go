@@ -1,7 +1,6 @@
 package data
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/pfgm/pfgm/internal/atomicfile"
+	"github.com/pfgm/pfgm/internal/regularfile"
 )
 
 // Array is an n-dimensional array read from an NPY file, in C order,
@@ -20,13 +20,13 @@ type Array struct {
 	Data  []float64
 }
 
-var npyMagic = []byte("\x93NUMPY")
+const npyMagic = "\x93NUMPY"
 
 // ReadNPY reads a little-endian float32 or float64 NPY file (format
 // version 1.0, 2.0 or 3.0). Fortran-ordered arrays are transposed to C
 // order. Truncated files, trailing bytes and other dtypes are errors.
 func ReadNPY(path string) (*Array, error) {
-	b, err := readRegular(path)
+	b, err := regularfile.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +38,7 @@ func ReadNPY(path string) (*Array, error) {
 }
 
 func parseNPY(b []byte) (*Array, error) {
-	if len(b) < 10 || !bytes.Equal(b[:6], npyMagic) {
+	if len(b) < 10 || string(b[:6]) != npyMagic {
 		return nil, errors.New("not an NPY file (bad magic)")
 	}
 	major := b[6]
@@ -292,7 +292,7 @@ func npyHeaderBytes(descr string, shape []int) []byte {
 	total := 10 + len(dict) + 1
 	pad := (64 - total%64) % 64
 	dict += strings.Repeat(" ", pad) + "\n"
-	out := append([]byte(nil), npyMagic...)
+	out := []byte(npyMagic)
 	out = append(out, 1, 0)
 	out = binary.LittleEndian.AppendUint16(out, uint16(len(dict)))
 	return append(out, dict...)
