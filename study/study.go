@@ -39,6 +39,9 @@ type Options struct {
 	Seeds []uint64
 	// Samples is the number of samples a cell draws.
 	Samples int
+	// PriorQuantile in (0, 1) samples every model from the prior truncated
+	// at that quantile of its radius (train.Model.PriorQuantile); 0: off.
+	PriorQuantile float64
 	// Command is recorded in results.json (how to rerun the study).
 	Command string
 	Log     io.Writer
@@ -210,6 +213,7 @@ func (e *env) run(D float64, seed uint64, dataFile, tag, objective string) (*tra
 func (e *env) sampleSW2(m *train.Model, opt sampler.Options, seed uint64) (float64, int, error) {
 	rng := rand.New(rand.NewPCG(seed, 0x73616d70))
 	opt.Rng = rng
+	m.PriorQuantile = e.o.PriorQuantile
 	x, res, err := m.Sample(e.ctx, e.o.Samples, 500, opt, rng)
 	if err != nil {
 		return 0, res.NFE, err

@@ -35,6 +35,7 @@ func runStudy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	steps := fs.Int("steps", def.Steps, "training steps per model (equal budget)")
 	seeds := fs.String("seeds", "1", "comma-separated training seeds")
 	samples := fs.Int("samples", def.Samples, "samples per grid cell")
+	priorQ := fs.Float64("prior-quantile", 0, "sample every model from the prior cut at this quantile of its radius (0: off)")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
@@ -47,6 +48,7 @@ func runStudy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	o := def
 	o.Data, o.HeldOut, o.Dir, o.Runs, o.Steps, o.Samples, o.Log = *spec, *held, *out, *runs, *steps, *samples, stderr
 	o.Command = "pfgm study " + strings.Join(args, " ")
+	o.PriorQuantile = *priorQ
 	o.Ds = nil
 	for f := range strings.SplitSeq(*ds, ",") {
 		D, err := process.ParseD(f)
