@@ -133,9 +133,6 @@ func writeMarkdown(e *env, charts []chartSpec, floor float64) error {
 				for _, p := range byLine[n] {
 					if p.x == x {
 						cell = fmt.Sprintf(" %.4g |", p.y)
-						if p.nfe > 0 && cs.Name == "steps" {
-							cell = fmt.Sprintf(" %.4g (NFE %.0f) |", p.y, p.nfe)
-						}
 					}
 				}
 				b.WriteString(cell)

@@ -39,7 +39,7 @@ func Robustness(ctx context.Context, o Options) error {
 		ticks = append(ticks, chart.Tick{At: float64(b), Label: fmt.Sprint(b)})
 	}
 	return e.finish([]chartSpec{
-		{Name: "alpha", Title: "noise injection: D̂ = D + α·σ·ε", XLabel: "α (noise per unit σ)"},
+		{Name: "alpha", Title: "noise injection x += α·σ·ε before each step", XLabel: "α (noise per unit σ)"},
 		{Name: "bits", Title: "weight quantisation (per-tensor min-max)", XLabel: "bits per weight", XTicks: ticks},
 		{Name: "steps", Title: "fewer sampling steps (Heun)", XLabel: "NFE (denoiser evaluations)", LogX: true},
 	})

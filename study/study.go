@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/pfgm/pfgm/data"
 	"github.com/pfgm/pfgm/internal/atomicfile"
@@ -263,16 +262,21 @@ func (e *env) finish(charts []chartSpec) error {
 	return nil
 }
 
-// cellsOf returns the cells of one chart, sorted by line then x.
+// cellsOf returns the cells of one chart, by line (in the order the lines
+// first appear: the order of the grid) then x.
 func (e *env) cellsOf(chart string) []Cell {
 	var out []Cell
+	order := map[string]int{}
 	for _, c := range e.res.Cells {
 		if c.Chart == chart {
 			out = append(out, c)
+			if _, ok := order[c.Line]; !ok {
+				order[c.Line] = len(order)
+			}
 		}
 	}
 	slices.SortStableFunc(out, func(a, b Cell) int {
-		return cmp.Or(strings.Compare(a.Line, b.Line), cmp.Compare(a.X, b.X), cmp.Compare(a.Seed, b.Seed))
+		return cmp.Or(cmp.Compare(order[a.Line], order[b.Line]), cmp.Compare(a.X, b.X), cmp.Compare(a.Seed, b.Seed))
 	})
 	return out
 }
