@@ -1,6 +1,7 @@
 package study
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -20,6 +21,10 @@ type chartSpec struct {
 	// NoFloor leaves out the floor line (charts of distances between
 	// sample sets rather than to held-out data).
 	NoFloor bool
+	// Paired charts Cell.Paired (the limit study's paired distance).
+	Paired bool
+	// From, if set, takes the cells of that chart instead of Name's.
+	From string
 	// XTicks labels the x axis (nil: numbers).
 	XTicks []chart.Tick
 }
@@ -33,10 +38,13 @@ type point struct {
 // lines averages the chart's cells over seeds: line name → points by x.
 func lines(e *env, cs chartSpec) (names []string, byLine map[string][]point) {
 	byLine = map[string][]point{}
-	for _, c := range e.cellsOf(cs.Name) {
+	for _, c := range e.cellsOf(cmp.Or(cs.From, cs.Name)) {
 		y := c.SW2
-		if cs.Loss {
+		switch {
+		case cs.Loss:
 			y = c.Loss
+		case cs.Paired:
+			y = c.Paired
 		}
 		ps := byLine[c.Line]
 		if len(ps) == 0 {
@@ -69,6 +77,9 @@ func drawChart(e *env, cs chartSpec, floor float64) error {
 		YLabel: "sliced W2 to held-out (data units, log)"}
 	if cs.NoFloor {
 		spec.YLabel = "sliced W2 to D=∞ samples (data units, log)"
+	}
+	if cs.Paired {
+		spec.YLabel = "RMS distance to the paired D=∞ sample (data units, log)"
 	}
 	if cs.Loss {
 		spec.YLabel = "held-out denoising loss λ(σ)‖D−y‖²/N (log)"
@@ -103,8 +114,11 @@ func writeMarkdown(e *env, charts []chartSpec, floor float64) error {
 			continue
 		}
 		metric := "sliced W2"
-		if cs.Loss {
+		switch {
+		case cs.Loss:
 			metric = "held-out loss"
+		case cs.Paired:
+			metric = "paired RMS distance"
 		}
 		fmt.Fprintf(&b, "## %s\n\n![%s](%s.svg)\n\n%s by %s:\n\n| %s |", cs.Title, cs.Name, cs.Name, metric, cs.XLabel, cs.XLabel)
 		for _, n := range names {

@@ -65,6 +65,9 @@ type Cell struct {
 	NFE   int     `json:"nfe,omitempty"`   // denoiser evaluations
 	Loss  float64 `json:"loss,omitempty"`  // held-out denoising loss (data-efficiency)
 	Floor float64 `json:"floor,omitempty"` // sliced W2 of training points to held-out (noise floor)
+	// Paired is the limit study's RMS distance between samples of D and of
+	// D = ∞ drawn from coupled priors (same directions and radii in the limit).
+	Paired float64 `json:"paired,omitempty"`
 }
 
 // Results is the content of results.json.

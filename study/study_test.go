@@ -96,3 +96,33 @@ func TestStudyBadInput(t *testing.T) {
 		t.Error("limit study into a robustness directory: no error")
 	}
 }
+
+// The coupled prior of D is the kernel's prior (second moment
+// E‖x‖² = σ²·N·D/(D−2)), and for large D it is close to the D = ∞ draw it
+// is paired with: RMS gap ≈ σ·√N/√(2D) (bound: within 3×).
+func TestCoupledPrior(t *testing.T) {
+	const n, dim, sigma = 20000, 4, 2.0
+	for _, D := range []float64{16, 1e4} {
+		x := coupledPrior(D, n, dim, sigma, 1)
+		var m2 float64
+		for _, v := range x {
+			m2 += v * v
+		}
+		m2 /= n
+		want := sigma * sigma * dim * D / (D - 2)
+		if math.Abs(m2-want) > 0.05*want {
+			t.Errorf("D=%v: E‖x‖² = %v, want %v", D, m2, want)
+		}
+	}
+	inf := coupledPrior(math.Inf(1), n, dim, sigma, 1)
+	far := coupledPrior(1e4, n, dim, sigma, 1)
+	var ss float64
+	for i := range inf {
+		ss += (inf[i] - far[i]) * (inf[i] - far[i])
+	}
+	rms := math.Sqrt(ss / n)
+	// √(D/(2G₂)) − 1 ≈ −(G₂ − D/2)/D has sd 1/√(2D); times σ‖g‖ ≈ σ√N.
+	if want := sigma * math.Sqrt(dim) / math.Sqrt(2*1e4); rms > 3*want || rms < want/3 {
+		t.Errorf("paired RMS at D=1e4: %v, want ≈ %v", rms, want)
+	}
+}
