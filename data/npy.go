@@ -216,9 +216,11 @@ func WriteNPY(path string, shape []int, x []float64) error {
 // WriteNPY32 writes x (C order) with the given shape as a float32 NPY
 // file, atomically.
 func WriteNPY32(path string, shape []int, x []float32) error {
-	return writeNPY(path, shape, x, "<f4", func(b []byte, v float32) []byte {
-		return binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
-	})
+	return writeNPY(path, shape, x, "<f4", appendFloat32)
+}
+
+func appendFloat32(b []byte, v float32) []byte {
+	return binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
 }
 
 // writeNPY writes the header for descr and x's values, encoded by put, in
@@ -227,23 +229,35 @@ func writeNPY[F float32 | float64](path string, shape []int, x []F, descr string
 	if err := checkShape(shape, len(x)); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	return atomicfile.WriteFunc(path, func(w io.Writer) error {
-		if _, err := w.Write(npyHeaderBytes(descr, shape)); err != nil {
-			return err
-		}
-		buf := make([]byte, 0, 1<<15)
-		for _, v := range x {
-			buf = put(buf, v)
-			if len(buf) >= cap(buf)-8 {
-				if _, err := w.Write(buf); err != nil {
-					return err
-				}
-				buf = buf[:0]
-			}
-		}
-		_, err := w.Write(buf)
+	return atomicfile.WriteFunc(path, func(w io.Writer) error { return encodeNPY(w, shape, x, descr, put) })
+}
+
+// EncodeNPY32 writes x as a float32 NPY array of the given shape to w:
+// WriteNPY32 without the file, for answers sent over the network.
+func EncodeNPY32(w io.Writer, shape []int, x []float32) error {
+	if err := checkShape(shape, len(x)); err != nil {
 		return err
-	})
+	}
+	return encodeNPY(w, shape, x, "<f4", appendFloat32)
+}
+
+// encodeNPY writes the NPY header and the values, little-endian.
+func encodeNPY[F float32 | float64](w io.Writer, shape []int, x []F, descr string, put func([]byte, F) []byte) error {
+	if _, err := w.Write(npyHeaderBytes(descr, shape)); err != nil {
+		return err
+	}
+	buf := make([]byte, 0, 1<<15)
+	for _, v := range x {
+		buf = put(buf, v)
+		if len(buf) >= cap(buf)-8 {
+			if _, err := w.Write(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
+	}
+	_, err := w.Write(buf)
+	return err
 }
 
 // shapeProduct is the number of values of an array of the given shape,

@@ -27,8 +27,8 @@ func TestSampleQuantizeAndPriorQuantile(t *testing.T) {
 		t.Errorf("--solver edm-sde: exit %d, stderr %q", code, stderr)
 	}
 	checkFailures(t, []string{"sample"}, []failCase{
-		{[]string{"--exact", "--data", "toy:moons", "--quantize", "4", "--out", out}, 1, "need --run"},
-		{[]string{"--run", dir, "--quantize", "99", "--out", out}, 1, "bits must be in"},
+		{[]string{"--exact", "--data", "toy:moons", "--quantize", "4", "--out", out}, 2, "--quantize belongs to --run"},
+		{[]string{"--run", dir, "--quantize", "99", "--out", out}, 2, "bits must be in"},
 		{[]string{"--run", dir, "--prior-quantile", "2", "--out", out}, 1, "prior quantile"},
 	})
 }

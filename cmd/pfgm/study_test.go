@@ -19,11 +19,12 @@ func TestStudyRobustnessCLI(t *testing.T) {
 		}
 	}
 	checkFailures(t, []string{"study"}, []failCase{
-		{[]string{"nope"}, 1, "unknown study"},
-		{[]string{"limit", "--out", out}, 1, "--data is required"},
-		{[]string{"limit", "--data", "toy:moons"}, 1, "--out is required"},
-		{[]string{"limit", "--data", "toy:moons", "--out", out, "--D", "0"}, 1, "--D"},
-		{[]string{"limit", "--data", "toy:moons", "--out", out, "--seeds", "x"}, 1, "--seeds"},
+		{[]string{"nope"}, 2, "unknown study"},
+		{[]string{}, 2, "name a study"},
+		{[]string{"limit", "--out", out}, 2, "--data is required"},
+		{[]string{"limit", "--data", "toy:moons"}, 2, "--out is required"},
+		{[]string{"limit", "--data", "toy:moons", "--out", out, "--D", "0"}, 2, "--D"},
+		{[]string{"limit", "--data", "toy:moons", "--out", out, "--seeds", "x"}, 2, "--seeds"},
 		{[]string{"limit", "--data", "toy:moons", "--out", out}, 1, "holds the results of study"},
 	})
 }

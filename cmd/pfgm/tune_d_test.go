@@ -59,9 +59,9 @@ func TestTuneDPrintsOneJSONLine(t *testing.T) {
 		}
 	}
 	checkFailures(t, []string{"tune-d"}, []failCase{
-		{[]string{"--out", out}, 1, "--data is required"},
-		{[]string{"--data", csv}, 1, "--out is required"},
-		{[]string{"--data", csv, "--out", out, "--candidates", "0,4"}, 1, "--candidates"},
+		{[]string{"--out", out}, 2, "--data is required"},
+		{[]string{"--data", csv}, 2, "--out is required"},
+		{[]string{"--data", csv, "--out", out, "--candidates", "0,4"}, 2, "--candidates"},
 		{[]string{"--data", filepath.Join(dir, "none.csv"), "--out", out}, 1, "--data"},
 	})
 }
