@@ -159,7 +159,7 @@ and the screened-Poisson (Yukawa) process.`,
 	root.AddCommand(
 		newDataCmd(g), newSampleCmd(g), newEvalCmd(g), newPlotCmd(g),
 		newFieldCmd(g), newTrainCmd(g), newDemoCmd(g), newBenchCmd(g), newLikelihoodCmd(g),
-		newServeCmd(g),
+		newServeCmd(g), newTuneDCmd(g), newStudyCmd(g),
 	)
 	root.CompletionOptions.HiddenDefaultCmd = false
 	return root
