@@ -243,5 +243,5 @@ func (t *Trainer) Sample(ctx context.Context, n int, opt sampler.Options, rng *r
 // run's sampling defaults (Config.SampleOptions) and a fixed stream, so
 // that the pictures of one run differ only by the weights.
 func (t *Trainer) SampleGrid(ctx context.Context, n int) ([]float64, SampleResult, error) {
-	return t.Sample(ctx, n, t.Config.SampleOptions(), rand.New(rand.NewPCG(t.Config.Seed, 0x67726964)))
+	return t.Sample(ctx, n, t.Config.SampleOptions(), rand.New(rand.NewPCG(t.Config.Seed, gridStream)))
 }

@@ -8,9 +8,10 @@
     λ(σ) = (σ² + σ_d²)/(σ·σ_d)²
 
 exactly as process.Noise draws it, in float64, rounded to float32 where pfgm
-rounds. pfgm's trainer calls Noise with clip=true: B/(1−B) is clipped to the
-images of [1e−3, 1 − 1e−3] (the PFGM++ reference code's training clip); the
-twin does the same, so both sides train the same objective.
+rounds. Like pfgm's trainer, the twin does not clip B: the PFGM++ reference
+code clips B/(1−B) to the images of [1e−3, 1 − 1e−3] during training, which
+for large N/D caps every draw and so trains on another kernel than the one
+the prior and the sampler assume (docs/STUDIES.md).
 
 The variates come from numpy's PCG64 stream keyed by (seed, shard, first
 step): the twin cannot continue pfgm's Go stream, and does not need to, since
@@ -20,7 +21,7 @@ import math
 
 import numpy as np
 
-CLIP_LO, CLIP_HI = 1e-3, 1 - 1e-3  # process.clipLo, clipHi
+CLIP_LO, CLIP_HI = 1e-3, 1 - 1e-3  # process.clipLo, clipHi: the reference's clip, off by default
 
 
 class Stream:
@@ -45,7 +46,7 @@ class Stream:
         return y, y + noise, sigma.astype(np.float32), w, labels
 
 
-def perturbation(rng, sigma, n, D, clip=True):
+def perturbation(rng, sigma, n, D, clip=False):
     """len(sigma) perturbation vectors of n numbers (float32), process.Noise."""
     b = len(sigma)
     if math.isinf(D):
