@@ -16,7 +16,7 @@ func (t *Tape) AddScale(a, b *Tensor, s float32) *Tensor {
 		addScaleRange(out.Data, a.Data, b.Data, s)
 	} else {
 		od, ad, bd := out.Data, a.Data, b.Data
-		parallelFor(t.workers, n, func(_, lo, hi int) { addScaleRange(od[lo:hi], ad[lo:hi], bd[lo:hi], s) })
+		parallelElems(t.workers, n, func(lo, hi int) { addScaleRange(od[lo:hi], ad[lo:hi], bd[lo:hi], s) })
 	}
 	if t.needs(a, b) {
 		nd := t.push(addScaleBack, out, a, b, nil)
@@ -52,7 +52,7 @@ func (t *Tape) scaleIntoPar(d, g []float32, s float32, ow bool) {
 		scaleInto(d, g, s, ow)
 		return
 	}
-	parallelFor(t.workers, len(d), func(_, lo, hi int) { scaleInto(d[lo:hi], g[lo:hi], s, ow) })
+	parallelElems(t.workers, len(d), func(lo, hi int) { scaleInto(d[lo:hi], g[lo:hi], s, ow) })
 }
 
 // scaleGradInto adds s·out.Grad to x's gradient. When x is a fresh

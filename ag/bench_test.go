@@ -66,3 +66,32 @@ func BenchmarkConv(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkGroupNorm covers the U-Net's fused GroupNorm+SiLU shapes at
+// batch 64, forward alone and forward+backward.
+func BenchmarkGroupNorm(b *testing.B) {
+	for _, s := range []struct{ c, hw int }{{32, 28}, {96, 28}, {64, 14}} {
+		r := rand.New(rand.NewPCG(1, 2))
+		x := randTensor(r, 64, s.c, s.hw, s.hw).SetRequiresGrad()
+		gamma, beta := randTensor(r, s.c).SetRequiresGrad(), randTensor(r, s.c).SetRequiresGrad()
+		name := fmt.Sprintf("%dx%dx%d", s.c, s.hw, s.hw)
+		b.Run(name+"/fwd", func(b *testing.B) {
+			tp := benchTape(NewInferenceTape())
+			c := cputime.Start()
+			defer c.Report(b)
+			for b.Loop() {
+				tp.Reset()
+				tp.GroupNormSiLU(x, 8, gamma, beta, 1e-5)
+			}
+		})
+		b.Run(name+"/fwdbwd", func(b *testing.B) {
+			tp := benchTape(NewTape())
+			c := cputime.Start()
+			defer c.Report(b)
+			for b.Loop() {
+				tp.Reset()
+				tp.Backward(tp.Sum(tp.GroupNormSiLU(x, 8, gamma, beta, 1e-5)))
+			}
+		})
+	}
+}

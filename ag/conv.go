@@ -142,7 +142,7 @@ func convForwardGroup(t *Tape, wk int, g *convShape, gi int, x, w, bias, e, out 
 		if c0 > 0 {
 			bt = 1
 		}
-		gemm.Sgemm(false, false, g.o, ld, (c1-c0)*kk, 1, w[c0*kk:], g.kk, col, ld, bt, dst, ld)
+		gemm.SgemmThreads(t.workers, false, false, g.o, ld, (c1-c0)*kk, 1, w[c0*kk:], g.kk, col, ld, bt, dst, ld)
 	}
 	for j := 0; j < n; j++ {
 		img := out[(b0+j)*osz : (b0+j+1)*osz]
@@ -175,7 +175,6 @@ func convBack(t *Tape, nd *node) {
 	g := t.convGeom(x, w, nd.i[0])
 	dy := nd.out.Grad
 	ng := (g.b + g.group - 1) / g.group
-	workers := min(t.workers, ng)
 	needW := w.RequiresGrad
 	needB := bias != nil && bias.RequiresGrad
 	var de []float32
@@ -187,9 +186,16 @@ func convBack(t *Tape, nd *node) {
 	if x.RequiresGrad {
 		dx, owX = gradW(x)
 	}
-	// Per-worker dW and db accumulators (scratch slot 3), reduced at the end.
-	for wk := 0; wk < workers; wk++ {
-		clear(t.scratch(wk, 3, g.o*g.kk+g.o))
+	// dW and db are sums over the batch. The groups are cut into a fixed
+	// number of parts (not one per worker), each part sums its groups in
+	// order into its own partial dWᵀ [kk, O] and db, and the partials are
+	// added in part order at the end: the same additions in the same order
+	// for every worker count.
+	parts := min(ng, fixedParts)
+	psz := g.o*g.kk + g.o
+	var partial []float32
+	if needW || needB {
+		partial = t.shared(parts * psz)
 	}
 	// For k > 1 the input gradient is itself a convolution: of dY with the
 	// kernel flipped and its in/out channels swapped, padding k−1−pad.
@@ -213,21 +219,28 @@ func convBack(t *Tape, nd *node) {
 		gt.kk, gt.hw, gt.group, gt.budget = g.o*k*k, g.h*g.w, g.group, g.budget
 	}
 	run := func(wk, lo, hi int) {
-		acc := t.scratch(wk, 3, g.o*g.kk+g.o)
-		dw, db := acc[:g.o*g.kk], acc[g.o*g.kk:]
-		for gi := lo; gi < hi; gi++ {
-			convBackGroup(t, wk, &g, gi, x.Data, w.Data, dy, dx, owX, dw, db, de, needW, needB)
-			if wf != nil {
-				convInputGrad(t, wk, &gt, gi, dy, wf, dx, owX)
+		for p := lo; p < hi; p++ {
+			var dw, db []float32
+			if partial != nil {
+				acc := partial[p*psz : (p+1)*psz]
+				clear(acc)
+				dw, db = acc[:g.o*g.kk], acc[g.o*g.kk:]
+			}
+			g0, g1 := partSpan(p, parts, ng)
+			for gi := g0; gi < g1; gi++ {
+				convBackGroup(t, wk, &g, gi, x.Data, w.Data, dy, dx, owX, dw, db, de, needW, needB)
+				if wf != nil {
+					convInputGrad(t, wk, &gt, gi, dy, wf, dx, owX)
+				}
 			}
 		}
 	}
-	parallelFor(workers, ng, run)
+	parallelFor(min(t.workers, parts), parts, run)
 	if needW {
-		// The accumulators hold dWᵀ [kk, O].
+		// The partials hold dWᵀ [kk, O].
 		gw := grad(w)
-		for wk := 0; wk < workers; wk++ {
-			acc := t.scratch(wk, 3, g.o*g.kk+g.o)
+		for p := 0; p < parts; p++ {
+			acc := partial[p*psz : (p+1)*psz]
 			for r := 0; r < g.kk; r++ {
 				row := acc[r*g.o : (r+1)*g.o]
 				for o, v := range row {
@@ -238,8 +251,8 @@ func convBack(t *Tape, nd *node) {
 	}
 	if needB {
 		gb := grad(bias)
-		for wk := 0; wk < workers; wk++ {
-			addTo(gb, t.scratch(wk, 3, g.o*g.kk+g.o)[g.o*g.kk:])
+		for p := 0; p < parts; p++ {
+			addTo(gb, partial[p*psz+g.o*g.kk:(p+1)*psz])
 		}
 	}
 }
@@ -286,7 +299,7 @@ func convBackGroup(t *Tape, wk int, g *convShape, gi int, x, w, dy, dx []float32
 			// dWᵀ = col·dYᵀ: the long pixel dimension is the depth and the
 			// column matrix needs no transposed packing, which the GEMM runs
 			// faster than dY·colᵀ.
-			gemm.Sgemm(false, true, (c1-c0)*kk, g.o, ld, 1, col, ld, dyg, ld, 1, dw[c0*kk*g.o:], g.o)
+			gemm.SgemmThreads(t.workers, false, true, (c1-c0)*kk, g.o, ld, 1, col, ld, dyg, ld, 1, dw[c0*kk*g.o:], g.o)
 		}
 	}
 	if dx == nil || !g.direct {
@@ -294,11 +307,11 @@ func convBackGroup(t *Tape, wk int, g *convShape, gi int, x, w, dy, dx []float32
 	}
 	img := g.c * g.h * g.w
 	if n == 1 {
-		gemm.Sgemm(true, false, g.kk, ld, g.o, 1, w, g.kk, dyg, ld, beta(owX), dx[b0*img:(b0+1)*img], ld)
+		gemm.SgemmThreads(t.workers, true, false, g.kk, ld, g.o, 1, w, g.kk, dyg, ld, beta(owX), dx[b0*img:(b0+1)*img], ld)
 		return
 	}
 	dcol := t.scratch(wk, 2, g.kk*ld)
-	gemm.Sgemm(true, false, g.kk, ld, g.o, 1, w, g.kk, dyg, ld, 0, dcol, ld)
+	gemm.SgemmThreads(t.workers, true, false, g.kk, ld, g.o, 1, w, g.kk, dyg, ld, 0, dcol, ld)
 	for j := 0; j < n; j++ {
 		dxi := dx[(b0+j)*img : (b0+j+1)*img]
 		if owX {
@@ -328,7 +341,7 @@ func convInputGrad(t *Tape, wk int, gt *convShape, gi int, dy, wf, dx []float32,
 		if c0 > 0 {
 			bt = 1
 		}
-		gemm.Sgemm(false, false, gt.o, ld, (c1-c0)*kk, 1, wf[c0*kk:], gt.kk, col, ld, bt, prod, ld)
+		gemm.SgemmThreads(t.workers, false, false, gt.o, ld, (c1-c0)*kk, 1, wf[c0*kk:], gt.kk, col, ld, bt, prod, ld)
 	}
 	if n == 1 {
 		return

@@ -17,8 +17,13 @@
 // convolution weights are [out, in, kh, kw], so PyTorch state dicts load
 // as they are.
 //
-// Speed: products go to gemm.Sgemm; convolutions are im2col + GEMM on
-// groups of images spread over GOMAXPROCS goroutines, with the column
+// Threads and determinism: a tape's ops use up to Tape.SetWorkers
+// goroutines (default GOMAXPROCS), and their results are bit-identical for
+// every worker count: work is cut by the shapes alone and reduced in a
+// fixed order, the workers only choose which pieces they compute.
+//
+// Speed: products go to gemm.SgemmThreads; convolutions are im2col + GEMM on
+// groups of images spread over the tape's workers, with the column
 // matrix built in L2-sized channel blocks and the input gradient computed
 // as a convolution with the flipped kernel. GroupNorm+SiLU and the 3×3
 // im2col have AVX-512 kernels (kernels_amd64.s) with portable Go

@@ -24,7 +24,7 @@ func (t *Tape) MatMul(a, b *Tensor, transA, transB bool) *Tensor {
 		panic(fmt.Sprintf("ag.MatMul: inner dimensions differ: %v (T=%v) and %v (T=%v)", a.Shape, transA, b.Shape, transB))
 	}
 	out := t.alloc(m, n)
-	gemm.Sgemm(transA, transB, m, n, k, 1, a.Data, a.Shape[1], b.Data, b.Shape[1], 0, out.Data, n)
+	gemm.SgemmThreads(t.workers, transA, transB, m, n, k, 1, a.Data, a.Shape[1], b.Data, b.Shape[1], 0, out.Data, n)
 	if t.needs(a, b) {
 		nd := t.push(matMulBack, out, a, b, nil)
 		nd.i = [4]int{m, n, k, boolInt(transA) | boolInt(transB)<<1}
@@ -39,7 +39,7 @@ func boolInt(b bool) int {
 	return 0
 }
 
-func matMulBack(_ *Tape, nd *node) {
+func matMulBack(t *Tape, nd *node) {
 	m, n, k := nd.i[0], nd.i[1], nd.i[2]
 	transA, transB := nd.i[3]&1 != 0, nd.i[3]&2 != 0
 	a, b, dc := nd.a, nd.b, nd.out.Grad
@@ -47,17 +47,17 @@ func matMulBack(_ *Tape, nd *node) {
 	if a.RequiresGrad {
 		da, ow := gradW(a)
 		if !transA { // dA[m,k] = dC·op(B)ᵀ
-			gemm.Sgemm(false, !transB, m, k, n, 1, dc, n, b.Data, ldb, beta(ow), da, lda)
+			gemm.SgemmThreads(t.workers, false, !transB, m, k, n, 1, dc, n, b.Data, ldb, beta(ow), da, lda)
 		} else { // A stored [k,m]: dA = op(B)·dCᵀ
-			gemm.Sgemm(transB, true, k, m, n, 1, b.Data, ldb, dc, n, beta(ow), da, lda)
+			gemm.SgemmThreads(t.workers, transB, true, k, m, n, 1, b.Data, ldb, dc, n, beta(ow), da, lda)
 		}
 	}
 	if b.RequiresGrad {
 		db, ow := gradW(b)
 		if !transB { // dB[k,n] = op(A)ᵀ·dC
-			gemm.Sgemm(!transA, false, k, n, m, 1, a.Data, lda, dc, n, beta(ow), db, ldb)
+			gemm.SgemmThreads(t.workers, !transA, false, k, n, m, 1, a.Data, lda, dc, n, beta(ow), db, ldb)
 		} else { // B stored [n,k]: dB = dCᵀ·op(A)
-			gemm.Sgemm(true, transA, n, k, m, 1, dc, n, a.Data, lda, beta(ow), db, ldb)
+			gemm.SgemmThreads(t.workers, true, transA, n, k, m, 1, dc, n, a.Data, lda, beta(ow), db, ldb)
 		}
 	}
 }
@@ -73,7 +73,7 @@ func (t *Tape) Linear(x, w, bias *Tensor) *Tensor {
 		panic(fmt.Sprintf("ag.Linear: bias %v for %d outputs", bias.Shape, o))
 	}
 	out := t.alloc(bs, o)
-	gemm.Sgemm(false, true, bs, o, in, 1, x.Data, in, w.Data, in, 0, out.Data, o)
+	gemm.SgemmThreads(t.workers, false, true, bs, o, in, 1, x.Data, in, w.Data, in, 0, out.Data, o)
 	if bias != nil {
 		for r := 0; r < bs; r++ {
 			addTo(out.Data[r*o:(r+1)*o], bias.Data)
@@ -85,15 +85,15 @@ func (t *Tape) Linear(x, w, bias *Tensor) *Tensor {
 	return out
 }
 
-func linearBack(_ *Tape, nd *node) {
+func linearBack(t *Tape, nd *node) {
 	x, w, bias, dy := nd.a, nd.b, nd.c, nd.out.Grad
 	bs, in, o := x.Shape[0], x.Shape[1], w.Shape[0]
 	if x.RequiresGrad {
 		dx, ow := gradW(x)
-		gemm.Sgemm(false, false, bs, in, o, 1, dy, o, w.Data, in, beta(ow), dx, in)
+		gemm.SgemmThreads(t.workers, false, false, bs, in, o, 1, dy, o, w.Data, in, beta(ow), dx, in)
 	}
 	if w.RequiresGrad {
-		gemm.Sgemm(true, false, o, in, bs, 1, dy, o, x.Data, in, 1, grad(w), in)
+		gemm.SgemmThreads(t.workers, true, false, o, in, bs, 1, dy, o, x.Data, in, 1, grad(w), in)
 	}
 	if bias != nil && bias.RequiresGrad {
 		db := grad(bias)

@@ -171,3 +171,39 @@ func concatBackRange(g, da, db []float32, owA, owB bool, na, nb, lo, hi int) {
 		}
 	}
 }
+
+// Reshape returns a tensor sharing x's data with a new shape of the same
+// size; one dimension may be -1 and is then inferred.
+func (t *Tape) Reshape(x *Tensor, shape ...int) *Tensor {
+	var s [maxRank]int
+	if len(shape) > maxRank {
+		panic("ag.Reshape: rank too large")
+	}
+	copy(s[:], shape)
+	infer, known := -1, 1
+	for i := range shape {
+		if s[i] == -1 {
+			infer = i
+		} else {
+			known *= s[i]
+		}
+	}
+	if infer >= 0 && known > 0 {
+		s[infer] = x.Numel() / known
+	}
+	if numel(s[:len(shape)]) != x.Numel() {
+		panic(fmt.Sprintf("ag.Reshape: cannot view %v as %v", x.Shape, append([]int(nil), shape...)))
+	}
+	out := t.view(x.Data, s[:len(shape)]...)
+	if t.needs(x) {
+		t.push(reshapeBack, out, x, nil, nil)
+	}
+	return out
+}
+
+func reshapeBack(_ *Tape, nd *node) {
+	if nd.a.RequiresGrad && !takeGrad(nd.a, nd.out) {
+		dx, ow := gradW(nd.a)
+		copyOrAdd(dx, nd.out.Grad, ow)
+	}
+}

@@ -7,7 +7,7 @@ func siluForward(workers int, dst, src []float32) {
 		siluRange(dst, src)
 		return
 	}
-	parallelFor(workers, len(src), func(_, lo, hi int) { siluRange(dst[lo:hi], src[lo:hi]) })
+	parallelElems(workers, len(src), func(lo, hi int) { siluRange(dst[lo:hi], src[lo:hi]) })
 }
 
 func siluRange(d, s []float32) { affineSiLU(d, nil, s, 1, 0) }
@@ -19,7 +19,7 @@ func siluBackward(workers int, dx, dy, x []float32, ow bool) {
 		siluBackRange(dx, dy, x, ow)
 		return
 	}
-	parallelFor(workers, len(x), func(_, lo, hi int) { siluBackRange(dx[lo:hi], dy[lo:hi], x[lo:hi], ow) })
+	parallelElems(workers, len(x), func(lo, hi int) { siluBackRange(dx[lo:hi], dy[lo:hi], x[lo:hi], ow) })
 }
 
 func siluBackRange(d, g, s []float32, ow bool) {

@@ -33,6 +33,9 @@ type Tape struct {
 	nextV   int
 	workers int
 	scr     [][]float32
+	// shr is scratch shared by the workers of one op, each writing its own
+	// part of it (a reduction's partial sums).
+	shr []float32
 	// colBudget overrides defaultColBudget (tests use tiny blocks).
 	colBudget int
 }
@@ -58,7 +61,15 @@ func NewInferenceTape() *Tape {
 // Recording reports whether the tape records ops for Backward.
 func (t *Tape) Recording() bool { return t.record }
 
-// SetWorkers sets how many goroutines an op may use (default GOMAXPROCS).
+// SetWorkers sets how many goroutines the tape's ops may use, their
+// matrix products included (default: GOMAXPROCS when the tape was made;
+// n < 1 counts as 1). It is the engine's thread setting: it belongs to the
+// tape, so tapes with different settings can run side by side, and like
+// every Tape method it must not be called while an op of the tape runs.
+//
+// Results do not depend on it: every op gives the same bits on any number
+// of workers (see parallel.go), so a training run may be resumed with
+// another thread count or on another machine and continue bit for bit.
 func (t *Tape) SetWorkers(n int) {
 	if n < 1 {
 		n = 1
@@ -210,4 +221,13 @@ func (t *Tape) scratch(w, slot, n int) []float32 {
 		t.scr[i] = make([]float32, n)
 	}
 	return t.scr[i][:n]
+}
+
+// shared returns a scratch buffer of n elements for one op's workers to
+// fill disjoint parts of (sized before the workers start).
+func (t *Tape) shared(n int) []float32 {
+	if cap(t.shr) < n {
+		t.shr = make([]float32, n)
+	}
+	return t.shr[:n]
 }

@@ -3,10 +3,10 @@ package data
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 
@@ -14,12 +14,14 @@ import (
 )
 
 // ReadCSV reads points from a CSV file: one point a row, fields separated
-// by commas (spaces around fields are ignored). A first line that does not
-// parse as numbers is taken as a header and skipped; blank lines are
-// skipped. Ragged rows, non-numeric fields, NaN and ±Inf are errors naming
-// the file and line.
+// by commas (spaces around fields are ignored), lines ended by LF, CRLF or
+// a lone CR. A first row in which no field is a number is taken as a
+// header and skipped; blank lines are skipped. Numbers are decimal
+// (strconv.ParseFloat syntax without its hexadecimal floats and digit
+// underscores). Ragged rows, non-numeric fields, NaN, ±Inf and values out
+// of float64 range are errors naming the file, line and field.
 func ReadCSV(path string) (*Points, error) {
-	f, err := os.Open(path)
+	f, _, err := openRegular(path)
 	if err != nil {
 		return nil, err
 	}
@@ -27,9 +29,13 @@ func ReadCSV(path string) (*Points, error) {
 	return readCSV(f, path)
 }
 
+// maxCSVLine bounds the length of one CSV line (64 MiB).
+const maxCSVLine = 1 << 26
+
 func readCSV(r io.Reader, name string) (*Points, error) {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 1<<16), 1<<26)
+	sc.Buffer(make([]byte, 0, 1<<16), maxCSVLine)
+	sc.Split(scanLines)
 	p := &Points{}
 	line := 0
 	first := true
@@ -43,8 +49,8 @@ func readCSV(r io.Reader, name string) (*Points, error) {
 		fields = splitCSV(text, fields[:0])
 		if first {
 			first = false
-			if !allNumeric(fields) {
-				continue // header
+			if isHeader(fields) {
+				continue
 			}
 		}
 		if p.Dim == 0 {
@@ -53,12 +59,9 @@ func readCSV(r io.Reader, name string) (*Points, error) {
 			return nil, fmt.Errorf("%s:%d: %d fields, earlier rows have %d", name, line, len(fields), p.Dim)
 		}
 		for k, s := range fields {
-			v, err := strconv.ParseFloat(s, 64)
+			v, err := parseNumber(s)
 			if err != nil {
-				return nil, fmt.Errorf("%s:%d: field %d: %q is not a number", name, line, k+1, s)
-			}
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("%s:%d: field %d is %s", name, line, k+1, s)
+				return nil, fmt.Errorf("%s:%d: field %d: %w", name, line, k+1, err)
 			}
 			p.X = append(p.X, v)
 		}
@@ -72,6 +75,34 @@ func readCSV(r io.Reader, name string) (*Points, error) {
 	return p, nil
 }
 
+// scanLines is bufio.ScanLines that also ends a line at a lone CR (old
+// Mac line endings), so a CR-only file is not read as one long line.
+func scanLines(data []byte, atEOF bool) (advance int, token []byte, err error) {
+	if atEOF && len(data) == 0 {
+		return 0, nil, nil
+	}
+	if i := bytes.IndexAny(data, "\r\n"); i >= 0 {
+		if data[i] == '\n' {
+			return i + 1, data[:i], nil
+		}
+		// CR: a CRLF pair may be split across reads.
+		if i+1 < len(data) {
+			if data[i+1] == '\n' {
+				return i + 2, data[:i], nil
+			}
+			return i + 1, data[:i], nil
+		}
+		if atEOF {
+			return i + 1, data[:i], nil
+		}
+		return 0, nil, nil
+	}
+	if atEOF {
+		return len(data), data, nil
+	}
+	return 0, nil, nil
+}
+
 func splitCSV(text string, dst []string) []string {
 	for f := range strings.SplitSeq(text, ",") {
 		dst = append(dst, strings.TrimSpace(f))
@@ -79,16 +110,37 @@ func splitCSV(text string, dst []string) []string {
 	return dst
 }
 
-// allNumeric says whether every field parses as a number; NaN and Inf
-// count as numbers here so that a data row holding them is reported as
-// bad data rather than skipped as a header.
-func allNumeric(fields []string) bool {
+// isHeader says whether a first row is a header: some field holds text
+// and none holds a number. NaN and Inf count as numbers here, so a data
+// row holding them is reported as bad data rather than skipped, and so
+// does a row that is numbers except for a typo.
+func isHeader(fields []string) bool {
+	text := false
 	for _, s := range fields {
-		if _, err := strconv.ParseFloat(s, 64); err != nil {
+		if _, err := strconv.ParseFloat(s, 64); err == nil || errors.Is(err, strconv.ErrRange) {
 			return false
 		}
+		text = text || s != ""
 	}
-	return true
+	return text
+}
+
+// parseNumber parses a finite decimal number. strconv.ParseFloat alone
+// would also take "1_0" as 10 and "0x1p3" as 8.
+func parseNumber(s string) (float64, error) {
+	if u := strings.TrimLeft(s, "+-"); strings.Contains(s, "_") || strings.HasPrefix(u, "0x") || strings.HasPrefix(u, "0X") {
+		return 0, fmt.Errorf("%q is not a decimal number", s)
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	switch {
+	case errors.Is(err, strconv.ErrRange) && math.IsInf(v, 0):
+		return 0, fmt.Errorf("%q is out of the float64 range", s)
+	case err != nil && !errors.Is(err, strconv.ErrRange):
+		return 0, fmt.Errorf("%q is not a number", s)
+	case math.IsNaN(v) || math.IsInf(v, 0):
+		return 0, fmt.Errorf("%q: NaN and infinite values are not data", s)
+	}
+	return v, nil
 }
 
 // WriteCSV writes p atomically as CSV, one point a row, no header, each

@@ -55,58 +55,77 @@ func LoadIDX(imagesPath, labelsPath string) (*Images, error) {
 	return im, nil
 }
 
+// maxIDXBytes bounds the data an IDX header may claim (1 GiB; MNIST's
+// training images are 47 MB). Below it, memory still grows only with the
+// bytes actually read, so a header that lies costs nothing.
+const maxIDXBytes = 1 << 30
+
 // readIDX returns the dimensions and bytes of an unsigned-byte IDX file,
-// checking the magic number and that the data is exactly as long as the
-// dimensions say.
+// raw or gzip-compressed, checking the magic number and that the data is
+// exactly as long as the dimensions say.
 func readIDX(path string, magic uint32) ([]int, []byte, error) {
-	f, err := os.Open(path)
+	f, size, err := openRegular(path)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer f.Close()
+	dims, pix, err := decodeIDX(f, size, magic)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return dims, pix, nil
+}
+
+// decodeIDX reads an IDX stream of fileSize bytes (used only to size the
+// first allocation).
+func decodeIDX(f io.Reader, fileSize int64, magic uint32) ([]int, []byte, error) {
 	br := bufio.NewReaderSize(f, 1<<16)
 	var r io.Reader = br
 	if head, _ := br.Peek(2); bytes.Equal(head, []byte{0x1f, 0x8b}) {
 		gz, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", path, err)
+			return nil, nil, err
 		}
 		defer gz.Close()
 		r = gz
 	}
 	var m uint32
 	if err := binary.Read(r, binary.BigEndian, &m); err != nil {
-		return nil, nil, fmt.Errorf("%s: reading IDX magic: %w", path, eofIsTruncation(err))
+		return nil, nil, fmt.Errorf("reading IDX magic: %w", eofIsTruncation(err))
 	}
 	if m != magic {
-		return nil, nil, fmt.Errorf("%s: IDX magic %#08x, want %#08x (%s)", path, m, magic, idxKind(magic))
+		return nil, nil, fmt.Errorf("IDX magic %#08x, want %#08x (%s)", m, magic, idxKind(magic))
 	}
 	dims := make([]int, magic&0xff)
 	size := 1
 	for i := range dims {
 		var d uint32
 		if err := binary.Read(r, binary.BigEndian, &d); err != nil {
-			return nil, nil, fmt.Errorf("%s: reading IDX dimensions: %w", path, eofIsTruncation(err))
+			return nil, nil, fmt.Errorf("reading IDX dimensions: %w", eofIsTruncation(err))
 		}
 		dims[i] = int(d)
-		if d > 0 && size > (1<<32)/int(d) {
-			return nil, nil, fmt.Errorf("%s: implausible IDX dimensions %v", path, dims[:i+1])
+		if d > 0 && size > maxIDXBytes/int(d) {
+			return nil, nil, fmt.Errorf("implausible IDX dimensions %v (more than %d bytes)", dims[:i+1], maxIDXBytes)
 		}
 		size *= int(d)
 	}
-	buf := make([]byte, size)
-	if n, err := io.ReadFull(r, buf); err != nil {
-		return nil, nil, fmt.Errorf("%s: truncated: dimensions %v need %d data bytes, got %d: %w", path, dims, size, n, err)
+	// Start from what the file can hold, not what the header claims.
+	buf := bytes.NewBuffer(make([]byte, 0, min(int64(size), fileSize)))
+	if n, err := buf.ReadFrom(io.LimitReader(r, int64(size))); err != nil || n < int64(size) {
+		if err == nil {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, nil, fmt.Errorf("truncated: dimensions %v need %d data bytes, got %d: %w", dims, size, n, eofIsTruncation(err))
 	}
-	// Reading to the end also makes gzip verify its checksum and length.
-	n, err := io.Copy(io.Discard, r)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: after the data: %w", path, eofIsTruncation(err))
+	// Reading on to the end makes gzip verify its checksum and length; one
+	// byte more is enough to know that something follows the data.
+	switch n, err := io.CopyN(io.Discard, r, 1); {
+	case n > 0:
+		return nil, nil, fmt.Errorf("unexpected bytes after the data of dimensions %v", dims)
+	case err != nil && err != io.EOF:
+		return nil, nil, fmt.Errorf("after the data: %w", eofIsTruncation(err))
 	}
-	if n > 0 {
-		return nil, nil, fmt.Errorf("%s: %d unexpected bytes after the data of dimensions %v", path, n, dims)
-	}
-	return dims, buf, nil
+	return dims, buf.Bytes(), nil
 }
 
 func eofIsTruncation(err error) error {

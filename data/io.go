@@ -2,6 +2,7 @@ package data
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 )
@@ -17,6 +18,11 @@ func ReadPoints(path string) (*Points, error) {
 	case ".npy":
 		p, err = readNPYPoints(path)
 	default:
+		// A misspelled name is better reported as missing than as having
+		// the wrong extension.
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("read points: %w", err)
+		}
 		return nil, fmt.Errorf("read %s: unknown extension %q (want .csv or .npy)", path, ext)
 	}
 	if err != nil {

@@ -3,19 +3,23 @@ package data
 import (
 	"fmt"
 	"math/rand/v2"
-	"strings"
 )
 
-// Load returns the points a spec names. "toy:NAME" draws n points of a toy
-// set with rng. Anything else is a file path (.csv or .npy) and the whole
-// file is read: n and rng are ignored, because silently dropping rows of a
-// user's file would be a surprise; use [Points.Sample] to subsample.
+// Load returns the points a spec names (see [ParseSpec]). "toy:NAME"
+// draws n points of a toy set with rng. A .csv or .npy file is read whole:
+// n and rng are ignored, because silently dropping rows of a user's file
+// would be a surprise; use [Points.Sample] to subsample. Image sets are
+// refused: they are loaded by [LoadImages].
 func Load(spec string, n int, rng *rand.Rand) (*Points, error) {
-	if name, ok := strings.CutPrefix(spec, "toy:"); ok {
-		return Toy(name, n, rng)
+	s, err := ParseSpec(spec)
+	if err != nil {
+		return nil, err
 	}
-	if spec == "" {
-		return nil, fmt.Errorf("empty data spec (want toy:NAME or a .csv/.npy file)")
+	switch s.Kind {
+	case ToySpec:
+		return Toy(s.Name, n, rng)
+	case PointsFileSpec:
+		return ReadPoints(s.Path)
 	}
-	return ReadPoints(spec)
+	return nil, fmt.Errorf("%s is an image set, not points", spec)
 }

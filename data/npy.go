@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 
@@ -29,7 +28,7 @@ var npyMagic = []byte("\x93NUMPY")
 // version 1.0, 2.0 or 3.0). Fortran-ordered arrays are transposed to C
 // order. Truncated files, trailing bytes and other dtypes are errors.
 func ReadNPY(path string) (*Array, error) {
-	b, err := os.ReadFile(path)
+	b, err := readRegular(path)
 	if err != nil {
 		return nil, err
 	}
@@ -65,9 +64,11 @@ func parseNPY(b []byte) (*Array, error) {
 		return nil, err
 	}
 	body := b[off+hlen:]
-	n := 1
-	for _, s := range h.shape {
-		n *= s
+	// The header may lie: size the data from the shape with overflow
+	// checks, and compare with the bytes actually there before allocating.
+	n, ok := shapeProduct(h.shape)
+	if !ok || n > math.MaxInt/h.size {
+		return nil, fmt.Errorf("shape %v is too large (the file has %d data bytes)", h.shape, len(body))
 	}
 	want := n * h.size
 	switch {
@@ -254,18 +255,30 @@ func writeNPY[F float32 | float64](path string, shape []int, x []F, descr string
 	})
 }
 
+// shapeProduct is the number of values of an array of the given shape,
+// and false if it overflows an int.
+func shapeProduct(shape []int) (int, bool) {
+	n := 1
+	for _, s := range shape {
+		if s < 0 || (s > 0 && n > math.MaxInt/s) {
+			return 0, false
+		}
+		n *= s
+	}
+	return n, true
+}
+
 func checkShape(shape []int, n int) error {
 	if len(shape) == 0 {
 		return errors.New("empty shape")
 	}
-	prod := 1
 	for _, s := range shape {
 		if s < 0 {
 			return fmt.Errorf("negative size in shape %v", shape)
 		}
-		prod *= s
 	}
-	if prod != n {
+	prod, ok := shapeProduct(shape)
+	if !ok || prod != n {
 		return fmt.Errorf("shape %v holds %d values, have %d", shape, prod, n)
 	}
 	return nil

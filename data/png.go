@@ -1,6 +1,7 @@
 package data
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"image"
@@ -16,7 +17,23 @@ import (
 // as a size×size image with 1 (grey), 3 (RGB) or 4 (RGBA) channels scaled
 // to [−1, 1]. Images of other sizes are resampled with an area-weighted box
 // filter. For 1 or 3 channels transparent pixels are composited over white.
+//
+// Files that are not regular (a FIFO, a device) are refused, as are images
+// whose header claims more than MaxPNGPixels pixels, before any pixel is
+// decoded.
 func LoadPNGDir(dir string, size, channels int) (*Images, error) {
+	return loadPNGDir(dir, size, channels, MaxPNGPixels)
+}
+
+// MaxPNGPixels bounds width × height of one PNG file LoadPNGDir decodes
+// (4096×4096): decoding and resampling take about 24 bytes a pixel.
+const MaxPNGPixels = 1 << 24
+
+// maxImageValues bounds N·C·size² of an image set built here (2³¹ float32
+// values, 8 GiB).
+const maxImageValues = 1 << 31
+
+func loadPNGDir(dir string, size, channels, maxPixels int) (*Images, error) {
 	if err := checkImageShape(size, channels); err != nil {
 		return nil, err
 	}
@@ -34,10 +51,13 @@ func LoadPNGDir(dir string, size, channels int) (*Images, error) {
 		return nil, fmt.Errorf("no .png files in %s", dir)
 	}
 	slices.Sort(names)
+	if err := checkImageCount(len(names), size, channels); err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
 	im := &Images{N: len(names), C: channels, H: size, W: size, X: make([]float32, len(names)*channels*size*size)}
 	for i, name := range names {
 		path := filepath.Join(dir, name)
-		src, err := decodePNG(path)
+		src, err := decodePNG(path, maxPixels)
 		if err != nil {
 			return nil, err
 		}
@@ -48,8 +68,8 @@ func LoadPNGDir(dir string, size, channels int) (*Images, error) {
 
 // checkImageShape checks an output shape of LoadPNGDir and Resized.
 func checkImageShape(size, channels int) error {
-	if size < 1 {
-		return fmt.Errorf("image size %d < 1", size)
+	if size < 1 || size > maxImageSize {
+		return fmt.Errorf("image size %d is out of range [1, %d]", size, maxImageSize)
 	}
 	if channels != 1 && channels != 3 && channels != 4 {
 		return fmt.Errorf("%d channels: want 1, 3 or 4", channels)
@@ -57,18 +77,52 @@ func checkImageShape(size, channels int) error {
 	return nil
 }
 
-func decodePNG(path string) (image.Image, error) {
-	f, err := os.Open(path)
+// maxImageSize bounds the side of the images LoadPNGDir and Resized make.
+const maxImageSize = 4096
+
+// checkImageCount refuses a set of n images whose storage would exceed
+// maxImageValues.
+func checkImageCount(n, size, channels int) error {
+	if per := channels * size * size; n > maxImageValues/per {
+		return fmt.Errorf("%d images of %d×%d×%d need %.3g GB, more than the limit of %d GB", n, channels, size, size, float64(n)*float64(per)*4/1e9, maxImageValues*4/1_000_000_000)
+	}
+	return nil
+}
+
+// decodePNG reads one PNG file (a regular file only) of at most
+// maxPixels pixels.
+func decodePNG(path string, maxPixels int) (image.Image, error) {
+	b, err := readRegular(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	img, err := png.Decode(f)
+	img, err := decodePNGBytes(b, maxPixels)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	return img, nil
+}
+
+// decodePNGBytes decodes a PNG image after checking that its header's
+// size is plausible: the decoder allocates the whole image from the
+// header before it reads a pixel, so a 68-byte file could claim 40 GB.
+func decodePNGBytes(b []byte, maxPixels int) (image.Image, error) {
+	cfg, err := png.DecodeConfig(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Width < 1 || cfg.Height < 1 {
+		return nil, fmt.Errorf("empty image (%d×%d)", cfg.Width, cfg.Height)
+	}
+	if cfg.Width > maxPixels/cfg.Height {
+		return nil, fmt.Errorf("image of %d×%d pixels is larger than the limit of %d pixels", cfg.Width, cfg.Height, maxPixels)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
 	if img.Bounds().Empty() {
-		return nil, fmt.Errorf("%s: empty image", path)
+		return nil, errors.New("empty image")
 	}
 	return img, nil
 }
@@ -221,6 +275,9 @@ func (im *Images) Resized(size, channels int) (*Images, error) {
 	if size == im.H && size == im.W && channels == im.C {
 		return im, nil
 	}
+	if err := checkImageCount(im.N, size, channels); err != nil {
+		return nil, err
+	}
 	out := &Images{N: im.N, C: channels, H: size, W: size, Labels: im.Labels, Classes: im.Classes,
 		X: make([]float32, im.N*channels*size*size)}
 	rs := newResampler(im.H, im.W, size, size)
@@ -281,24 +338,28 @@ func (im *Images) Resized(size, channels int) (*Images, error) {
 	return out, nil
 }
 
-// LoadImages returns the image set a spec names: "mnist" or
-// "fashion-mnist" (training split; add ":test" for the test split), or a
-// folder of PNG files. size and channels set the output shape; for the IDX
-// sets 0 keeps the native 28×28 grey.
+// LoadImages returns the image set a spec names (see [ParseSpec]):
+// "mnist" or "fashion-mnist" (training split; add ":test" for the test
+// split), or a folder of PNG files. size and channels set the output
+// shape; for the IDX sets 0 keeps the native 28×28 grey.
 func LoadImages(spec string, size, channels int) (*Images, error) {
-	name, split, _ := strings.Cut(spec, ":")
+	s, err := ParseSpec(spec)
+	if err != nil {
+		return nil, err
+	}
 	var im *Images
-	var err error
-	switch name {
-	case "mnist":
-		im, err = LoadMNIST(split)
-	case "fashion-mnist":
-		im, err = LoadFashionMNIST(split)
-	default:
+	switch {
+	case s.Kind == IDXSpec && s.Name == "mnist":
+		im, err = LoadMNIST(s.Split)
+	case s.Kind == IDXSpec:
+		im, err = LoadFashionMNIST(s.Split)
+	case s.Kind == PNGDirSpec:
 		if size == 0 || channels == 0 {
 			return nil, fmt.Errorf("%s: a PNG folder needs an image size and channel count", spec)
 		}
-		return LoadPNGDir(spec, size, channels)
+		return LoadPNGDir(s.Path, size, channels)
+	default:
+		return nil, fmt.Errorf("%s names points, not an image set", spec)
 	}
 	if err != nil {
 		return nil, err

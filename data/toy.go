@@ -38,6 +38,9 @@ func ToyNames() []string {
 	return names
 }
 
+// MaxToyPoints bounds the size of a toy set (1.6 GB of 2-D points).
+const MaxToyPoints = 100_000_000
+
 // Toy draws n points of the named 2-D toy distribution. Values lie roughly
 // in [−4, 4]². The sets are:
 //
@@ -54,22 +57,29 @@ func Toy(name string, n int, rng *rand.Rand) (*Points, error) {
 	if !ok {
 		return nil, fmt.Errorf("unknown toy data set %q (known: %s)", name, strings.Join(ToyNames(), ", "))
 	}
-	if n < 1 {
-		return nil, fmt.Errorf("toy %s: number of points %d < 1", name, n)
+	if n < 1 || n > MaxToyPoints {
+		return nil, fmt.Errorf("toy %s: number of points %d is out of range [1, %d]", name, n, MaxToyPoints)
 	}
 	return gen(n, rng), nil
 }
 
-// TwoClusters describes the 2clusters toy set exactly, for tests that need
-// the true mixture.
-var TwoClusters = struct {
+// TwoGaussians is a mixture of two isotropic 2-D Gaussians of one
+// standard deviation.
+type TwoGaussians struct {
 	Centers [2][2]float64
 	Weights [2]float64
 	Std     float64
-}{
-	Centers: [2][2]float64{{-2, 0}, {2, 0}},
-	Weights: [2]float64{0.8, 0.2},
-	Std:     0.2,
+}
+
+// TwoClusters returns the exact law of the 2clusters toy set, for tests
+// that need the true mixture. It is a function, not a variable, so no
+// caller can change the set for everyone else.
+func TwoClusters() TwoGaussians {
+	return TwoGaussians{
+		Centers: [2][2]float64{{-2, 0}, {2, 0}},
+		Weights: [2]float64{0.8, 0.2},
+		Std:     0.2,
+	}
 }
 
 func toyGaussian(n int, rng *rand.Rand) *Points {
@@ -166,7 +176,7 @@ func toy2Spirals(n int, rng *rand.Rand) *Points {
 }
 
 func toy2Clusters(n int, rng *rand.Rand) *Points {
-	tc := TwoClusters
+	tc := TwoClusters()
 	// Exact counts, not Bernoulli draws, so small sets still hold 80/20.
 	nA := int(math.Round(tc.Weights[0] * float64(n)))
 	p := NewPoints(n, 2)

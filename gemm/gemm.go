@@ -16,8 +16,20 @@ import (
 // the calling goroutine. Sgemm panics if a dimension is negative, a stride is
 // smaller than its row length, or a slice is too short for its shape.
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	SgemmThreads(runtime.GOMAXPROCS(0), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// SgemmThreads is Sgemm on at most threads goroutines (fewer than one
+// counts as one), for callers that manage their own thread budget, such as
+// the neural engine's tapes or a caller already running one product per
+// goroutine.
+//
+// The result does not depend on threads, bit for bit: the goroutines split
+// C into blocks of whole register tiles and every element is summed over k
+// in the same order whichever goroutine computes it.
+func SgemmThreads(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	p := problem{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nil}
-	sgemmWith(bestKernel, runtime.GOMAXPROCS(0), &p)
+	sgemmWith(bestKernel, threads, &p)
 }
 
 // problem is one Sgemm call's arguments.

@@ -16,11 +16,11 @@ func ExampleWritePanels() {
 	gen, _ := data.Toy("gaussian", 1000, rng)
 	panels := []plot.Panel{
 		{Title: "data", Equal: true, Layers: []plot.Layer{
-			plot.Points{XY: ref.X, Color: plot.WithAlpha(plot.Palette[0], 0.4)},
+			plot.Points{XY: ref.X, Color: plot.WithAlpha(plot.Palette(0), 0.4)},
 		}},
 		{Title: "samples over data", Equal: true, Layers: []plot.Layer{
-			plot.Points{XY: ref.X, Color: plot.WithAlpha(plot.Palette[7], 0.2)},
-			plot.Points{XY: gen.X, Color: plot.WithAlpha(plot.Palette[1], 0.4)},
+			plot.Points{XY: ref.X, Color: plot.WithAlpha(plot.Palette(7), 0.2)},
+			plot.Points{XY: gen.X, Color: plot.WithAlpha(plot.Palette(1), 0.4)},
 		}},
 	}
 	dir, _ := os.MkdirTemp("", "example")

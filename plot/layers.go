@@ -11,7 +11,7 @@ func (l Points) extent(e *extent) {
 }
 
 func (l Points) draw(c *canvas, tr transform) {
-	col := toNRGBA(l.Color, Palette[0])
+	col := toNRGBA(l.Color, Palette(0))
 	r := l.Radius
 	if r <= 0 {
 		r = 1.5
@@ -33,7 +33,7 @@ func (l Paths) extent(e *extent) {
 }
 
 func (l Paths) draw(c *canvas, tr transform) {
-	col := toNRGBA(l.Color, Palette[0])
+	col := toNRGBA(l.Color, Palette(0))
 	w := l.Width
 	if w <= 0 {
 		w = 1.2
@@ -71,7 +71,7 @@ func (l Arrows) extent(e *extent) {
 }
 
 func (l Arrows) draw(c *canvas, tr transform) {
-	col := toNRGBA(l.Color, Palette[0])
+	col := toNRGBA(l.Color, Palette(0))
 	w := l.Width
 	if w <= 0 {
 		w = 1

@@ -62,17 +62,26 @@ type Arrows struct {
 	Width  float64 // pixels; 0 means 1
 }
 
-// Palette is a set of distinct colours for layers, in order of use.
-var Palette = []color.NRGBA{
-	{31, 119, 180, 255},  // blue
-	{255, 127, 14, 255},  // orange
-	{44, 160, 44, 255},   // green
-	{214, 39, 40, 255},   // red
-	{148, 103, 189, 255}, // purple
-	{140, 86, 75, 255},   // brown
-	{227, 119, 194, 255}, // pink
-	{127, 127, 127, 255}, // grey
+// Palette returns colour i of a set of PaletteSize distinct colours for
+// layers, in order of use (blue, orange, green, red, purple, brown, pink,
+// grey); i wraps around. It is a function, not a variable, so that no
+// caller can recolour every other caller's plots.
+func Palette(i int) color.NRGBA {
+	palette := [PaletteSize]color.NRGBA{
+		{31, 119, 180, 255},  // blue
+		{255, 127, 14, 255},  // orange
+		{44, 160, 44, 255},   // green
+		{214, 39, 40, 255},   // red
+		{148, 103, 189, 255}, // purple
+		{140, 86, 75, 255},   // brown
+		{227, 119, 194, 255}, // pink
+		{127, 127, 127, 255}, // grey
+	}
+	return palette[(i%PaletteSize+PaletteSize)%PaletteSize]
 }
+
+// PaletteSize is the number of distinct colours of Palette.
+const PaletteSize = 8
 
 // WithAlpha returns c with opacity a in [0, 1].
 func WithAlpha(c color.Color, a float64) color.NRGBA {
@@ -134,6 +143,6 @@ func LineChart(path, title string, xs, ys []float64, logY bool) error {
 	for i := range xs {
 		line = append(line, xs[i], ys[i])
 	}
-	p := Panel{Title: title, LogY: logY, Layers: []Layer{Paths{Paths: [][]float64{line}, Color: Palette[0], Width: 1.5}}}
+	p := Panel{Title: title, LogY: logY, Layers: []Layer{Paths{Paths: [][]float64{line}, Color: Palette(0), Width: 1.5}}}
 	return WritePanels(path, []Panel{p}, 1, 480)
 }

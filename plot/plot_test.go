@@ -105,8 +105,8 @@ func TestAutoBoundsAndLayers(t *testing.T) {
 	pts, _ := data.Toy("moons", 2000, rng)
 	traj := [][]float64{{-3, -3, 0, 0, 3, 3}, {0, 0, math.NaN(), 1, 2, 2}}
 	panels := []Panel{
-		{Title: "moons", Equal: true, Layers: []Layer{Points{XY: pts.X, Color: WithAlpha(Palette[0], 0.3)}}},
-		{Title: "paths", Layers: []Layer{Paths{Paths: traj, Color: Palette[1], Width: 2}}},
+		{Title: "moons", Equal: true, Layers: []Layer{Points{XY: pts.X, Color: WithAlpha(Palette(0), 0.3)}}},
+		{Title: "paths", Layers: []Layer{Paths{Paths: traj, Color: Palette(1), Width: 2}}},
 		{Title: "field", Layers: []Layer{Arrows{XY: []float64{0, 0, 1, 1}, UV: []float64{1, 0, 0, -1}, Scale: 0.5}}},
 	}
 	img, err := RenderPanels(panels, 2, 160)
@@ -225,5 +225,22 @@ func TestLogTicks(t *testing.T) {
 	got = logTicks(math.Log10(0.15), math.Log10(3))
 	if len(got) != 4 || math.Abs(math.Pow(10, got[0])-0.2) > 1e-12 || math.Abs(math.Pow(10, got[3])-2) > 1e-12 {
 		t.Fatalf("1-2-5 ticks: %v", got)
+	}
+}
+
+func TestPaletteDistinctAndWrapping(t *testing.T) {
+	seen := map[color.NRGBA]bool{}
+	for i := range PaletteSize {
+		c := Palette(i)
+		if seen[c] || c.A != 255 {
+			t.Fatalf("colour %d %v repeats or is not opaque", i, c)
+		}
+		seen[c] = true
+		if Palette(i+PaletteSize) != c || Palette(i-PaletteSize) != c {
+			t.Fatalf("colour %d does not wrap", i)
+		}
+	}
+	if Palette(0) != (color.NRGBA{31, 119, 180, 255}) {
+		t.Fatalf("first colour %v, want the blue of matplotlib's tab10", Palette(0))
 	}
 }

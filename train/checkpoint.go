@@ -3,6 +3,7 @@ package train
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -95,7 +96,9 @@ func (t *Trainer) saveCheckpoint(dir string) error {
 		return err
 	}
 	for len(ckpts) > t.Config.KeepCheckpoints {
-		os.Remove(filepath.Join(dir, checkpointName(ckpts[0])))
+		if err := os.Remove(filepath.Join(dir, checkpointName(ckpts[0]))); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("pruning checkpoints: %w", err)
+		}
 		ckpts = ckpts[1:]
 	}
 	return nil
@@ -113,8 +116,10 @@ func listCheckpoints(dir string) ([]int, error) {
 		if !strings.HasPrefix(name, ckptPrefix) || !strings.HasSuffix(name, ckptExt) {
 			continue
 		}
+		// Only the names checkpointName writes: pruning deletes by these
+		// steps, and must never touch a file the run did not write.
 		s, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(name, ckptPrefix), ckptExt))
-		if err == nil {
+		if err == nil && s >= 0 && name == checkpointName(s) && e.Type().IsRegular() {
 			steps = append(steps, s)
 		}
 	}
@@ -126,10 +131,13 @@ func listCheckpoints(dir string) ([]int, error) {
 func (t *Trainer) loadCheckpoint(path string) error {
 	st, meta, err := safetensors.Read(path)
 	if err != nil {
+		if !strings.Contains(err.Error(), path) {
+			err = fmt.Errorf("%s: %w", path, err)
+		}
 		return err
 	}
 	step, err := strconv.Atoi(meta[metaStep])
-	if err != nil {
+	if err != nil || step < 0 {
 		return fmt.Errorf("%s: no valid step in the metadata", path)
 	}
 	rng, err := base64.StdEncoding.DecodeString(meta[metaRNG])

@@ -28,14 +28,14 @@ func TestClassConditionalTraining(t *testing.T) {
 	c.Dim, c.ImageC, c.ImageH, c.ImageW = side*side, 1, side, side
 	c.Cond, c.Classes, c.EMA, c.Warmup = true, 2, 0.9, 20
 	c.UNet = &nn.UNetConfig{Channels: []int{8, 16}, ResBlocks: 1, Emb: 16}
-	tr, err := buildTrainer(&c, &source{x: x, dim: c.Dim, labels: labels})
+	tr, err := newTrainerOn(c, &dataSet{src: &source{x: x, dim: c.Dim, labels: labels}, c: 1, h: side, w: side})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := tr.Loop(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
-	m := &Model{Config: &c, Pre: tr.Pre, Proc: tr.proc}
+	m := &Model{Config: tr.Config, Pre: tr.Pre, Proc: tr.proc}
 	opt := sampler.DefaultOptions()
 	opt.Steps = 10
 	for class, want := range []float64{-0.8, 0.8} {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 
@@ -16,29 +15,34 @@ import (
 )
 
 // Config is everything needed to rebuild a run's model, process and data
-// pipeline. It is saved as config.json in the run directory.
+// pipeline. It is saved as config.json in the run directory (snake_case
+// keys; see MarshalJSON).
+//
+// The settings that only some objectives or processes use are grouped in
+// embedded structs named after their users; their fields are promoted (c.M,
+// c.FieldBatch, …) and their JSON keys sit at the top level of config.json.
 type Config struct {
-	Data  string `json:"data"`  // toy:NAME, a CSV/NPY file, mnist, fashion-mnist or a PNG folder
-	Model string `json:"model"` // mlp or unet
+	// Data is toy:NAME, a CSV/NPY file, mnist, fashion-mnist or a PNG
+	// folder. A run stores a file or folder as an absolute path.
+	Data string `json:"data"`
+	// DataSHA256 fingerprints the training data as loaded (Fingerprint),
+	// filled in when the run starts; a resume refuses changed data.
+	DataSHA256 string `json:"data_sha256,omitempty"`
+	Model      string `json:"model"` // mlp or unet
 	// D is the number of augmented dimensions; +Inf (saved as "inf") is diffusion.
 	D float64 `json:"-"`
 
 	// Objective is "pfgm++" (the denoising objective of PFGM++, DESIGN §3.6,
 	// the default) or "pfgm-field" (the original PFGM's normalised field,
-	// §3.7). Process is "poisson" (default) or "yukawa" with mass M (§3.8).
-	Objective string  `json:"objective,omitempty"`
-	Process   string  `json:"process,omitempty"`
-	M         float64 `json:"m,omitempty"`
-	// FieldBatch is how many charges the pfgm-field target is computed against.
-	FieldBatch int `json:"field_batch,omitempty"`
-	// Classic holds the pfgm-field hyper-parameters (M, z_max, upper, …),
-	// computed from the data when the run starts.
-	Classic *classic.Params `json:"classic,omitempty"`
+	// §3.7). Process is "poisson" (default) or "yukawa" (§3.8).
+	Objective string `json:"objective,omitempty"`
+	Process   string `json:"process,omitempty"`
 
-	// Cond asks for class-conditional training; Classes is then the number
-	// of labels in the data.
-	Cond    bool `json:"cond,omitempty"`
-	Classes int  `json:"classes,omitempty"`
+	EDM          // pfgm++ and yukawa: noise distribution and preconditioning
+	Conditional  // pfgm++ with the poisson process: class labels
+	ExactTargets // pfgm-field and yukawa: targets from a batch of charges
+	PFGMField    // pfgm-field: its hyper-parameters
+	Yukawa       // yukawa: the mass
 
 	Steps           int     `json:"steps"`
 	Batch           int     `json:"batch"`
@@ -51,12 +55,8 @@ type Config struct {
 	CheckpointEvery int     `json:"checkpoint_every"`
 	KeepCheckpoints int     `json:"keep_checkpoints"`
 
-	// The EDM noise distribution and preconditioning (DESIGN §3.6).
-	PMean     float64 `json:"p_mean"`
-	PStd      float64 `json:"p_std"`
-	SigmaData float64 `json:"sigma_data"`
-
 	// Data shape: points have Dim numbers; images have C×H×W (Dim = C·H·W).
+	// Dim 0 means "from the data" (filled in when the run starts).
 	Dim      int `json:"dim"`
 	ImageC   int `json:"image_c,omitempty"`
 	ImageH   int `json:"image_h,omitempty"`
@@ -67,8 +67,45 @@ type Config struct {
 	// mapped back with it.
 	Standardize *data.Standardizer `json:"standardize,omitempty"`
 
-	MLP  *nn.MLPConfig  `json:"mlp,omitempty"`
-	UNet *nn.UNetConfig `json:"unet,omitempty"`
+	// The network: MLP for model mlp, UNet for unet (nil: the default
+	// architecture for the data shape).
+	MLP  *nn.MLPConfig  `json:"-"`
+	UNet *nn.UNetConfig `json:"-"`
+}
+
+// EDM holds the EDM noise distribution and preconditioning (DESIGN §3.6),
+// used by the pfgm++ objective and the yukawa process.
+type EDM struct {
+	PMean     float64 `json:"p_mean"`
+	PStd      float64 `json:"p_std"`
+	SigmaData float64 `json:"sigma_data"`
+}
+
+// Conditional asks for class-conditional training (pfgm++ objective,
+// poisson process); Classes is then the number of labels in the data,
+// filled in when the run starts.
+type Conditional struct {
+	Cond    bool `json:"cond,omitempty"`
+	Classes int  `json:"classes,omitempty"`
+}
+
+// ExactTargets is for the objectives whose targets are the exact field of a
+// large batch of charges (pfgm-field, and the yukawa process, whose sampler
+// also keeps that many charges for its prior): FieldBatch is how many
+// (0: DefaultFieldBatch).
+type ExactTargets struct {
+	FieldBatch int `json:"field_batch,omitempty"`
+}
+
+// PFGMField holds the pfgm-field hyper-parameters (M, z_max, upper, …),
+// computed from the data when the run starts.
+type PFGMField struct {
+	Classic *classic.Params `json:"classic,omitempty"`
+}
+
+// Yukawa holds the mass m of the yukawa process (DESIGN §3.8).
+type Yukawa struct {
+	M float64 `json:"m,omitempty"`
 }
 
 // Objectives and processes a run can use.
@@ -110,68 +147,35 @@ func DefaultConfig() Config {
 		Model: "mlp", D: 128,
 		Steps: 5000, Batch: 256, LR: 1e-3, Warmup: 200, EMA: 0.999, ClipNorm: 1,
 		Seed: 1, SampleEvery: 0, CheckpointEvery: 1000, KeepCheckpoints: 3,
-		PMean: -1.2, PStd: 1.2, SigmaData: 0.5, ToyCount: 20000,
+		EDM:      EDM{PMean: -1.2, PStd: 1.2, SigmaData: 0.5},
+		ToyCount: 20000,
 	}
 }
 
 // Poisson returns the run's PFGM++ perturbation process (its D).
 func (c *Config) Poisson() (process.Poisson, error) { return process.New(c.D) }
 
-// Validate reports the first impossible setting.
-func (c *Config) Validate() error {
-	if !process.ValidD(c.D) {
-		return fmt.Errorf("D must be an integer ≥ 1 or inf, got %v", c.D)
-	}
-	switch {
-	case c.Model != "mlp" && c.Model != "unet":
-		return fmt.Errorf("model must be mlp or unet, got %q", c.Model)
-	case c.Steps < 1:
-		return fmt.Errorf("steps must be ≥ 1, got %d", c.Steps)
-	case c.Batch < 1:
-		return fmt.Errorf("batch must be ≥ 1, got %d", c.Batch)
-	case !(c.LR > 0) || math.IsInf(c.LR, 0):
-		return fmt.Errorf("lr must be positive, got %v", c.LR)
-	case c.Warmup < 0:
-		return fmt.Errorf("warmup must be ≥ 0, got %d", c.Warmup)
-	case !(c.EMA >= 0 && c.EMA < 1):
-		return fmt.Errorf("ema must be in [0, 1), got %v", c.EMA)
-	case !(c.ClipNorm >= 0):
-		return fmt.Errorf("clip must be ≥ 0 (0 turns it off), got %v", c.ClipNorm)
-	case c.SampleEvery < 0 || c.CheckpointEvery < 0:
-		return errors.New("sample-every and checkpoint-every must be ≥ 0")
-	case c.KeepCheckpoints < 1:
-		return fmt.Errorf("keep-checkpoints must be ≥ 1, got %d", c.KeepCheckpoints)
-	case c.Objective != "" && c.Objective != ObjectivePFGMpp && c.Objective != ObjectiveField:
-		return fmt.Errorf("objective must be %s or %s, got %q", ObjectivePFGMpp, ObjectiveField, c.Objective)
-	case c.Process != "" && c.Process != ProcessPoisson && c.Process != ProcessYukawa:
-		return fmt.Errorf("process must be %s or %s, got %q", ProcessPoisson, ProcessYukawa, c.Process)
-	case c.Process == ProcessYukawa && !(c.M > 0 && !math.IsInf(c.M, 0)):
-		return fmt.Errorf("the yukawa process needs a mass m > 0, got %v", c.M)
-	case c.Process == ProcessYukawa && c.Objective == ObjectiveField:
-		return errors.New("the pfgm-field objective is for the Poisson process only")
-	case c.Cond && (c.objective() != ObjectivePFGMpp || c.process() != ProcessPoisson):
-		return fmt.Errorf("class-conditional training needs the %s objective with the %s process", ObjectivePFGMpp, ProcessPoisson)
-	case !(c.PStd > 0) || !(c.SigmaData > 0):
-		return errors.New("p_std and sigma_data must be positive")
-	}
-	return nil
-}
-
-// MarshalJSON writes D as an integer string or "inf".
+// MarshalJSON writes D as an integer string or "inf" and the network
+// configs with snake_case keys.
 func (c Config) MarshalJSON() ([]byte, error) {
 	type plain Config // drops the methods, so no recursion
 	return json.Marshal(struct {
 		plain
-		D string `json:"D"`
-	}{plain(c), process.FormatD(c.D)})
+		D    string    `json:"d"`
+		MLP  *mlpJSON  `json:"mlp,omitempty"`
+		UNet *unetJSON `json:"unet,omitempty"`
+	}{plain(c), process.FormatD(c.D), toMLPJSON(c.MLP), toUNetJSON(c.UNet)})
 }
 
-// UnmarshalJSON reads D back from its string form.
+// UnmarshalJSON reads what MarshalJSON writes, and the config.json of
+// earlier versions ("D", "Width", "ResBlocks", … keys).
 func (c *Config) UnmarshalJSON(b []byte) error {
 	type plain Config
 	var v struct {
 		plain
-		D string `json:"D"`
+		D    string       `json:"d"` // matches "D" too: keys match case-insensitively
+		MLP  *mlpJSON     `json:"mlp"`
+		UNet *unetWireOld `json:"unet"`
 	}
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
@@ -182,7 +186,74 @@ func (c *Config) UnmarshalJSON(b []byte) error {
 	}
 	*c = Config(v.plain)
 	c.D = D
+	c.MLP, c.UNet = v.MLP.config(), v.UNet.config()
 	return nil
+}
+
+// mlpJSON is nn.MLPConfig in config.json. Keys match case-insensitively,
+// so the "N", "Width", … of earlier versions read too.
+type mlpJSON struct {
+	N       int `json:"n"`
+	Width   int `json:"width"`
+	Emb     int `json:"emb"`
+	Out     int `json:"out"`
+	Classes int `json:"classes,omitempty"`
+}
+
+func toMLPJSON(m *nn.MLPConfig) *mlpJSON {
+	if m == nil {
+		return nil
+	}
+	return &mlpJSON{N: m.N, Width: m.Width, Emb: m.Emb, Out: m.Out, Classes: m.Classes}
+}
+
+func (m *mlpJSON) config() *nn.MLPConfig {
+	if m == nil {
+		return nil
+	}
+	return &nn.MLPConfig{N: m.N, Width: m.Width, Emb: m.Emb, Out: m.Out, Classes: m.Classes}
+}
+
+// unetJSON is nn.UNetConfig in config.json.
+type unetJSON struct {
+	C            int   `json:"c"`
+	H            int   `json:"h"`
+	W            int   `json:"w"`
+	Channels     []int `json:"channels"`
+	ResBlocks    int   `json:"res_blocks"`
+	AttnAtLowest bool  `json:"attn_at_lowest"`
+	Emb          int   `json:"emb"`
+	Classes      int   `json:"classes,omitempty"`
+}
+
+// unetWireOld also reads the CamelCase keys of earlier versions that differ
+// from the snake_case ones by more than case.
+type unetWireOld struct {
+	unetJSON
+	OldResBlocks    *int  `json:"ResBlocks"`
+	OldAttnAtLowest *bool `json:"AttnAtLowest"`
+}
+
+func toUNetJSON(u *nn.UNetConfig) *unetJSON {
+	if u == nil {
+		return nil
+	}
+	return &unetJSON{C: u.C, H: u.H, W: u.W, Channels: append([]int(nil), u.Channels...),
+		ResBlocks: u.ResBlocks, AttnAtLowest: u.AttnAtLowest, Emb: u.Emb, Classes: u.Classes}
+}
+
+func (u *unetWireOld) config() *nn.UNetConfig {
+	if u == nil {
+		return nil
+	}
+	if u.OldResBlocks != nil {
+		u.ResBlocks = *u.OldResBlocks
+	}
+	if u.OldAttnAtLowest != nil {
+		u.AttnAtLowest = *u.OldAttnAtLowest
+	}
+	return &nn.UNetConfig{C: u.C, H: u.H, W: u.W, Channels: u.Channels,
+		ResBlocks: u.ResBlocks, AttnAtLowest: u.AttnAtLowest, Emb: u.Emb, Classes: u.Classes}
 }
 
 const configFile = "config.json"
@@ -191,26 +262,52 @@ const configFile = "config.json"
 func SaveConfig(dir string, c *Config) error {
 	b, err := json.MarshalIndent(c, "", "  ")
 	if err != nil {
-		return err
+		return fmt.Errorf("config: %w", err)
 	}
 	return atomicfile.WriteFile(filepath.Join(dir, configFile), append(b, '\n'))
 }
 
-// LoadConfig reads and validates dir/config.json.
+// maxConfigBytes bounds the config.json read: a real one is a few KB.
+const maxConfigBytes = 1 << 20
+
+// LoadConfig reads dir/config.json and checks that it describes a complete,
+// consistent run (ValidateRun).
 func LoadConfig(dir string) (*Config, error) {
-	b, err := os.ReadFile(filepath.Join(dir, configFile))
+	path := filepath.Join(dir, configFile)
+	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("%s is not a run directory (no %s)", dir, configFile)
 		}
 		return nil, err
 	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() || st.Size() > maxConfigBytes {
+		return nil, fmt.Errorf("%s: not a regular file of at most %d bytes", path, maxConfigBytes)
+	}
+	b := make([]byte, st.Size())
+	if _, err := f.ReadAt(b, 0); err != nil && st.Size() > 0 {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	c, err := ParseConfig(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+// ParseConfig decodes a config.json and checks it with ValidateRun.
+func ParseConfig(b []byte) (*Config, error) {
 	var c Config
 	if err := json.Unmarshal(b, &c); err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, configFile), err)
+		return nil, err
 	}
-	if err := c.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, configFile), err)
+	if err := c.ValidateRun(); err != nil {
+		return nil, err
 	}
 	return &c, nil
 }

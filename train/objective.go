@@ -11,9 +11,10 @@ import (
 )
 
 // An Objective turns a batch of data into a scalar loss on the tape: it draws
-// the perturbation, runs the network and compares with the target.
+// the perturbation, runs the network and compares with the target. An error
+// means the step could not be computed (bad labels, charges or targets).
 type Objective interface {
-	Loss(tp *ag.Tape, rng *rand.Rand, y *ag.Tensor) *ag.Tensor
+	Loss(tp *ag.Tape, rng *rand.Rand, y *ag.Tensor) (*ag.Tensor, error)
 }
 
 // newObjective returns the training objective of c for the preconditioned
@@ -62,7 +63,7 @@ func newDenoising(c *Config, proc process.Poisson, pre *nn.Precond) *denoising {
 	return o
 }
 
-func (o *denoising) Loss(tp *ag.Tape, rng *rand.Rand, y *ag.Tensor) *ag.Tensor {
+func (o *denoising) Loss(tp *ag.Tape, rng *rand.Rand, y *ag.Tensor) (*ag.Tensor, error) {
 	c, sd := o.c, o.c.SigmaData
 	for i := range o.sigma {
 		// ln σ ~ N(P_mean, P_std²)
@@ -80,9 +81,9 @@ func (o *denoising) Loss(tp *ag.Tape, rng *rand.Rand, y *ag.Tensor) *ag.Tensor {
 	if o.labels != nil {
 		var err error
 		if onehot, err = nn.OneHot(tp, o.labels, o.c.Classes); err != nil {
-			panic(fmt.Sprintf("train: batch labels: %v", err))
+			return nil, fmt.Errorf("batch labels: %w", err)
 		}
 	}
 	// λ(σ)·‖D_θ(x, σ) − y‖², mean over the batch
-	return tp.WeightedMSE(o.pre.ForwardClass(tp, o.X, o.sigma32, onehot), y, o.W)
+	return tp.WeightedMSE(o.pre.ForwardClass(tp, o.X, o.sigma32, onehot), y, o.W), nil
 }

@@ -40,18 +40,6 @@ type fieldObjective struct {
 	X, CN, T, W *ag.Tensor
 }
 
-// defaultFieldBatch checks c.FieldBatch and fills in its default, for the
-// objectives whose targets come from a batch of charges.
-func (c *Config) defaultFieldBatch() error {
-	if c.FieldBatch < 0 {
-		return fmt.Errorf("field-batch must be ≥ 0 (0: %d), got %d", DefaultFieldBatch, c.FieldBatch)
-	}
-	if c.FieldBatch == 0 {
-		c.FieldBatch = DefaultFieldBatch
-	}
-	return nil
-}
-
 // sourceUser is an objective that draws data beyond the batch it is given;
 // the trainer hands it the training set once it is built.
 type sourceUser interface {
@@ -59,8 +47,8 @@ type sourceUser interface {
 }
 
 func newFieldObjective(c *Config, pre *nn.Precond) (Objective, error) {
-	if err := c.defaultFieldBatch(); err != nil {
-		return nil, err
+	if c.Classic == nil || c.FieldBatch < 1 {
+		return nil, errors.New("pfgm-field: the config lacks its hyper-parameters or field batch (resolve it from the data first)")
 	}
 	if m, ok := pre.Net.(*nn.MLP); ok && m.Cfg.Out != c.Dim+1 {
 		return nil, fmt.Errorf("pfgm-field: the network must output N+1 = %d numbers (the field and its z component), its MLP gives %d", c.Dim+1, m.Cfg.Out)
@@ -68,21 +56,23 @@ func newFieldObjective(c *Config, pre *nn.Precond) (Objective, error) {
 	return &fieldObjective{c: c, net: pre.Net, k: max(c.FieldBatch, c.Batch)}, nil
 }
 
-// useSource computes the hyper-parameters from the data on a fresh run
-// (a resumed run keeps those in its config) and allocates the buffers.
+// classicParams computes the pfgm-field hyper-parameters from the data x
+// (rows of dim numbers): a fresh run records them in its config.
+func classicParams(dim int, x []float32) (classic.Params, error) {
+	norm, err := classic.TypicalNorm(x, dim)
+	if err != nil {
+		return classic.Params{}, fmt.Errorf("pfgm-field: %w", err)
+	}
+	p, err := classic.NewParams(dim, norm)
+	if err != nil {
+		return classic.Params{}, fmt.Errorf("pfgm-field: %w", err)
+	}
+	return p, nil
+}
+
+// useSource allocates the buffers for drawing charges from src.
 func (o *fieldObjective) useSource(src *source) error {
 	c := o.c
-	if c.Classic == nil {
-		norm, err := classic.TypicalNorm(src.x, c.Dim)
-		if err != nil {
-			return fmt.Errorf("pfgm-field: %w", err)
-		}
-		p, err := classic.NewParams(c.Dim, norm)
-		if err != nil {
-			return fmt.Errorf("pfgm-field: %w", err)
-		}
-		c.Classic = &p
-	}
 	if err := c.Classic.Validate(); err != nil {
 		return fmt.Errorf("pfgm-field: %w", err)
 	}
@@ -106,9 +96,9 @@ func (o *fieldObjective) useSource(src *source) error {
 	return nil
 }
 
-func (o *fieldObjective) Loss(tp *ag.Tape, rng *rand.Rand, y *ag.Tensor) *ag.Tensor {
+func (o *fieldObjective) Loss(tp *ag.Tape, rng *rand.Rand, y *ag.Tensor) (*ag.Tensor, error) {
 	if o.src == nil {
-		panic("train: the pfgm-field objective was not given the training set (useSource)")
+		return nil, errors.New("pfgm-field: the objective was not given the training set (useSource)")
 	}
 	n, b := o.c.Dim, o.c.Batch
 	// The charges are the batch plus more draws: each perturbed point's own
@@ -122,13 +112,13 @@ func (o *fieldObjective) Loss(tp *ag.Tape, rng *rand.Rand, y *ag.Tensor) *ag.Ten
 		o.all[b*n+i] = float64(v)
 	}
 	if err := o.p.Perturb(rng, o.all[:b*n], o.x, o.z, nil, false); err != nil {
-		panic(err) // sizes are fixed at construction
+		return nil, fmt.Errorf("pfgm-field: perturbation: %w", err)
 	}
 	if err := o.charges.Set(o.all, n); err != nil {
-		panic(fmt.Sprintf("train: pfgm-field charges: %v", err))
+		return nil, fmt.Errorf("pfgm-field: charges: %w", err)
 	}
 	if err := o.charges.Target(o.x, o.z, o.p.Gamma, o.tgt); err != nil {
-		panic(fmt.Sprintf("train: pfgm-field target: %v", err))
+		return nil, fmt.Errorf("pfgm-field: target: %w", err)
 	}
 	for i, v := range o.x {
 		o.x32[i] = float32(v)
@@ -139,7 +129,7 @@ func (o *fieldObjective) Loss(tp *ag.Tape, rng *rand.Rand, y *ag.Tensor) *ag.Ten
 	for i, v := range o.tgt {
 		o.tf[i] = float32(v)
 	}
-	return tp.WeightedMSE(o.net.Forward(tp, o.X, o.CN), o.T, o.W)
+	return tp.WeightedMSE(o.net.Forward(tp, o.X, o.CN), o.T, o.W), nil
 }
 
 // netField runs the network as a classic.Field, batch points at a time.

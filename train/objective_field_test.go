@@ -29,7 +29,7 @@ func TestFieldTrainingBeatsUntrainedModel(t *testing.T) {
 	ctx := context.Background()
 	opt := sampler.DefaultOptions()
 	opt.Solver = sampler.RK45
-	sample := func(dir string) ([]float64, sampler.Result) {
+	sample := func(dir string) ([]float64, SampleResult) {
 		m, err := Open(dir)
 		if err != nil {
 			t.Fatal(err)
@@ -83,7 +83,7 @@ func TestFieldTrainingBeatsUntrainedModel(t *testing.T) {
 // standardised have RMS norm √2.
 func TestFieldObjectiveParams(t *testing.T) {
 	c := fieldConfig(1)
-	tr, err := newTrainer(c)
+	tr, err := newTrainer(*c)
 	if err != nil {
 		t.Fatal(err)
 	}

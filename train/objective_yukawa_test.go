@@ -8,7 +8,6 @@ import (
 
 	"github.com/pfgm/pfgm/nn"
 	"github.com/pfgm/pfgm/sampler"
-	"github.com/pfgm/pfgm/yukawa"
 )
 
 func yukawaTiny(steps int) *Config {
@@ -27,7 +26,7 @@ func yukawaTiny(steps int) *Config {
 func TestYukawaTargetsBruteForce(t *testing.T) {
 	ys := []float64{-1, 0.2, 0.5, -0.7, 1.5, 1}
 	c := yukawaTiny(1)
-	c.Dim, c.Batch = 2, 1
+	c.Dim, c.Batch, c.FieldBatch = 2, 1, DefaultFieldBatch
 	src := &source{dim: 2}
 	for _, v := range ys {
 		src.x = append(src.x, float32(v))
@@ -135,7 +134,7 @@ func TestYukawaTrainingSplit(t *testing.T) {
 	opt := sampler.DefaultOptions()
 	opt.SigmaMax = 5 // t_max = 25 at m = 1
 	opt.Steps = 40
-	run := func(c *Config) (float64, yukawa.Result) {
+	run := func(c *Config) (float64, *WeightDiagnostics) {
 		dir := t.TempDir()
 		if _, err := Train(ctx, c, Options{Dir: dir}); err != nil {
 			t.Fatal(err)
@@ -144,11 +143,14 @@ func TestYukawaTrainingSplit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		x, _, yr, err := sampleYukawaFull(ctx, m.Config, m.Pre, 2000, 500, opt, rand.New(rand.NewPCG(3, 4)))
+		x, res, err := m.Sample(ctx, 2000, 500, opt, rand.New(rand.NewPCG(3, 4)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		return leftShare(x), yr
+		if res.Weights == nil {
+			t.Fatal("a Yukawa run's sample result has no weight diagnostics")
+		}
+		return leftShare(x), res.Weights
 	}
 	untrained := yukawaTiny(1)
 	untrained.LR = 1e-12

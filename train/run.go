@@ -41,7 +41,15 @@ var ErrInterrupted = errors.New("interrupted")
 // Train runs training for c in opt.Dir: a new run, or with opt.Resume the
 // continuation of the run already there (c is then ignored except for
 // c.Steps, which may raise the total). It writes config.json, checkpoints,
-// loss.csv, sample grids and finally model.safetensors.
+// loss.csv, sample grids, a Yukawa run's prior and finally
+// model.safetensors. c itself is not changed; Trainer.Config is the run's
+// completed config.
+//
+// The directory is locked while Train works in it (a second trainer is
+// refused); a new run refuses a directory that holds files but no run.
+// Stale temporary files of interrupted writes are removed; a newest
+// checkpoint that does not read is skipped for the previous one, with a
+// warning in the log and in Trainer.Warnings.
 func Train(ctx context.Context, c *Config, opt Options) (*Trainer, error) {
 	log := opt.Log
 	if log == nil {
@@ -50,11 +58,39 @@ func Train(ctx context.Context, c *Config, opt Options) (*Trainer, error) {
 	if opt.Interval == 0 {
 		opt.Interval = 10 * time.Second
 	}
+	dir := opt.Dir
+	if dir == "" {
+		return nil, errors.New("no run directory given")
+	}
+	if !opt.Resume {
+		if err := checkNewRunDir(dir); err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+	} else if _, err := os.Stat(filepath.Join(dir, configFile)); err != nil {
+		return nil, fmt.Errorf("--resume: %s is not a run directory (no %s)", dir, configFile)
+	}
+	lock, err := lockRun(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.unlock()
+	removed, err := removeStaleTemps(dir)
+	if err != nil {
+		return nil, err
+	}
+	if len(removed) > 0 {
+		fmt.Fprintf(log, "removed %d stale temporary file(s) of interrupted writes: %s\n", len(removed), listSome(removed))
+	}
 	t, losses, err := openTrainer(c, opt)
 	if err != nil {
 		return nil, err
 	}
-	dir := opt.Dir
+	for _, w := range t.Warnings {
+		fmt.Fprintf(log, "warning: %s\n", w)
+	}
 	if opt.OnTrainer != nil {
 		opt.OnTrainer(t)
 	}
@@ -121,25 +157,30 @@ func Train(ctx context.Context, c *Config, opt Options) (*Trainer, error) {
 	return t, nil
 }
 
-// openTrainer makes a fresh trainer in an empty directory or resumes the one
-// in opt.Dir, returning the losses recorded so far.
+// openTrainer makes a fresh trainer in a new run directory or resumes the
+// one in opt.Dir, returning the losses recorded so far. The caller holds
+// the directory's lock.
 func openTrainer(c *Config, opt Options) (*Trainer, []float64, error) {
 	dir := opt.Dir
-	if dir == "" {
-		return nil, nil, errors.New("no run directory given")
-	}
 	if !opt.Resume {
 		if _, err := os.Stat(filepath.Join(dir, configFile)); err == nil {
-			return nil, nil, fmt.Errorf("%s already holds a run: use --resume to continue it, or another --out", dir)
+			hint := ""
+			if ck, _ := listCheckpoints(dir); len(ck) == 0 {
+				hint = " (it stopped before its first checkpoint: --resume starts it again from step 0)"
+			}
+			return nil, nil, fmt.Errorf("%s already holds a run%s: use --resume to continue it, or another --out", dir, hint)
 		}
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		if err := checkNewRunDir(dir); err != nil { // again, under the lock
 			return nil, nil, err
 		}
-		t, err := newTrainer(c)
+		if c == nil {
+			return nil, nil, errors.New("no config given for a new run")
+		}
+		t, err := newTrainer(*c)
 		if err != nil {
 			return nil, nil, err
 		}
-		if err := SaveConfig(dir, t.Config); err != nil {
+		if err := t.saveRunFiles(dir); err != nil {
 			return nil, nil, err
 		}
 		return t, nil, nil
@@ -149,31 +190,87 @@ func openTrainer(c *Config, opt Options) (*Trainer, []float64, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("--resume: %w", err)
 	}
+	if c != nil && c.Steps > saved.Steps {
+		saved.Steps = c.Steps
+	}
+	ds, err := loadData(saved)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--resume: %w", err)
+	}
+	t, err := newTrainerOn(*saved, ds)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--resume: %w", err)
+	}
 	ck, err := listCheckpoints(dir)
 	if err != nil {
 		return nil, nil, err
 	}
 	if len(ck) == 0 {
-		return nil, nil, fmt.Errorf("--resume: no checkpoint in %s", dir)
-	}
-	if c != nil && c.Steps > saved.Steps {
-		saved.Steps = c.Steps
-	}
-	t, err := newTrainer(saved)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := t.loadCheckpoint(filepath.Join(dir, checkpointName(ck[len(ck)-1]))); err != nil {
+		t.Warnings = append(t.Warnings, fmt.Sprintf("%s has no checkpoint yet (the run stopped before its first): starting it from step 0", dir))
+	} else if err := t.loadNewestCheckpoint(dir, ck); err != nil {
 		return nil, nil, fmt.Errorf("--resume: %w", err)
 	}
-	if err := SaveConfig(dir, t.Config); err != nil {
+	if err := t.saveRunFiles(dir); err != nil {
 		return nil, nil, err
 	}
 	losses, err := readLosses(dir, t.step)
 	if err != nil {
 		return nil, nil, err
 	}
+	if len(losses) < t.step {
+		return nil, nil, fmt.Errorf("--resume: %s holds %d of the %d losses up to the checkpoint at step %d (deleted or truncated?): restore it, or start a new run", lossFile, len(losses), t.step, t.step)
+	}
 	return t, losses, nil
+}
+
+// newTrainer builds the trainer of a new run of c: the data path made
+// absolute, the data loaded and c completed from them (resolve).
+func newTrainer(c Config) (*Trainer, error) {
+	var err error
+	if c.Data, err = absData(c.Data); err != nil {
+		return nil, err
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	ds, err := loadData(&c)
+	if err != nil {
+		return nil, err
+	}
+	return newTrainerOn(c, ds)
+}
+
+// saveRunFiles writes config.json and, for a Yukawa run, the sampler's
+// prior charges (runs of earlier versions get theirs on resume).
+func (t *Trainer) saveRunFiles(dir string) error {
+	if err := SaveConfig(dir, t.Config); err != nil {
+		return err
+	}
+	if t.prior != nil {
+		if _, err := loadPrior(dir, t.Config); err != nil {
+			return savePrior(dir, t.prior, t.Config.Dim)
+		}
+	}
+	return nil
+}
+
+// loadNewestCheckpoint restores the newest checkpoint of steps ck that
+// reads, noting each skipped one in t.Warnings.
+func (t *Trainer) loadNewestCheckpoint(dir string, ck []int) error {
+	var first error
+	for i := len(ck) - 1; i >= 0; i-- {
+		err := t.loadCheckpoint(filepath.Join(dir, checkpointName(ck[i])))
+		if err == nil {
+			if first != nil {
+				t.Warnings = append(t.Warnings, fmt.Sprintf("%v; resuming from %s instead", first, checkpointName(ck[i])))
+			}
+			return nil
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return fmt.Errorf("no checkpoint reads: %w", first)
 }
 
 // checkpoint writes a checkpoint and the loss curve up to the current step.

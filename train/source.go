@@ -2,9 +2,14 @@ package train
 
 import (
 	"cmp"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/pfgm/pfgm/data"
@@ -32,11 +37,19 @@ func IsImageSpec(spec string) bool {
 	return err == nil && st.IsDir()
 }
 
-// DataDefaults fills in the settings left at zero whose default depends on
-// the data: the model (mlp for points, unet for images), the batch (256
-// for points, 64 for images) and, for a PNG folder, the image size and
-// channels (32×32 RGB; MNIST-like sets bring their own).
-func (c *Config) DataDefaults() {
+// isPathSpec tells whether spec names a file or folder (rather than a toy
+// set or MNIST-like set found by name).
+func isPathSpec(spec string) bool {
+	name, _, _ := strings.Cut(spec, ":")
+	return spec != "" && !strings.HasPrefix(spec, "toy:") && name != "mnist" && name != "fashion-mnist"
+}
+
+// WithDataDefaults returns c with the settings left at zero whose default
+// depends on the data filled in: the model (mlp for points, unet for
+// images), the batch (256 for points, 64 for images) and, for a PNG
+// folder, the image size and channels (32×32 RGB; MNIST-like sets bring
+// their own). c itself is not changed.
+func (c Config) WithDataDefaults() Config {
 	images := IsImageSpec(c.Data)
 	if c.Model == "" {
 		c.Model = map[bool]string{false: "mlp", true: "unet"}[images]
@@ -47,57 +60,141 @@ func (c *Config) DataDefaults() {
 	if images && !strings.HasPrefix(c.Data, "mnist") && !strings.HasPrefix(c.Data, "fashion-mnist") {
 		c.ImageH, c.ImageC = cmp.Or(c.ImageH, 32), cmp.Or(c.ImageC, 3)
 	}
+	return c
 }
 
-// openSource loads the run's data set. On first use (c.Dim == 0) it fills in
-// the shape and, for points, the standardisation; afterwards it checks that
-// the data still match the run.
-func openSource(c *Config) (*source, error) {
+// dataSet is a run's data as loaded: the examples (standardised with st
+// for points) and what the run records about them.
+type dataSet struct {
+	src     *source
+	c, h, w int                // image shape (0 for points)
+	st      *data.Standardizer // for points: the config's, or fitted on a fresh run
+	sha     string             // Fingerprint of the data as loaded
+}
+
+// loadData loads the data set c names. It reads c and does not change it.
+func loadData(c *Config) (*dataSet, error) {
 	if c.Data == "" {
 		return nil, fmt.Errorf("no data set given (use toy:NAME, a CSV/NPY file, mnist, fashion-mnist or a PNG folder)")
 	}
 	if IsImageSpec(c.Data) {
-		return openImages(c)
+		im, err := data.LoadImages(c.Data, c.ImageH, c.ImageC)
+		if err != nil {
+			return nil, err
+		}
+		ds := &dataSet{src: &source{x: im.X, dim: im.C * im.H * im.W, labels: im.Labels}, c: im.C, h: im.H, w: im.W}
+		ds.sha = Fingerprint(ds.src.dim, im.X, im.Labels)
+		return ds, nil
 	}
 	p, err := data.Load(c.Data, c.ToyCount, data.RNG(c.Seed))
 	if err != nil {
 		return nil, err
 	}
-	if c.Dim == 0 {
-		c.Dim = p.Dim
-		st := data.FitStandardizer(p)
-		c.Standardize = &st
-	}
-	if p.Dim != c.Dim {
-		return nil, fmt.Errorf("%s has %d numbers a point, the run was made for %d", c.Data, p.Dim, c.Dim)
-	}
-	if c.Standardize != nil {
-		if err := c.Standardize.Apply(p); err != nil {
-			return nil, err
-		}
-	}
-	s := &source{x: make([]float32, len(p.X)), dim: p.Dim}
+	x := make([]float32, len(p.X))
 	for i, v := range p.X {
-		s.x[i] = float32(v)
+		x[i] = float32(v)
 	}
-	return s, nil
-}
-
-func openImages(c *Config) (*source, error) {
-	size, ch := c.ImageH, c.ImageC
-	im, err := data.LoadImages(c.Data, size, ch)
-	if err != nil {
+	ds := &dataSet{sha: Fingerprint(p.Dim, x, nil), st: c.Standardize}
+	if ds.st == nil {
+		st := data.FitStandardizer(p)
+		ds.st = &st
+	}
+	if len(ds.st.Mean) != p.Dim {
+		return nil, fmt.Errorf("%s has %d numbers a point, the run was made for %d", c.Data, p.Dim, len(ds.st.Mean))
+	}
+	if err := ds.st.Apply(p); err != nil {
 		return nil, err
 	}
-	if c.Dim == 0 {
-		c.ImageC, c.ImageH, c.ImageW = im.C, im.H, im.W
-		c.Dim = im.C * im.H * im.W
+	for i, v := range p.X {
+		x[i] = float32(v)
 	}
-	if im.C != c.ImageC || im.H != c.ImageH || im.W != c.ImageW {
-		return nil, fmt.Errorf("%s holds %d×%d×%d images, the run was made for %d×%d×%d",
-			c.Data, im.C, im.H, im.W, c.ImageC, c.ImageH, c.ImageW)
+	ds.src = &source{x: x, dim: p.Dim}
+	return ds, nil
+}
+
+// Fingerprint is the SHA-256 of a data set as the trainer sees it: the
+// number of values per example, the values as float32 and the labels, all
+// little-endian. A run records it (Config.DataSHA256) and a resume checks it.
+func Fingerprint(dim int, x []float32, labels []int) string {
+	h := sha256.New()
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], uint64(dim))
+	h.Write(b[:])
+	buf := make([]byte, 0, 1<<16)
+	for i, v := range x {
+		buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
+		if len(buf) == cap(buf) || i == len(x)-1 {
+			h.Write(buf)
+			buf = buf[:0]
+		}
 	}
-	return &source{x: im.X, dim: c.Dim, labels: im.Labels}, nil
+	binary.LittleEndian.PutUint64(b[:], uint64(len(labels)))
+	h.Write(b[:])
+	for _, l := range labels {
+		binary.LittleEndian.PutUint64(b[:], uint64(l))
+		h.Write(b[:])
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// resolve returns c completed from its data set: on a fresh run the data
+// path made absolute, the shape, the standardisation, the fingerprint, the
+// classes, the per-objective parameters and the network's config; on a
+// resume the same, checking that the data still match what c recorded.
+func resolve(c Config, ds *dataSet) (Config, error) {
+	dim := ds.src.dim
+	switch {
+	case c.Dim == 0:
+		c.Dim, c.ImageC, c.ImageH, c.ImageW = dim, ds.c, ds.h, ds.w
+	case ds.c == 0 && dim != c.Dim:
+		return c, fmt.Errorf("%s has %d numbers a point, the run was made for %d", c.Data, dim, c.Dim)
+	case ds.c != c.ImageC || ds.h != c.ImageH || ds.w != c.ImageW:
+		return c, fmt.Errorf("%s holds %d×%d×%d images, the run was made for %d×%d×%d",
+			c.Data, ds.c, ds.h, ds.w, c.ImageC, c.ImageH, c.ImageW)
+	}
+	c.Standardize = ds.st
+	switch c.DataSHA256 {
+	case "":
+		c.DataSHA256 = ds.sha
+	case ds.sha:
+	default:
+		return c, fmt.Errorf("the data %s changed since the run started (SHA-256 %.12s…, the run recorded %.12s…): restore them, or start a new run", c.Data, ds.sha, c.DataSHA256)
+	}
+	if c.Cond && c.Classes == 0 {
+		k, err := ds.src.classes(c.Data)
+		if err != nil {
+			return c, err
+		}
+		c.Classes = k
+	}
+	if c.objective() == ObjectiveField || c.process() == ProcessYukawa {
+		c.FieldBatch = cmp.Or(c.FieldBatch, DefaultFieldBatch)
+	}
+	if c.objective() == ObjectiveField && c.Classic == nil {
+		p, err := classicParams(dim, ds.src.x)
+		if err != nil {
+			return c, err
+		}
+		c.Classic = &p
+	}
+	c, err := c.WithArchitecture()
+	if err != nil {
+		return c, err
+	}
+	return c, c.ValidateRun()
+}
+
+// absData returns spec with a file or folder path made absolute, so that
+// a run resumes from any working directory.
+func absData(spec string) (string, error) {
+	if !isPathSpec(spec) || filepath.IsAbs(spec) {
+		return spec, nil
+	}
+	abs, err := filepath.Abs(spec)
+	if err != nil {
+		return "", fmt.Errorf("data %s: %w", spec, err)
+	}
+	return abs, nil
 }
 
 // batch fills y with len(y)/dim examples drawn uniformly with replacement.

@@ -228,8 +228,11 @@ func TestDataDefaults(t *testing.T) {
 		{Config{Data: dir}, [4]any{"unet", 64, 32, 3}},
 		{Config{Data: dir, Model: "mlp", Batch: 8, ImageH: 64, ImageC: 4}, [4]any{"mlp", 8, 64, 4}},
 	} {
-		got := c.in
-		got.DataDefaults()
+		in := c.in
+		got := c.in.WithDataDefaults()
+		if in.Model != c.in.Model || in.Batch != c.in.Batch || in.ImageH != c.in.ImageH || in.ImageC != c.in.ImageC {
+			t.Errorf("%q: WithDataDefaults changed its receiver", c.in.Data)
+		}
 		if g := [4]any{got.Model, got.Batch, got.ImageH, got.ImageC}; g != c.want {
 			t.Errorf("%q: model, batch, image h, c = %v, want %v", c.in.Data, g, c.want)
 		}

@@ -1,7 +1,6 @@
 package train
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -15,7 +14,7 @@ import (
 )
 
 // Trainer holds a model, its optimiser and the training stream. It is built
-// by New (a fresh run) or Resume (from a checkpoint).
+// by Train (a fresh or resumed run in a directory) or NewInMemory.
 type Trainer struct {
 	Config *Config
 	Model  nn.Model
@@ -30,6 +29,11 @@ type Trainer struct {
 	rng    *rand.Rand
 	step   int // optimiser steps taken
 	tape   *ag.Tape
+	prior  []float64 // a Yukawa run's prior charges (yukawa_prior.go)
+
+	// Warnings says what opening the run had to work around (a corrupted
+	// checkpoint skipped, …), one line each; Train also logs them.
+	Warnings []string
 
 	obj    Objective
 	y      []float32 // the batch of data, viewed as Y
@@ -37,26 +41,11 @@ type Trainer struct {
 	labels []int
 }
 
-// newTrainer builds a trainer with freshly initialised weights for c.
-func newTrainer(c *Config) (*Trainer, error) {
-	if err := c.Validate(); err != nil {
-		return nil, err
-	}
-	src, err := openSource(c)
-	if err != nil {
-		return nil, err
-	}
-	if c.Cond && c.Classes == 0 {
-		if c.Classes, err = src.classes(c.Data); err != nil {
-			return nil, err
-		}
-	}
-	return buildTrainer(c, src)
-}
-
 // NewInMemory builds a trainer for c on data already in memory: x holds
-// examples of c.Dim numbers (c.InputShape gives the model's view). It writes
-// nothing to disk; benchmarks and tests use it.
+// examples of c.Dim numbers (c.InputShape gives the model's view), used as
+// they are (no standardisation). It writes nothing to disk; benchmarks and
+// tests use it. c itself is not changed: Trainer.Config is the completed
+// copy.
 func NewInMemory(c *Config, x []float32) (*Trainer, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
@@ -64,15 +53,30 @@ func NewInMemory(c *Config, x []float32) (*Trainer, error) {
 	if c.Dim < 1 || len(x) < c.Dim || len(x)%c.Dim != 0 {
 		return nil, fmt.Errorf("train: %d values are not whole examples of %d numbers", len(x), c.Dim)
 	}
-	return buildTrainer(c, &source{x: x, dim: c.Dim})
+	return newTrainerOn(*c, &dataSet{src: &source{x: x, dim: c.Dim}, c: c.ImageC, h: c.ImageH, w: c.ImageW, st: c.Standardize})
 }
 
+// newTrainerOn completes c from the data set (resolve) and builds the
+// trainer with freshly initialised weights.
+func newTrainerOn(c Config, ds *dataSet) (*Trainer, error) {
+	if ds.sha == "" {
+		ds.sha = Fingerprint(ds.src.dim, ds.src.x, ds.src.labels)
+	}
+	c, err := resolve(c, ds)
+	if err != nil {
+		return nil, err
+	}
+	return buildTrainer(&c, ds.src)
+}
+
+// buildTrainer builds the trainer of a completed config c (resolve) on the
+// training set src.
 func buildTrainer(c *Config, src *source) (*Trainer, error) {
 	proc, err := c.Poisson()
 	if err != nil {
 		return nil, err
 	}
-	model, err := BuildModel(c, rand.New(rand.NewPCG(c.Seed, 0x696e6974)))
+	model, err := BuildModel(*c, rand.New(rand.NewPCG(c.Seed, 0x696e6974)))
 	if err != nil {
 		return nil, err
 	}
@@ -92,6 +96,9 @@ func buildTrainer(c *Config, src *source) (*Trainer, error) {
 		return nil, err
 	}
 	if c.Classes > 0 {
+		if len(src.labels) != src.len() {
+			return nil, fmt.Errorf("--cond: %s has no class labels", c.Data)
+		}
 		t.labels = make([]int, c.Batch)
 		u, ok := t.obj.(labelUser)
 		if !ok {
@@ -103,6 +110,9 @@ func buildTrainer(c *Config, src *source) (*Trainer, error) {
 		if err := u.useSource(src); err != nil {
 			return nil, err
 		}
+	}
+	if c.process() == ProcessYukawa {
+		t.prior = priorCharges(c, src)
 	}
 	return t, nil
 }
@@ -120,7 +130,10 @@ func (t *Trainer) TrainStep() (float64, error) {
 	t.src.batchLabeled(t.rng, t.y, t.labels)
 	t.tape.Reset()
 	t.adam.ZeroGrad()
-	loss := t.obj.Loss(t.tape, t.rng, t.Y)
+	loss, err := t.obj.Loss(t.tape, t.rng, t.Y)
+	if err != nil {
+		return math.NaN(), fmt.Errorf("step %d: %w", t.step+1, err)
+	}
 	t.tape.Backward(loss)
 	l := float64(loss.Data[0])
 
@@ -156,46 +169,6 @@ func (c *Config) InputShape(b int) []int {
 	return []int{b, c.Dim}
 }
 
-// BuildModel makes the network of c with weights drawn from rng, filling in
-// the default architecture for the data shape when c has none.
-func BuildModel(c *Config, rng *rand.Rand) (nn.Model, error) {
-	switch c.Model {
-	case "mlp":
-		if c.MLP == nil {
-			m := mlpConfig(c.Dim, 256)
-			m.Out = c.outDim()
-			c.MLP = &m
-		}
-		// A config that names only the width gets the data's shape.
-		c.MLP.N, c.MLP.Out = cmp.Or(c.MLP.N, c.Dim), cmp.Or(c.MLP.Out, c.outDim())
-		c.MLP.Classes = c.Classes
-		if c.MLP.N != c.Dim {
-			return nil, fmt.Errorf("the MLP takes %d inputs but the data have %d", c.MLP.N, c.Dim)
-		}
-		return nn.NewMLP(*c.MLP, rng), nil
-	case "unet":
-		if c.outDim() != c.Dim {
-			return nil, fmt.Errorf("the %s objective with the %s process needs the mlp model", c.objective(), c.process())
-		}
-		if c.ImageC == 0 {
-			return nil, fmt.Errorf("the U-Net needs image data (mnist, fashion-mnist or a PNG folder), not %s", c.Data)
-		}
-		if c.UNet == nil {
-			u := nn.DefaultUNetConfig(c.ImageC, c.ImageH, c.ImageW)
-			c.UNet = &u
-		}
-		u := *c.UNet
-		u.C, u.H, u.W, u.Classes = c.ImageC, c.ImageH, c.ImageW, c.Classes
-		if u.ResBlocks == 0 || u.Emb == 0 {
-			def := nn.DefaultUNetConfig(c.ImageC, c.ImageH, c.ImageW)
-			u.ResBlocks, u.Emb, u.AttnAtLowest = def.ResBlocks, def.Emb, def.AttnAtLowest
-		}
-		c.UNet = &u
-		return nn.NewUNet(u, rng)
-	}
-	return nil, fmt.Errorf("unknown model %q (mlp or unet)", c.Model)
-}
-
 // Loop runs TrainStep until the configured number of steps, ctx is
 // cancelled or a step fails. hook is called after every step (for
 // progress, checkpoints, sample grids); an error from it stops the loop.
@@ -216,6 +189,3 @@ func (t *Trainer) Loop(ctx context.Context, hook func(step int, loss float64) er
 	}
 	return nil
 }
-
-// mlpConfig is MLP-toy's architecture with another width.
-func mlpConfig(n, width int) nn.MLPConfig { return nn.MLPConfig{N: n, Width: width, Emb: 32, Out: n} }

@@ -13,6 +13,8 @@ import (
 const (
 	sLo = -27.631021115928547 // log 1e-12
 	sHi = 11.512925464970229  // log 1e5
+
+	maxLogZ = 709.782712893384 // log MaxFloat64: the largest s whose z = e^s is finite
 )
 
 // profile holds, at equally spaced s = log z, the values and s-derivatives of
@@ -81,10 +83,12 @@ func (p *profile) eval(s float64) (logH, r float64) {
 // the field's hot loop.
 func (p *profile) evalZ(s, z float64, wantR bool) (logH, r float64) {
 	x := (s - p.s0) * p.inv
-	i := int(x)
-	if !(x >= 0) || i >= len(p.g)-1 {
+	// Compare before converting: int(x) of a huge or infinite x is
+	// undefined (math.MinInt64 on amd64) and would index out of range.
+	if !(x >= 0 && x < float64(len(p.g)-1)) {
 		return p.outside(s)
 	}
+	i := int(x)
 	u := x - float64(i)
 	u2 := u * u
 	u3 := u2 * u
@@ -103,8 +107,12 @@ func (p *profile) evalZ(s, z float64, wantR bool) (logH, r float64) {
 
 // outside handles s beyond the table: the z² law below, Bessel functions above.
 func (p *profile) outside(s float64) (logH, r float64) {
-	if math.IsNaN(s) {
+	switch {
+	case math.IsNaN(s):
 		return math.NaN(), math.NaN()
+	case s > maxLogZ:
+		// z overflows float64: h vanishes, and r(z) ≈ z overflows too.
+		return math.Inf(-1), math.Inf(1)
 	}
 	if s < p.s0 && p.nu >= 1 {
 		// log h and r both vanish like z².

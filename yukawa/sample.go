@@ -32,6 +32,13 @@ type Options struct {
 	Record bool
 }
 
+// MaxTMax bounds Options.TMax. The default is 20 on standardised data; far
+// above it the Coulomb prior's heavy tail puts particles so far out that
+// ‖x − y‖² overflows float64, and the initial weights, ∝ h(m·ρ) ≈ e^(−mρ),
+// differ between particles by factors beyond e^(10⁸): a single particle
+// carries all the weight.
+const MaxTMax = 1e8
+
 // DefaultOptions: 18 Heun steps (35 NFE), t from 20 to 0.002, ρ = 7,
 // resampling only at the end.
 func DefaultOptions() Options {
@@ -44,6 +51,8 @@ func (o Options) validate() error {
 		return fmt.Errorf("yukawa: steps must be ≥ 1, got %d", o.Steps)
 	case !(o.TMin > 0) || !(o.TMax > o.TMin) || math.IsInf(o.TMax, 0):
 		return fmt.Errorf("yukawa: need 0 < t-min < t-max < ∞, got t-min=%v t-max=%v", o.TMin, o.TMax)
+	case o.TMax > MaxTMax:
+		return fmt.Errorf("yukawa: t-max %v is above %g: the prior's heavy tail would put particles where float64 overflows, and the weights would carry no information", o.TMax, MaxTMax)
 	case !(o.Rho > 0) || math.IsInf(o.Rho, 0):
 		return fmt.Errorf("yukawa: rho must be > 0, got %v", o.Rho)
 	case !(o.ESSThreshold >= 0 && o.ESSThreshold <= 1):
@@ -110,12 +119,13 @@ type Model interface {
 // t = opt.TMax (normally f.Prior(rng, n, opt.TMax), the Coulomb flux); it
 // is overwritten with the final particle positions (Result.X aliases it).
 // Each particle starts with log-weight log p_Yukawa(x_T) − log p_Coulomb(x_T)
-// and moves backward by Heun on dx/dt = (x − D_Y(x, t))/t. Its log-weight
-// grows by ∫λ dt, integrated by the trapezoid rule from the evaluations at
-// the start of each step (the ones Heun makes anyway on the accepted path;
-// λ → 0 as t → 0 on particles that reach a charge). When ESS/n falls below
-// opt.ESSThreshold the particles are resampled systematically by their
-// look-ahead weights (see Result.MinESS). rng drives the resampling only.
+// and moves backward by the Heun step of package sampler on
+// dx/dt = (x − D_Y(x, t))/t. Its log-weight grows by ∫λ dt, integrated from
+// the evaluations at the start of each step (the ones Heun makes anyway on
+// the accepted path; λ → 0 as t → 0 on particles that reach a charge; see
+// rayIncrement). When ESS/n falls below opt.ESSThreshold the particles are
+// resampled systematically by their look-ahead weights (see
+// Result.MinESS). rng drives the resampling only.
 func Sample(ctx context.Context, f Model, x []float64, rng *rand.Rand, opt Options) (Result, error) {
 	if err := opt.validate(); err != nil {
 		return Result{}, err
@@ -127,126 +137,91 @@ func Sample(ctx context.Context, f Model, x []float64, rng *rand.Rand, opt Optio
 	if rng == nil {
 		return Result{}, errors.New("yukawa: Sample needs an rng for resampling")
 	}
+	if j := firstNonFinite(x); j >= 0 {
+		return Result{}, fmt.Errorf("yukawa: prior draw %d is not finite (%v)", j/dim, x[j])
+	}
 	n := len(x) / dim
 	grid := sampler.EDMGrid(opt.Steps, opt.TMin, opt.TMax, opt.Rho)
 	res := Result{Times: grid, MinESS: 1, ParetoK: math.NaN()}
-	weighted := !opt.Unweighted && k.prof != nil
-	var (
-		den   = make([]float64, len(x))
-		den2  = make([]float64, len(x))
-		xe    = make([]float64, len(x))
-		lam   = make([]float64, n)
-		lam2  = make([]float64, n)
-		logW  = make([]float64, n)
-		ratio []float64
-		// Ray terms at the current and next accepted points: H = log h(mρ*),
-		// r* = r(mρ*), log ρ*, with ρ* = √(‖x − D_Y‖² + t²).
-		hr, rr, lr    = make([]float64, n), make([]float64, n), make([]float64, n)
-		hr2, rr2, lr2 = make([]float64, n), make([]float64, n), make([]float64, n)
-		ahead         = make([]float64, n)
-	)
-	if weighted {
-		ratio = logW
+	var w *logWeights // nil: unweighted
+	if !opt.Unweighted && k.prof != nil {
+		w = newLogWeights(n)
 	}
-	eval := func(xx []float64, t float64, d, l, lr []float64) error {
+	// eval counts the evaluations and rejects a non-finite field, which
+	// particles too far out for float64 would give.
+	eval := func(xx []float64, t float64, den, lambda, logRatio []float64) error {
 		res.NFE++
-		if !weighted {
-			l = nil
+		if w == nil {
+			lambda, logRatio = nil, nil
 		}
-		if err := f.Eval(ctx, xx, t, d, l, lr); err != nil {
+		if err := f.Eval(ctx, xx, t, den, lambda, logRatio); err != nil {
 			return fmt.Errorf("yukawa: step at t=%g: %w", t, err)
+		}
+		if j := firstNonFinite(den); j >= 0 {
+			return fmt.Errorf("yukawa: the field at t=%g is %v at particle %d (too far out for float64; a smaller t-max helps)", t, den[j], j/dim)
 		}
 		return nil
 	}
+	denoise := func(xx []float64, t float64, den []float64) error { return eval(xx, t, den, nil, nil) }
 	record := func() {
 		if opt.Record {
 			res.Trajectory = append(res.Trajectory, slices.Clone(x))
 		}
 	}
+	den := make([]float64, len(x))
+	work := make([]float64, 3*len(x))
 	record()
-	// ray fills the ray terms for the particles xx with denoised dd at t.
-	ray := func(xx, dd []float64, t float64, h, r, l []float64) {
-		for p := range h {
-			var d2 float64
-			for j := p * dim; j < (p+1)*dim; j++ {
-				e := xx[j] - dd[j]
-				d2 += e * e
-			}
-			rho := math.Sqrt(d2 + t*t)
-			h[p], r[p] = k.LogH(k.p.M * rho)
-			l[p] = math.Log(rho)
-		}
-	}
 	// The first evaluation also gives the initial log-weights.
-	if err := eval(x, grid[0], den, lam, ratio); err != nil {
+	var lam, logRatio []float64
+	if w != nil {
+		lam, logRatio = w.cur.lam, w.logW
+	}
+	if err := eval(x, grid[0], den, lam, logRatio); err != nil {
 		return res, err
 	}
-	if weighted {
-		ray(x, den, grid[0], hr, rr, lr)
+	if w != nil {
+		w.cur.ray(k, dim, x, den, grid[0])
 	}
 	for i := 0; i+1 < len(grid); i++ {
 		t, tn := grid[i], grid[i+1]
-		h := tn - t
 		if tn == 0 {
 			// Last step: Euler to t = 0 is the denoise x = D_Y(x, t_min).
-			if weighted {
-				// ∫_0^t_min λ dt: the denoise is a straight ray to D_Y, along
-				// which ∫λ dt = −log h(mρ*) exactly (see rayIncrement).
-				for p := range logW {
-					logW[p] -= hr[p]
-				}
+			if w != nil {
+				w.denoise()
 			}
 			copy(x, den)
 			record()
 			break
 		}
-		// Heun: Euler predictor, then the trapezoid corrector.
-		for j := range x {
-			xe[j] = x[j] + h*(x[j]-den[j])/t
-		}
-		if err := eval(xe, tn, den2, nil, nil); err != nil {
+		if err := sampler.HeunStep(x, den, t, tn, denoise, work); err != nil {
 			return res, err
-		}
-		for j := range x {
-			x[j] += 0.5 * h * ((x[j]-den[j])/t + (xe[j]-den2[j])/tn)
 		}
 		record()
 		// The next step's evaluation at the corrected point also closes
-		// this step's trapezoid for ∫λ dt.
-		if err := eval(x, tn, den, lam2, nil); err != nil {
+		// this step's ∫λ dt.
+		if w != nil {
+			lam = w.next.lam
+		}
+		if err := eval(x, tn, den, lam, nil); err != nil {
 			return res, err
 		}
-		if weighted {
-			ray(x, den, tn, hr2, rr2, lr2)
-			L := math.Log(t / tn)
-			for p := range logW {
-				logW[p] += rayIncrement(L, t, tn, lam[p], lam2[p], hr[p], hr2[p], rr[p], rr2[p], lr[p], lr2[p])
-			}
-			lam, lam2 = lam2, lam
-			hr, hr2 = hr2, hr
-			rr, rr2 = rr2, rr
-			lr, lr2 = lr2, lr
-			// Look-ahead weights: along a ray the rest of the path adds −H
-			// exactly, so logW − H is what the weight is heading for. The
-			// raw logW carries the transient factor h(mρ*) (for one charge,
-			// logW = H at every t), and resampling on it would kill
-			// particles whose weight the λ integral is about to restore.
-			for p := range ahead {
-				ahead[p] = logW[p] - hr[p]
-			}
-			ess := essFraction(ahead)
-			res.MinESS = min(res.MinESS, ess)
-			if ess < opt.ESSThreshold {
-				if res.Resamplings == 0 {
-					res.ParetoK = paretoK(ahead)
-				}
-				// Auxiliary resampling: draw by the look-ahead weights, so an
-				// offspring keeps the ratio W/exp(ahead) = exp(H).
-				systematicResample(rng, ahead, x, den, lam, hr, rr, lr)
-				copy(logW, hr)
-				res.Resamplings++
-			}
+		if w == nil {
+			continue
 		}
+		w.step(k, dim, x, den, t, tn)
+		ess := essFraction(w.lookAhead())
+		res.MinESS = min(res.MinESS, ess)
+		if ess < opt.ESSThreshold {
+			if res.Resamplings == 0 {
+				res.ParetoK = paretoK(w.ahead)
+			}
+			w.resample(rng, x, den)
+			res.Resamplings++
+		}
+	}
+	logW := make([]float64, n) // unweighted: equal weights
+	if w != nil {
+		logW = w.logW
 	}
 	normalizeLog(logW)
 	res.X, res.LogW = x, logW
@@ -256,9 +231,17 @@ func Sample(ctx context.Context, f Model, x []float64, rng *rand.Rand, opt Optio
 	}
 	res.MinESS = min(res.MinESS, res.FinalESS)
 	res.Samples = slices.Clone(x)
-	lw := slices.Clone(logW)
-	systematicResample(rng, lw, res.Samples)
+	systematicResample(rng, slices.Clone(logW), res.Samples)
 	return res, nil
+}
+
+func firstNonFinite(v []float64) int {
+	for j, a := range v {
+		if math.IsNaN(a) || math.IsInf(a, 0) {
+			return j
+		}
+	}
+	return -1
 }
 
 // rayIncrement is ∫λ dt over one step from t down to tn, from the

@@ -13,7 +13,7 @@ import (
 )
 
 // leftFraction is the share of points with x₀ < 0 (the 80 % cluster of
-// data.TwoClusters is centred at (−2, 0), the 20 % one at (2, 0)).
+// data.TwoClusters() is centred at (−2, 0), the 20 % one at (2, 0)).
 func leftFraction(x []float64, dim int) float64 {
 	var c int
 	for i := 0; i < len(x); i += dim {
@@ -63,7 +63,7 @@ func sampleExact(t *testing.T, charges []float64, m float64, n int, seed uint64,
 // it must not (DESIGN §3.8: the naive sampler gave 0.62–0.77).
 //
 // What matters is m·L, L the distance between the clusters: the clusters
-// here are data.TwoClusters quartered (at (±0.5, 0), std 0.05, L = 1), so
+// here are data.TwoClusters() quartered (at (±0.5, 0), std 0.05, L = 1), so
 // m ∈ {0.3, 1, 3} spans m·L from 0.3 to 3, where over seeds 1–8 at m = 3
 // the share stayed within 0.787–0.816 (ESS 0.68–0.73, k̂ ≤ 0.40). At
 // m·L = 6 it did not: one seed in eight collapsed to 0.517 (ESS 0.00).
@@ -126,7 +126,7 @@ func TestResamplingKeepsProportions(t *testing.T) {
 	}
 }
 
-// At m·L = 12 (the clusters of data.TwoClusters, L = 4, and m = 3) the
+// At m·L = 12 (the clusters of data.TwoClusters(), L = 4, and m = 3) the
 // screened field lines of both clusters that head towards the other one
 // are squeezed into a thin sheet between them, which the Coulomb prior
 // almost never draws from: the weights' tail is too heavy for any

@@ -101,9 +101,9 @@ func fieldPanel(ctx context.Context, ex *field.Exact, xs []float64, D float64, l
 		Bounds: &b,
 		Equal:  true,
 		Layers: []plot.Layer{
-			plot.Paths{Paths: paths, Color: plot.WithAlpha(plot.Palette[0], 0.8), Width: 1.2},
-			plot.Points{XY: charges, Color: plot.WithAlpha(plot.Palette[3], 0.15), Radius: 2},
-			plot.Points{XY: ends, Color: plot.Palette[3], Radius: 2.5},
+			plot.Paths{Paths: paths, Color: plot.WithAlpha(plot.Palette(0), 0.8), Width: 1.2},
+			plot.Points{XY: charges, Color: plot.WithAlpha(plot.Palette(3), 0.15), Radius: 2},
+			plot.Points{XY: ends, Color: plot.Palette(3), Radius: 2.5},
 		},
 	}, nil
 }

@@ -28,14 +28,15 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"data":   {"write a built-in toy data set to a file", runData},
-		"sample": {"generate samples with the exact field or a trained run", runSample},
-		"eval":   {"compare samples with reference data (sliced W2, MMD)", runEval},
-		"plot":   {"draw samples over data, or trajectories for several D", runPlot},
-		"field":  {"draw the field lines of a data set in the (x, r) plane", runField},
-		"train":  {"train a model (MLP or U-Net) on a data set", runTrain},
-		"demo":   {"train, sample and compare three values of D on a toy set", runDemo},
-		"bench":  {"benchmarks: gemm, mlp, unet, sample-unet", runBench},
+		"data":       {"write a built-in toy data set to a file", runData},
+		"sample":     {"generate samples with the exact field or a trained run", runSample},
+		"eval":       {"compare samples with reference data (sliced W2, MMD)", runEval},
+		"plot":       {"draw samples over data, or trajectories for several D", runPlot},
+		"field":      {"draw the field lines of a data set in the (x, r) plane", runField},
+		"train":      {"train a model (MLP or U-Net) on a data set", runTrain},
+		"demo":       {"train, sample and compare three values of D on a toy set", runDemo},
+		"bench":      {"benchmarks: gemm, mlp, unet, sample-unet", runBench},
+		"likelihood": {"negative log-likelihood (nats, bits/dim) of data under a trained run", runLikelihood},
 	}
 }
 
@@ -49,7 +50,7 @@ func usage(w io.Writer) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-8s %s\n", n, cmds[n].summary)
+		fmt.Fprintf(w, "  %-10s %s\n", n, cmds[n].summary)
 	}
 }
 

@@ -168,7 +168,7 @@ func trajectoryPanels(ctx context.Context, z *data.Points, Ds []float64, n, step
 		radii = append(radii, plot.Panel{
 			Title:  fmt.Sprintf("D=%s: distance from centre vs log10 sigma", process.FormatD(D)),
 			LogY:   true,
-			Layers: []plot.Layer{plot.Paths{Paths: rpaths, Color: plot.WithAlpha(plot.Palette[0], 0.35), Width: 1}},
+			Layers: []plot.Layer{plot.Paths{Paths: rpaths, Color: plot.WithAlpha(plot.Palette(0), 0.35), Width: 1}},
 		})
 		const box = 3.5
 		panels = append(panels, plot.Panel{
@@ -177,8 +177,8 @@ func trajectoryPanels(ctx context.Context, z *data.Points, Ds []float64, n, step
 			Equal:  true,
 			Layers: []plot.Layer{
 				plot.Points{XY: dataXY, Color: color.NRGBA{A: 40}, Radius: 1.2},
-				plot.Paths{Paths: paths, Color: plot.WithAlpha(plot.Palette[0], 0.45), Width: 1},
-				plot.Points{XY: ends, Color: plot.Palette[3], Radius: 2},
+				plot.Paths{Paths: paths, Color: plot.WithAlpha(plot.Palette(0), 0.45), Width: 1},
+				plot.Points{XY: ends, Color: plot.Palette(3), Radius: 2},
 			},
 		})
 	}
@@ -236,9 +236,9 @@ func yukawaPanels(ctx context.Context, z *data.Points, ms []float64, n, steps in
 			Equal:  true,
 			Layers: []plot.Layer{
 				plot.Points{XY: dataXY, Color: color.NRGBA{A: 40}, Radius: 1.2},
-				plot.Paths{Paths: light, Color: plot.WithAlpha(plot.Palette[0], 0.15), Width: 1},
-				plot.Paths{Paths: heavy, Color: plot.WithAlpha(plot.Palette[1], 0.6), Width: 1},
-				plot.Points{XY: res.Samples, Color: plot.Palette[3], Radius: 2},
+				plot.Paths{Paths: light, Color: plot.WithAlpha(plot.Palette(0), 0.15), Width: 1},
+				plot.Paths{Paths: heavy, Color: plot.WithAlpha(plot.Palette(1), 0.6), Width: 1},
+				plot.Points{XY: res.Samples, Color: plot.Palette(3), Radius: 2},
 			},
 		})
 	}
@@ -270,8 +270,8 @@ func plotLoss(dir, out string) error {
 		Title: fmt.Sprintf("%s: loss per step and its running mean over %d steps", filepath.Base(filepath.Clean(dir)), w),
 		LogY:  true,
 		Layers: []plot.Layer{
-			plot.Paths{Paths: [][]float64{raw}, Color: plot.WithAlpha(plot.Palette[0], 0.25), Width: 1},
-			plot.Paths{Paths: [][]float64{mean}, Color: plot.Palette[1], Width: 2},
+			plot.Paths{Paths: [][]float64{raw}, Color: plot.WithAlpha(plot.Palette(0), 0.25), Width: 1},
+			plot.Paths{Paths: [][]float64{mean}, Color: plot.Palette(1), Width: 2},
 		},
 	}}, 1, 640)
 }

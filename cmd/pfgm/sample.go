@@ -194,7 +194,7 @@ func scatterPanel(samples, ref *data.Points, title string) plot.Panel {
 	if ref != nil {
 		layers = append(layers, plot.Points{XY: xy(ref), Color: color.NRGBA{A: 50}, Radius: 1.5})
 	}
-	layers = append(layers, plot.Points{XY: xy(samples), Color: plot.WithAlpha(plot.Palette[0], 0.6), Radius: 1.8})
+	layers = append(layers, plot.Points{XY: xy(samples), Color: plot.WithAlpha(plot.Palette(0), 0.6), Radius: 1.8})
 	return plot.Panel{Title: title, Equal: samples.Dim > 1, Layers: layers}
 }
 

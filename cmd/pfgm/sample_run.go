@@ -11,7 +11,6 @@ import (
 	"github.com/pfgm/pfgm/data"
 	"github.com/pfgm/pfgm/plot"
 	"github.com/pfgm/pfgm/process"
-	"github.com/pfgm/pfgm/sampler"
 	"github.com/pfgm/pfgm/train"
 )
 
@@ -23,6 +22,9 @@ func sampleRun(ctx context.Context, f *sampleFlags, stdout, stderr io.Writer) er
 		return fmt.Errorf("--run: %w", err)
 	}
 	c := m.Config
+	for _, w := range m.Warnings {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
+	}
 	if f.set["D"] && f.D != c.D {
 		return fmt.Errorf("--D %s: the run was trained with D=%s (D comes from the run)", process.FormatD(f.D), process.FormatD(c.D))
 	}
@@ -36,7 +38,7 @@ func sampleRun(ctx context.Context, f *sampleFlags, stdout, stderr io.Writer) er
 	}
 	start := time.Now()
 	var x []float64
-	var res sampler.Result
+	var res train.SampleResult
 	if f.set["class"] {
 		x, res, err = m.SampleClass(ctx, f.n, 256, f.class, f.opt, f.opt.Rng)
 	} else {
@@ -45,7 +47,15 @@ func sampleRun(ctx context.Context, f *sampleFlags, stdout, stderr io.Writer) er
 	if err != nil {
 		return fmt.Errorf("sample: %w", err)
 	}
-	fmt.Fprintf(stderr, "nfe=%d time=%.2fs\n", res.NFE, time.Since(start).Seconds())
+	if w := res.Weights; w != nil {
+		fmt.Fprintf(stderr, "nfe=%d ess_final=%.3f ess_min=%.3f resamplings=%d pareto_k=%.2f time=%.2fs\n",
+			res.NFE, w.FinalESS, w.MinESS, w.Resamplings, w.ParetoK, time.Since(start).Seconds())
+		if w.Warning != "" {
+			fmt.Fprintf(stderr, "warning: %s\n", w.Warning)
+		}
+	} else {
+		fmt.Fprintf(stderr, "nfe=%d time=%.2fs\n", res.NFE, time.Since(start).Seconds())
+	}
 	if c.ImageC == 0 {
 		title := fmt.Sprintf("%s, D=%s, %d samples, NFE %d", filepath.Base(f.run), process.FormatD(c.D), f.n, res.NFE)
 		return writeSamples(f.out, &data.Points{Dim: c.Dim, X: x}, nil, title)

@@ -6,14 +6,12 @@ import (
 	"fmt"
 	"image/color"
 	"io"
-	"math/rand/v2"
 	"strconv"
 	"strings"
 
 	"github.com/pfgm/pfgm/nn"
 	"github.com/pfgm/pfgm/plot"
 	"github.com/pfgm/pfgm/process"
-	"github.com/pfgm/pfgm/sampler"
 	"github.com/pfgm/pfgm/train"
 )
 
@@ -85,7 +83,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if train.IsImageSpec(c.Data) {
 		c.ImageH, c.ImageC = *imageSize, *channels
 	}
-	c.DataDefaults()
+	c = c.WithDataDefaults()
 	if *unetCh != "" {
 		chs, err := parseInts(*unetCh)
 		if err != nil {
@@ -128,13 +126,11 @@ func parseInts(s string) ([]int, error) {
 // 1,000 points over the data.
 func writeSampleGrid(ctx context.Context, t *train.Trainer, path string) error {
 	c := t.Config
-	opt := sampler.DefaultOptions()
-	rng := rand.New(rand.NewPCG(c.Seed, 0x67726964))
 	n := 64
 	if c.ImageC == 0 {
 		n = 1000
 	}
-	x, _, err := t.Sample(ctx, n, opt, rng)
+	x, _, err := t.SampleGrid(ctx, n)
 	if err != nil {
 		return err
 	}
