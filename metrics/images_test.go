@@ -135,3 +135,32 @@ func TestEvalImagesMNIST(t *testing.T) {
 		t.Errorf("digits 0–4 only: recall %.3f (real set %.3f, want ≤ 0.7×), precision %.3f (want ≥ 0.6)", half.Recall, rr.Recall, half.Precision)
 	}
 }
+
+func TestEvalImagesFashionMNIST(t *testing.T) {
+	train, test, err := classifier.LoadSplits("fashion-mnist")
+	if err != nil {
+		t.Skipf("Fashion-MNIST not available: %v", err)
+	}
+	ctx := context.Background()
+	e, err := NewImageEvaluator(ctx, ImageEvalOptions{Ref: "fashion-mnist", Train: train, Test: test, FloorDraws: 3, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	real := draw(train, 1000, 4321, nil)
+	rr, err := e.Eval(ctx, real)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("real:  %+v", *rr)
+	if rr.FD > 2*rr.FDFloor || rr.Precision < 0.6 {
+		t.Errorf("real images: FD %.3f (floor %.3f, want ≤ 2×), precision %.3f (want ≥ 0.6)", rr.FD, rr.FDFloor, rr.Precision)
+	}
+	r, err := e.Eval(ctx, noisy(real, 0.3, 6))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("noisy: %+v", *r)
+	if r.FD <= 2*rr.FD {
+		t.Errorf("noisy images: FD %.3f, want > 2× the real set's %.3f", r.FD, rr.FD)
+	}
+}
