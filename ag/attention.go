@@ -21,15 +21,16 @@ func (t *Tape) Attention(qkv *Tensor) *Tensor {
 	out := t.alloc(bs, c, h, w)
 	att := t.alloc(bs, n, n)
 	scale := float32(1 / math.Sqrt(float64(c)))
+	th := t.innerThreads(min(t.workers, bs))
 	run := func(_, lo, hi int) {
 		for b := lo; b < hi; b++ {
 			q, k, v := qkvSplit(qkv.Data, b, c*n)
 			a := att.Data[b*n*n : (b+1)*n*n]
-			gemm.SgemmThreads(t.workers, true, false, n, n, c, scale, q, n, k, n, 0, a, n)
+			gemm.SgemmThreads(th, true, false, n, n, c, scale, q, n, k, n, 0, a, n)
 			for i := 0; i < n; i++ {
 				softmaxRow(a[i*n : (i+1)*n])
 			}
-			gemm.SgemmThreads(t.workers, false, true, c, n, n, 1, v, n, a, n, 0, out.Data[b*c*n:(b+1)*c*n], n)
+			gemm.SgemmThreads(th, false, true, c, n, n, 1, v, n, a, n, 0, out.Data[b*c*n:(b+1)*c*n], n)
 		}
 	}
 	parallelFor(t.workers, bs, run)
@@ -75,6 +76,7 @@ func attentionBack(t *Tape, nd *node) {
 	dqkv, ow := gradW(qkv)
 	bt := beta(ow)
 	scale := nd.f
+	th := t.innerThreads(min(t.workers, bs))
 	run := func(wk, lo, hi int) {
 		ds := t.scratch(wk, 0, n*n)
 		for b := lo; b < hi; b++ {
@@ -83,8 +85,8 @@ func attentionBack(t *Tape, nd *node) {
 			a := nd.aux.Data[b*n*n : (b+1)*n*n]
 			do := nd.out.Grad[b*c*n : (b+1)*c*n]
 			// dV = dO·A, dA = dOᵀ·V.
-			gemm.SgemmThreads(t.workers, false, false, c, n, n, 1, do, n, a, n, bt, dv, n)
-			gemm.SgemmThreads(t.workers, true, false, n, n, c, 1, do, n, v, n, 0, ds, n)
+			gemm.SgemmThreads(th, false, false, c, n, n, 1, do, n, a, n, bt, dv, n)
+			gemm.SgemmThreads(th, true, false, n, n, c, 1, do, n, v, n, 0, ds, n)
 			// Softmax backward: dS = A ⊙ (dA − Σ_j dA⊙A), then the 1/√C.
 			for i := 0; i < n; i++ {
 				ar, dr := a[i*n:(i+1)*n], ds[i*n:(i+1)*n]
@@ -97,8 +99,8 @@ func attentionBack(t *Tape, nd *node) {
 				}
 			}
 			// S = scale·qᵀk: dq = scale·k·dSᵀ, dk = scale·q·dS.
-			gemm.SgemmThreads(t.workers, false, true, c, n, n, scale, k, n, ds, n, bt, dq, n)
-			gemm.SgemmThreads(t.workers, false, false, c, n, n, scale, q, n, ds, n, bt, dk, n)
+			gemm.SgemmThreads(th, false, true, c, n, n, scale, k, n, ds, n, bt, dq, n)
+			gemm.SgemmThreads(th, false, false, c, n, n, scale, q, n, ds, n, bt, dk, n)
 		}
 	}
 	parallelFor(t.workers, bs, run)

@@ -48,6 +48,7 @@ func (t *Tape) Conv2dAdd(x, w, bias, e *Tensor, pad int) *Tensor {
 	}
 	ng := (g.b + g.group - 1) / g.group
 	workers := min(t.workers, ng)
+	g.threads = t.innerThreads(workers)
 	if workers <= 1 {
 		for gi := 0; gi < ng; gi++ {
 			convForwardGroup(t, 0, &g, gi, x.Data, w.Data, bd, ed, out.Data)
@@ -75,6 +76,7 @@ type convShape struct {
 	group                         int  // images per GEMM
 	budget                        int  // column block size, see defaultColBudget
 	direct                        bool // 1×1 without padding: the image itself is the column matrix
+	threads                       int  // goroutines each GEMM may use
 }
 
 func (t *Tape) convGeom(x, w *Tensor, pad int) convShape {
@@ -142,7 +144,7 @@ func convForwardGroup(t *Tape, wk int, g *convShape, gi int, x, w, bias, e, out 
 		if c0 > 0 {
 			bt = 1
 		}
-		gemm.SgemmThreads(t.workers, false, false, g.o, ld, (c1-c0)*kk, 1, w[c0*kk:], g.kk, col, ld, bt, dst, ld)
+		gemm.SgemmThreads(g.threads, false, false, g.o, ld, (c1-c0)*kk, 1, w[c0*kk:], g.kk, col, ld, bt, dst, ld)
 	}
 	for j := 0; j < n; j++ {
 		img := out[(b0+j)*osz : (b0+j+1)*osz]
@@ -192,6 +194,7 @@ func convBack(t *Tape, nd *node) {
 	// added in part order at the end: the same additions in the same order
 	// for every worker count.
 	parts := min(ng, fixedParts)
+	g.threads = t.innerThreads(min(t.workers, parts))
 	psz := g.o*g.kk + g.o
 	var partial []float32
 	if needW || needB {
@@ -216,7 +219,7 @@ func convBack(t *Tape, nd *node) {
 			}
 		}
 		gt = convShape{b: g.b, c: g.o, h: g.ho, w: g.wo, o: g.c, k: k, pad: k - 1 - g.pad, ho: g.h, wo: g.w}
-		gt.kk, gt.hw, gt.group, gt.budget = g.o*k*k, g.h*g.w, g.group, g.budget
+		gt.kk, gt.hw, gt.group, gt.budget, gt.threads = g.o*k*k, g.h*g.w, g.group, g.budget, g.threads
 	}
 	run := func(wk, lo, hi int) {
 		for p := lo; p < hi; p++ {
@@ -236,24 +239,26 @@ func convBack(t *Tape, nd *node) {
 		}
 	}
 	parallelFor(min(t.workers, parts), parts, run)
+	if partial == nil {
+		return
+	}
+	// Sum the partials in part order into the first, then transpose the
+	// dWᵀ [kk, O] it holds into the gradient.
+	total := partial[:psz]
+	for p := 1; p < parts; p++ {
+		addTo(total, partial[p*psz:(p+1)*psz])
+	}
 	if needW {
-		// The partials hold dWᵀ [kk, O].
 		gw := grad(w)
-		for p := 0; p < parts; p++ {
-			acc := partial[p*psz : (p+1)*psz]
-			for r := 0; r < g.kk; r++ {
-				row := acc[r*g.o : (r+1)*g.o]
-				for o, v := range row {
-					gw[o*g.kk+r] += v
-				}
+		for r := 0; r < g.kk; r++ {
+			row := total[r*g.o : (r+1)*g.o]
+			for o, v := range row {
+				gw[o*g.kk+r] += v
 			}
 		}
 	}
 	if needB {
-		gb := grad(bias)
-		for p := 0; p < parts; p++ {
-			addTo(gb, partial[p*psz+g.o*g.kk:(p+1)*psz])
-		}
+		addTo(grad(bias), total[g.o*g.kk:])
 	}
 }
 
@@ -299,7 +304,7 @@ func convBackGroup(t *Tape, wk int, g *convShape, gi int, x, w, dy, dx []float32
 			// dWᵀ = col·dYᵀ: the long pixel dimension is the depth and the
 			// column matrix needs no transposed packing, which the GEMM runs
 			// faster than dY·colᵀ.
-			gemm.SgemmThreads(t.workers, false, true, (c1-c0)*kk, g.o, ld, 1, col, ld, dyg, ld, 1, dw[c0*kk*g.o:], g.o)
+			gemm.SgemmThreads(g.threads, false, true, (c1-c0)*kk, g.o, ld, 1, col, ld, dyg, ld, 1, dw[c0*kk*g.o:], g.o)
 		}
 	}
 	if dx == nil || !g.direct {
@@ -307,11 +312,11 @@ func convBackGroup(t *Tape, wk int, g *convShape, gi int, x, w, dy, dx []float32
 	}
 	img := g.c * g.h * g.w
 	if n == 1 {
-		gemm.SgemmThreads(t.workers, true, false, g.kk, ld, g.o, 1, w, g.kk, dyg, ld, beta(owX), dx[b0*img:(b0+1)*img], ld)
+		gemm.SgemmThreads(g.threads, true, false, g.kk, ld, g.o, 1, w, g.kk, dyg, ld, beta(owX), dx[b0*img:(b0+1)*img], ld)
 		return
 	}
 	dcol := t.scratch(wk, 2, g.kk*ld)
-	gemm.SgemmThreads(t.workers, true, false, g.kk, ld, g.o, 1, w, g.kk, dyg, ld, 0, dcol, ld)
+	gemm.SgemmThreads(g.threads, true, false, g.kk, ld, g.o, 1, w, g.kk, dyg, ld, 0, dcol, ld)
 	for j := 0; j < n; j++ {
 		dxi := dx[(b0+j)*img : (b0+j+1)*img]
 		if owX {
@@ -341,7 +346,7 @@ func convInputGrad(t *Tape, wk int, gt *convShape, gi int, dy, wf, dx []float32,
 		if c0 > 0 {
 			bt = 1
 		}
-		gemm.SgemmThreads(t.workers, false, false, gt.o, ld, (c1-c0)*kk, 1, wf[c0*kk:], gt.kk, col, ld, bt, prod, ld)
+		gemm.SgemmThreads(gt.threads, false, false, gt.o, ld, (c1-c0)*kk, 1, wf[c0*kk:], gt.kk, col, ld, bt, prod, ld)
 	}
 	if n == 1 {
 		return

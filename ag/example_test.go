@@ -2,6 +2,7 @@ package ag_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 
 	"github.com/pfgm/pfgm/ag"
 )
@@ -30,4 +31,32 @@ func Example() {
 	// Output:
 	// step 0: loss 13.2500, dL/dw [-16 -23]
 	// step 1: loss 3.3050, dL/dw [8.1 11.2]
+}
+
+// A tape's worker count is its thread setting; the results do not depend
+// on it, bit for bit.
+func ExampleTape_SetWorkers() {
+	r := rand.New(rand.NewPCG(1, 2))
+	x, w := ag.NewTensor(8, 4, 14, 14), ag.NewTensor(8, 4, 3, 3)
+	for _, t := range []*ag.Tensor{x, w} {
+		for i := range t.Data {
+			t.Data[i] = float32(r.NormFloat64())
+		}
+	}
+	w.SetRequiresGrad()
+	grads := map[int][]float32{}
+	for _, workers := range []int{1, 3} {
+		tape := ag.NewTape()
+		tape.SetWorkers(workers)
+		w.ZeroGrad()
+		y := tape.Conv2d(x, w, nil, 1)
+		tape.Backward(tape.Dot(y, y))
+		grads[workers] = append([]float32(nil), w.Grad...)
+	}
+	same := true
+	for i := range grads[1] {
+		same = same && grads[1][i] == grads[3][i]
+	}
+	fmt.Println("dW on 1 and 3 workers equal:", same)
+	// Output: dW on 1 and 3 workers equal: true
 }

@@ -4,8 +4,14 @@ package ag
 // x [C,H,W] as rows (c−c0, ky, kx) of col, each ho·wo long with row stride
 // ld, zero outside the image.
 func im2col(col []float32, ld int, x []float32, g *convShape, c0, c1 int) {
+	im2colWith(useAVX512, col, ld, x, g, c0, c1)
+}
+
+// im2colWith is im2col with the choice of the vector 3×3 path as a
+// parameter, so tests can compare both paths.
+func im2colWith(vec bool, col []float32, ld int, x []float32, g *convShape, c0, c1 int) {
 	if g.k == 3 && g.pad == 1 {
-		im2col3(col, ld, x, g, c0, c1)
+		im2col3(vec, col, ld, x, g, c0, c1)
 		return
 	}
 	k, pad, h, w, ho, wo := g.k, g.pad, g.h, g.w, g.ho, g.wo
@@ -33,11 +39,11 @@ func im2col(col []float32, ld int, x []float32, g *convShape, c0, c1 int) {
 
 // im2col3 is im2col for the 3×3, pad-1 case: each source row is read once
 // for its three horizontal shifts.
-func im2col3(col []float32, ld int, x []float32, g *convShape, c0, c1 int) {
+func im2col3(vec bool, col []float32, ld int, x []float32, g *convShape, c0, c1 int) {
 	h, w := g.h, g.w
 	n := g.ho * w
 	var masks [6]uint16
-	vec := useAVX512 && w <= 32 && w >= 2
+	vec = vec && w <= 32 && w >= 2
 	if vec {
 		masks = im2col3Masks(w)
 	}

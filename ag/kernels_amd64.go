@@ -2,7 +2,9 @@ package ag
 
 import "golang.org/x/sys/cpu"
 
-// useAVX512 selects the assembly GroupNorm/SiLU kernels.
+// useAVX512 selects the assembly GroupNorm/SiLU kernels. It is set once,
+// from the CPU, and never changed; tests choose a path by the kernels' vec
+// parameter instead.
 var useAVX512 = cpu.X86.HasAVX512F
 
 //go:noescape

@@ -2,10 +2,8 @@
 
 package ag
 
-// useAVX512 is a variable, as on amd64, because the tests assign it (to
-// compare the portable paths with the assembly); as a constant they did not
-// compile on other architectures.
-var useAVX512 = false
+// useAVX512 is false: there is no assembly for this architecture.
+const useAVX512 = false
 
 func sumSqAVX512(x *float32, n int, k float32, acc *[32]float32)  { panic("unreachable") }
 func affineSiLUAVX512(dst, sg, src *float32, n int, a, b float32) { panic("unreachable") }

@@ -9,16 +9,14 @@ import (
 // The vector kernels against float64 formulas, at lengths that exercise
 // the 16-wide body and the scalar tail.
 func TestVectorKernels(t *testing.T) {
-	testVectorKernels(t)
+	testVectorKernels(t, useAVX512)
 	if useAVX512 {
 		// Also the pure-Go path the assembly replaces.
-		useAVX512 = false
-		defer func() { useAVX512 = true }()
-		testVectorKernels(t)
+		testVectorKernels(t, false)
 	}
 }
 
-func testVectorKernels(t *testing.T) {
+func testVectorKernels(t *testing.T, vec bool) {
 	r := rand.New(rand.NewPCG(3, 3))
 	for _, n := range []int{1, 15, 16, 17, 49, 196, 784} {
 		x, dy, g, d := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
@@ -29,7 +27,7 @@ func testVectorKernels(t *testing.T) {
 		}
 		const a, b, mean = 0.7, -0.3, 0.25
 		// sumSq
-		s, q := sumSq(x, 0.5)
+		s, q := sumSqWith(vec, x, 0.5)
 		var s64, q64 float64
 		for _, v := range x {
 			dd := float64(v) - 0.5
@@ -41,7 +39,7 @@ func testVectorKernels(t *testing.T) {
 		}
 		// affineSiLU
 		out, sg := make([]float32, n), make([]float32, n)
-		affineSiLU(out, sg, x, a, b)
+		affineSiLUWith(vec, out, sg, x, a, b)
 		for i, v := range x {
 			y := a*float64(v) + b
 			sig := 1 / (1 + math.Exp(-y))
@@ -50,7 +48,7 @@ func testVectorKernels(t *testing.T) {
 			}
 		}
 		// siluBackSums
-		s1, s2 := siluBackSums(g, dy, x, a, b, mean)
+		s1, s2 := siluBackSumsWith(vec, g, dy, x, a, b, mean)
 		var w1, w2 float64
 		for i, v := range x {
 			y := a*float64(v) + b
@@ -68,7 +66,7 @@ func testVectorKernels(t *testing.T) {
 		// affineComb, overwrite and accumulate
 		for _, ow := range []bool{true, false} {
 			dd := append([]float32(nil), d...)
-			affineComb(dd, g, x, 1.5, -0.5, 0.25, ow)
+			affineCombWith(vec, dd, g, x, 1.5, -0.5, 0.25, ow)
 			for i := range x {
 				want := 1.5*float64(g[i]) - 0.5 + 0.25*float64(x[i])
 				if !ow {
@@ -101,10 +99,8 @@ func TestIm2col3Paths(t *testing.T) {
 		for i := range a {
 			a[i], b[i] = 7, 7 // the gaps between rows must stay untouched
 		}
-		im2col(a, ld, x, &g, 0, g.c)
-		useAVX512 = false
-		im2col(b, ld, x, &g, 0, g.c)
-		useAVX512 = true
+		im2colWith(true, a, ld, x, &g, 0, g.c)
+		im2colWith(false, b, ld, x, &g, 0, g.c)
 		for i := range a {
 			if a[i] != b[i] {
 				t.Fatalf("w=%d: col[%d] = %v (vector) vs %v (portable)", w, i, a[i], b[i])

@@ -48,6 +48,13 @@ func parallelFor(workers, n int, fn func(w, lo, hi int)) {
 	wg.Wait()
 }
 
+// innerThreads is the thread budget of each GEMM that outer workers run at
+// once: the tape's workers shared out, so that an op keeps about the
+// tape's worker count of goroutines busy.
+func (t *Tape) innerThreads(outer int) int {
+	return max(1, (t.workers+outer-1)/max(outer, 1))
+}
+
 // parallelElems runs fn over [0, n) split into ranges for the workers, every
 // boundary but n itself a multiple of vecGrain. Callers run small slices
 // (below parallelMin) directly: fn escapes here.

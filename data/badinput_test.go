@@ -29,6 +29,7 @@ func TestNPYLyingShapeIsAnError(t *testing.T) {
 	for _, tc := range []struct{ shape, want string }{
 		{"(4294967296, 4294967296)", "too large"}, // product wraps to 0
 		{"(4611686018427387904, 4)", "too large"}, // product overflows
+		{"(2305843009213693954,)", "too large"},   // bytes wrap to 16: was a makeslice panic
 		{"(1099511627776,)", "truncated"},         // 8 TB claimed, 16 bytes there
 		{"(9223372036854775807, 9223372036854775807)", "too large"},
 		{"(99999999999999999999,)", "bad NPY shape"}, // beyond int

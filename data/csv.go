@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/pfgm/pfgm/internal/atomicfile"
+	"github.com/pfgm/pfgm/internal/regularfile"
 )
 
 // ReadCSV reads points from a CSV file: one point a row, fields separated
@@ -21,7 +22,7 @@ import (
 // underscores). Ragged rows, non-numeric fields, NaN, ±Inf and values out
 // of float64 range are errors naming the file, line and field.
 func ReadCSV(path string) (*Points, error) {
-	f, _, err := openRegular(path)
+	f, _, err := regularfile.Open(path)
 	if err != nil {
 		return nil, err
 	}

@@ -246,3 +246,30 @@ func FuzzParseSpec(f *testing.F) {
 		}
 	})
 }
+
+// FuzzNPYShape builds the header from fuzzed dimensions, so that the
+// shape arithmetic (products near and past the int range, byte counts
+// that wrap) is reached far more often than by mutating header text.
+func FuzzNPYShape(f *testing.F) {
+	f.Add(uint64(2), uint64(3), uint64(1), uint8(2), false, make([]byte, 48))
+	f.Add(uint64(1<<32), uint64(1<<32), uint64(1), uint8(2), false, []byte{})
+	f.Add(uint64(1<<61+2), uint64(1), uint64(1), uint8(1), false, make([]byte, 16))
+	f.Fuzz(func(t *testing.T, d0, d1, d2 uint64, ndim uint8, f4 bool, body []byte) {
+		dims := []uint64{d0, d1, d2}[:ndim%4]
+		s := make([]string, len(dims))
+		for i, d := range dims {
+			s[i] = strconv.FormatUint(d, 10)
+		}
+		descr := "<f8"
+		if f4 {
+			descr = "<f4"
+		}
+		a, err := parseNPY(npyBytes(1, "{'descr': '"+descr+"', 'fortran_order': False, 'shape': ("+strings.Join(s, ", ")+",), }", body))
+		if err != nil {
+			return
+		}
+		if n, ok := shapeProduct(a.Shape); !ok || n != len(a.Data) || len(a.Shape) != len(dims) {
+			t.Fatalf("shape %v with %d values", a.Shape, len(a.Data))
+		}
+	})
+}

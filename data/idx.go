@@ -12,6 +12,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/pfgm/pfgm/internal/regularfile"
 )
 
 // IDX magic numbers: two zero bytes, type 0x08 (unsigned byte), then the
@@ -64,7 +66,7 @@ const maxIDXBytes = 1 << 30
 // raw or gzip-compressed, checking the magic number and that the data is
 // exactly as long as the dimensions say.
 func readIDX(path string, magic uint32) ([]int, []byte, error) {
-	f, size, err := openRegular(path)
+	f, size, err := regularfile.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,7 +1,6 @@
 package data
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/pfgm/pfgm/internal/atomicfile"
+	"github.com/pfgm/pfgm/internal/regularfile"
 )
 
 // Array is an n-dimensional array read from an NPY file, in C order,
@@ -22,13 +22,13 @@ type Array struct {
 	Descr string
 }
 
-var npyMagic = []byte("\x93NUMPY")
+const npyMagic = "\x93NUMPY"
 
 // ReadNPY reads a little-endian float32 or float64 or a uint8 NPY file (format
 // version 1.0, 2.0 or 3.0). Fortran-ordered arrays are transposed to C
 // order. Truncated files, trailing bytes and other dtypes are errors.
 func ReadNPY(path string) (*Array, error) {
-	b, err := readRegular(path)
+	b, err := regularfile.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +40,7 @@ func ReadNPY(path string) (*Array, error) {
 }
 
 func parseNPY(b []byte) (*Array, error) {
-	if len(b) < 10 || !bytes.Equal(b[:6], npyMagic) {
+	if len(b) < 10 || string(b[:6]) != npyMagic {
 		return nil, errors.New("not an NPY file (bad magic)")
 	}
 	major := b[6]
@@ -225,9 +225,11 @@ func WriteNPY(path string, shape []int, x []float64) error {
 // WriteNPY32 writes x (C order) with the given shape as a float32 NPY
 // file, atomically.
 func WriteNPY32(path string, shape []int, x []float32) error {
-	return writeNPY(path, shape, x, "<f4", func(b []byte, v float32) []byte {
-		return binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
-	})
+	return writeNPY(path, shape, x, "<f4", appendFloat32)
+}
+
+func appendFloat32(b []byte, v float32) []byte {
+	return binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
 }
 
 // writeNPY writes the header for descr and x's values, encoded by put, in
@@ -236,23 +238,35 @@ func writeNPY[F float32 | float64](path string, shape []int, x []F, descr string
 	if err := checkShape(shape, len(x)); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	return atomicfile.WriteFunc(path, func(w io.Writer) error {
-		if _, err := w.Write(npyHeaderBytes(descr, shape)); err != nil {
-			return err
-		}
-		buf := make([]byte, 0, 1<<15)
-		for _, v := range x {
-			buf = put(buf, v)
-			if len(buf) >= cap(buf)-8 {
-				if _, err := w.Write(buf); err != nil {
-					return err
-				}
-				buf = buf[:0]
-			}
-		}
-		_, err := w.Write(buf)
+	return atomicfile.WriteFunc(path, func(w io.Writer) error { return encodeNPY(w, shape, x, descr, put) })
+}
+
+// EncodeNPY32 writes x as a float32 NPY array of the given shape to w:
+// WriteNPY32 without the file, for answers sent over the network.
+func EncodeNPY32(w io.Writer, shape []int, x []float32) error {
+	if err := checkShape(shape, len(x)); err != nil {
 		return err
-	})
+	}
+	return encodeNPY(w, shape, x, "<f4", appendFloat32)
+}
+
+// encodeNPY writes the NPY header and the values, little-endian.
+func encodeNPY[F float32 | float64](w io.Writer, shape []int, x []F, descr string, put func([]byte, F) []byte) error {
+	if _, err := w.Write(npyHeaderBytes(descr, shape)); err != nil {
+		return err
+	}
+	buf := make([]byte, 0, 1<<15)
+	for _, v := range x {
+		buf = put(buf, v)
+		if len(buf) >= cap(buf)-8 {
+			if _, err := w.Write(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
+	}
+	_, err := w.Write(buf)
+	return err
 }
 
 // shapeProduct is the number of values of an array of the given shape,
@@ -301,7 +315,7 @@ func npyHeaderBytes(descr string, shape []int) []byte {
 	total := 10 + len(dict) + 1
 	pad := (64 - total%64) % 64
 	dict += strings.Repeat(" ", pad) + "\n"
-	out := append([]byte(nil), npyMagic...)
+	out := []byte(npyMagic)
 	out = append(out, 1, 0)
 	out = binary.LittleEndian.AppendUint16(out, uint16(len(dict)))
 	return append(out, dict...)

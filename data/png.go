@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/pfgm/pfgm/internal/regularfile"
 )
 
 // LoadPNGDir reads every .png file in dir (sorted by name, not recursing)
@@ -92,7 +94,7 @@ func checkImageCount(n, size, channels int) error {
 // decodePNG reads one PNG file (a regular file only) of at most
 // maxPixels pixels.
 func decodePNG(path string, maxPixels int) (image.Image, error) {
-	b, err := readRegular(path)
+	b, err := regularfile.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package data
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,8 +69,11 @@ func ParseSpec(spec string) (Spec, error) {
 		return Spec{Kind: PointsFileSpec, Path: spec}, nil
 	}
 	st, err := os.Stat(spec)
+	if pe, ok := err.(*fs.PathError); ok {
+		return Spec{}, fmt.Errorf("data %s: %w (%s)", spec, pe.Err, specHelp)
+	}
 	if err != nil {
-		return Spec{}, fmt.Errorf("data %w", err)
+		return Spec{}, fmt.Errorf("data %s: %w", spec, err)
 	}
 	if !st.IsDir() {
 		return Spec{}, fmt.Errorf("data %s: unknown extension %q (%s)", spec, filepath.Ext(spec), specHelp)

@@ -22,11 +22,15 @@ var toys = map[string]func(n int, rng *rand.Rand) *Points{
 	"2clusters":    toy2Clusters,
 }
 
-// RNG returns the generator the toolkit draws a seed's data set with: a
-// PCG stream of its own ("data" in ASCII as the second word), so that the
-// data and the noise drawn from the same seed are independent, and the CLI
-// and the trainer draw the same toy set for a seed.
-func RNG(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x64617461)) }
+// DataStream is the second word of the PCG generator RNG returns: "data"
+// in ASCII, a stream of its own, so that a seed's data set and the noise
+// other packages draw from the same seed (each with a stream of its own)
+// are independent.
+const DataStream = 0x64617461
+
+// RNG returns the generator the toolkit draws a seed's data set with, so
+// that the CLI and the trainer draw the same toy set for a seed.
+func RNG(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, DataStream)) }
 
 // ToyNames lists the names Toy accepts, sorted.
 func ToyNames() []string {

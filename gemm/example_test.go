@@ -2,6 +2,7 @@ package gemm_test
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/pfgm/pfgm/gemm"
 )
@@ -46,4 +47,21 @@ func ExamplePackB() {
 	// Output:
 	// [4 5]
 	// [10 11]
+}
+
+func ExampleSgemmThreads() {
+	// The same product on one and on three goroutines gives the same bits.
+	const m, n, k = 64, 48, 300
+	a, b := make([]float32, m*k), make([]float32, k*n)
+	for i := range a {
+		a[i] = float32(i%7) * 0.1
+	}
+	for i := range b {
+		b[i] = float32(i%5) * 0.3
+	}
+	one, three := make([]float32, m*n), make([]float32, m*n)
+	gemm.SgemmThreads(1, false, false, m, n, k, 1, a, k, b, n, 0, one, n)
+	gemm.SgemmThreads(3, false, false, m, n, k, 1, a, k, b, n, 0, three, n)
+	fmt.Println(slices.Equal(one, three))
+	// Output: true
 }

@@ -65,6 +65,9 @@ func TestMLPStepAllocs(t *testing.T) {
 	pc := &Precond{Net: NewMLP(MLPConfig{N: 2}, r)}
 	x, y, sigma, w := newMLPBatch(bs, r)
 	tp := ag.NewTape()
+	// AllocsPerRun measures at GOMAXPROCS 1, where Sgemm below stays on one
+	// goroutine; the tape's products follow the tape's own worker count.
+	tp.SetWorkers(1)
 	mlpStep(tp, pc, x, y, sigma, w)
 	n := testing.AllocsPerRun(10, func() { mlpStep(tp, pc, x, y, sigma, w) })
 	// Whatever Sgemm allocates itself is the gemm package's business: run

@@ -10,10 +10,10 @@ import (
 	"io"
 	"maps"
 	"math"
-	"os"
 	"slices"
 
 	"github.com/pfgm/pfgm/internal/atomicfile"
+	"github.com/pfgm/pfgm/internal/regularfile"
 )
 
 // Tensor is a dense row-major float32 array. A scalar has an empty Shape and
@@ -168,7 +168,7 @@ func checkShape(t Tensor) error {
 // Read loads every tensor and the metadata of the file at path. Errors name
 // the file and, where one is at fault, the tensor.
 func Read(path string) (map[string]Tensor, map[string]string, error) {
-	b, err := os.ReadFile(path)
+	b, err := regularfile.ReadFile(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("safetensors: %w", err)
 	}
@@ -209,7 +209,19 @@ type headerEntry struct {
 	DataOffsets *[]int64 `json:"data_offsets"`
 }
 
-var dtypeSize = map[string]int64{"F32": 4, "F64": 8, "F16": 2, "BF16": 2}
+// dtypeSize is the size in bytes of an element of a dtype this package
+// reads, and false for any other dtype.
+func dtypeSize(dtype string) (int64, bool) {
+	switch dtype {
+	case "F32":
+		return 4, true
+	case "F64":
+		return 8, true
+	case "F16", "BF16":
+		return 2, true
+	}
+	return 0, false
+}
 
 type entry struct {
 	name       string
@@ -306,7 +318,7 @@ func parseEntry(name string, msg json.RawMessage) (entry, error) {
 	if h.Dtype == nil || h.Shape == nil || h.DataOffsets == nil {
 		return entry{}, bad("tensor %q: header entry needs dtype, shape and data_offsets", name)
 	}
-	size, ok := dtypeSize[*h.Dtype]
+	size, ok := dtypeSize(*h.Dtype)
 	if !ok {
 		return entry{}, bad("tensor %q: unsupported dtype %q (want F32, F64, F16 or BF16)", name, *h.Dtype)
 	}

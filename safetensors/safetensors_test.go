@@ -270,3 +270,16 @@ func TestTorchFixtures(t *testing.T) {
 		}
 	}
 }
+
+func TestReadRefusesDevices(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero on this system")
+	}
+	link := filepath.Join(t.TempDir(), "zero.safetensors")
+	if err := os.Symlink("/dev/zero", link); err != nil {
+		t.Skipf("cannot make a symlink: %v", err)
+	}
+	if _, _, err := Read(link); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Fatalf("symlink to /dev/zero: %v", err)
+	}
+}

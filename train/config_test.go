@@ -134,6 +134,8 @@ func TestBadConfigJSONIsRejected(t *testing.T) {
 		{edit(ubase, `"channels":[32,64,64]`, `"channels":[-1,8]`), "channels"},
 		{edit(ubase, `"channels":[32,64,64]`, `"channels":[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]`), "levels"},
 		{edit(ubase, `"channels":[32,64,64]`, `"channels":[8,8,8,8]`), "divisible"},
+		{edit(ubase, `"channels":[32,64,64]`, `"channels":[2,8]`), "groups"},
+		{edit(ubase, `"channels":[32,64,64]`, `"channels":[36,136]`), "groups"},
 		{edit(ubase, `"res_blocks":2`, `"res_blocks":-1`), "res_blocks"},
 		{edit(base, `"model":"mlp"`, `"model":"transformer"`), "model"},
 		{edit(base, `"model":"mlp"`, `"objective":"score","model":"mlp"`), "objective"},
@@ -249,4 +251,47 @@ func small(c *Config) bool {
 		}
 	}
 	return u.Emb <= 32 && u.ResBlocks <= 2 && c.ImageH <= 16 && c.ImageW <= 16 && len(u.Channels) <= 3 && c.Classes <= 16
+}
+
+// FuzzValidateBuild: a config of arbitrary network sizes that Validate
+// accepts must build (WithArchitecture, then BuildModel) without error or
+// panic — validation may not let through what the network constructors
+// refuse. Sizes are kept small so that every accepted config is built.
+func FuzzValidateBuild(f *testing.F) {
+	f.Add(true, uint8(0), uint8(2), uint8(64), uint8(32), uint8(0), uint8(0), uint8(0), uint8(0), uint8(0), uint8(0))
+	f.Add(false, uint8(1), uint8(8), uint8(0), uint8(16), uint8(4), uint8(8), uint8(2), uint8(1), uint8(1), uint8(2))
+	f.Fuzz(func(t *testing.T, mlp bool, kind, side, width, emb, ch0, ch1, levels, resBlocks, imageC, classes uint8) {
+		c := DefaultConfig()
+		c.Data, c.Batch = "test", 4
+		switch kind % 4 { // objective and process
+		case 1:
+			c.Objective, c.D = ObjectiveField, 1
+			p, _ := classic.NewParams(int(side)%16+1, 1)
+			c.Classic = &p
+		case 2:
+			c.Process, c.M, c.D = ProcessYukawa, 1, 1
+		case 3:
+			c.Cond, c.Classes = true, int(classes%5)+1
+		}
+		if mlp {
+			c.Dim = int(side)%16 + 1
+			c.MLP = &nn.MLPConfig{Width: int(width), Emb: int(emb) % 40}
+		} else {
+			c.Model = "unet"
+			c.ImageC, c.ImageH, c.ImageW = int(imageC)%5, int(side)%17, int(side)%17
+			c.Dim = c.ImageC * c.ImageH * c.ImageW
+			chs := []int{int(ch0) % 40, int(ch1) % 40, int(ch1) % 40}[:int(levels)%4]
+			c.UNet = &nn.UNetConfig{Channels: chs, ResBlocks: int(resBlocks) % 3, Emb: int(emb) % 40, AttnAtLowest: width%2 == 1}
+		}
+		if c.Validate() != nil {
+			return
+		}
+		full, err := c.WithArchitecture()
+		if err != nil || full.ValidateRun() != nil {
+			return
+		}
+		if _, err := BuildModel(full, rand.New(rand.NewPCG(1, 1))); err != nil {
+			t.Fatalf("validated config %+v (network %+v %+v) does not build: %v", full, full.MLP, full.UNet, err)
+		}
+	})
 }

@@ -15,7 +15,7 @@ import (
 func (c Config) WithArchitecture() (Config, error) {
 	switch c.Model {
 	case "mlp":
-		m := mlpConfig(c.Dim, 256)
+		var m nn.MLPConfig // the defaults below; mlpConfig's Out = Dim is wrong for yukawa and pfgm-field
 		if c.MLP != nil {
 			m = *c.MLP
 		}

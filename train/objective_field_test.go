@@ -49,9 +49,9 @@ func TestFieldTrainingBeatsUntrainedModel(t *testing.T) {
 	if _, err := Train(ctx, untrained, Options{Dir: dirU}); err != nil {
 		t.Fatal(err)
 	}
-	trained := fieldConfig(1500)
 	dirT := t.TempDir()
-	if _, err := Train(ctx, trained, Options{Dir: dirT}); err != nil {
+	tr, err := Train(ctx, fieldConfig(1500), Options{Dir: dirT})
+	if err != nil {
 		t.Fatal(err)
 	}
 	xu, ru := sample(dirU)
@@ -69,7 +69,7 @@ func TestFieldTrainingBeatsUntrainedModel(t *testing.T) {
 	}
 	before, after := score(xu), score(xt)
 	t.Logf("M = %d, z_max = %.3f; sw2 untrained %.3f (NFE %d), after %d steps %.3f = %.1f× the floor %.3f (NFE %d)",
-		trained.Classic.M, trained.Classic.ZMax, before.SW2, ru.NFE, trained.Steps, after.SW2, after.SW2Ratio, after.SW2Floor, rt.NFE)
+		tr.Config.Classic.M, tr.Config.Classic.ZMax, before.SW2, ru.NFE, tr.Config.Steps, after.SW2, after.SW2Ratio, after.SW2Floor, rt.NFE)
 	// Seeded: measured untrained 131, trained 0.204 (2.2× the floor).
 	if !(after.SW2 < before.SW2/10) {
 		t.Errorf("sw2 after training %.3f is not 10× below the untrained %.3f", after.SW2, before.SW2)

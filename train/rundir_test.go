@@ -1,15 +1,18 @@
 package train
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"math"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/pfgm/pfgm/data"
@@ -392,5 +395,84 @@ func TestConfigHelpersDoNotMutate(t *testing.T) {
 	}
 	if u.UNet.ResBlocks != 0 || u.UNet.C != 0 || fu.UNet.ResBlocks == 0 || fu.UNet.C != 1 {
 		t.Errorf("input U-Net %+v, completed %+v", *u.UNet, *fu.UNet)
+	}
+}
+
+// TestLockHolderProcess is the child of TestLockOfKilledTrainerIsReleased:
+// it takes the lock of $PFGM_LOCK_DIR, says so and waits to be killed.
+func TestLockHolderProcess(t *testing.T) {
+	dir := os.Getenv("PFGM_LOCK_DIR")
+	if dir == "" {
+		t.Skip("helper process for TestLockOfKilledTrainerIsReleased")
+	}
+	if _, err := lockRun(dir); err != nil {
+		t.Fatal(err)
+	}
+	os.Stdout.WriteString("locked\n")
+	select {}
+}
+
+// Another process training a directory blocks a trainer; once that process
+// is killed (kill -9, no clean-up), the kernel releases its lock and the
+// run resumes.
+func TestLockOfKilledTrainerIsReleased(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	if _, err := Train(ctx, tinyConfig(16, 2), Options{Dir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestLockHolderProcess$")
+	cmd.Env = append(os.Environ(), "PFGM_LOCK_DIR="+dir)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || line != "locked\n" {
+		t.Fatalf("helper process: %q, %v", line, err)
+	}
+	if _, err := Train(ctx, &Config{Steps: 4}, Options{Dir: dir, Resume: true}); err == nil || !strings.Contains(err.Error(), "another process") {
+		t.Fatalf("resume while another process holds the lock: got %v, want a refusal", err)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	if _, err := Train(ctx, &Config{Steps: 4}, Options{Dir: dir, Resume: true}); err != nil {
+		t.Errorf("resume after the lock holder was killed: %v", err)
+	}
+}
+
+// A Yukawa run of an earlier version (no prior.safetensors) still samples,
+// from its training data and with a warning, and a resume stores the prior.
+func TestYukawaRunWithoutStoredPrior(t *testing.T) {
+	ctx := context.Background()
+	c := yukawaTiny(5)
+	c.CheckpointEvery = 5
+	dir := t.TempDir()
+	if _, err := Train(ctx, c, Options{Dir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(filepath.Join(dir, priorFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(dir, priorFile))
+	m, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Warnings) != 1 || !strings.Contains(m.Warnings[0], priorFile) {
+		t.Errorf("warnings %q: want one about the missing %s", m.Warnings, priorFile)
+	}
+	if _, err := Train(ctx, &Config{Steps: 6}, Options{Dir: dir, Resume: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(filepath.Join(dir, priorFile)); err != nil || !bytes.Equal(got, want) {
+		t.Errorf("the resume did not restore the same %s (%v)", priorFile, err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/pfgm/pfgm/nn"
 	"github.com/pfgm/pfgm/process"
@@ -200,6 +201,12 @@ func (c *Config) validateNetwork() error {
 				return fmt.Errorf("unet channels must be in 1…%d, got %v", maxChannels, u.Channels)
 			}
 		}
+		for _, ch := range unetNormWidths(u.Channels) {
+			// GroupNorm splits them into min(32, C/4) groups (nn.NewGroupNorm).
+			if g := min(32, ch/4); g < 1 || ch%g != 0 {
+				return fmt.Errorf("unet channels %v: a GroupNorm of %d channels does not split into min(32, %d/4) groups (use multiples of 4, and of 32 above 128)", u.Channels, ch, ch)
+			}
+		}
 		if f := 1 << max(len(u.Channels)-1, 0); c.ImageH > 0 && (c.ImageH%f != 0 || c.ImageW%f != 0) {
 			return fmt.Errorf("a %d-level U-Net needs image sides divisible by %d, got %d×%d", len(u.Channels), f, c.ImageH, c.ImageW)
 		}
@@ -208,6 +215,22 @@ func (c *Config) validateNetwork() error {
 		}
 	}
 	return nil
+}
+
+// unetNormWidths are the channel counts the U-Net's GroupNorms see
+// (nn.NewUNet): each level's width, and the decoder's first block of each
+// level, which takes the level below (or the middle) concatenated with the
+// level's skip.
+func unetNormWidths(chs []int) []int {
+	out := slices.Clone(chs)
+	for l := range chs {
+		below := chs[len(chs)-1]
+		if l+1 < len(chs) {
+			below = chs[l+1]
+		}
+		out = append(out, below+chs[l])
+	}
+	return out
 }
 
 // unetParamBound is an upper bound on a U-Net's parameter count: per level,

@@ -158,7 +158,7 @@ func Sample(ctx context.Context, f Model, x []float64, rng *rand.Rand, opt Optio
 			return fmt.Errorf("yukawa: step at t=%g: %w", t, err)
 		}
 		if j := firstNonFinite(den); j >= 0 {
-			return fmt.Errorf("yukawa: the field at t=%g is %v at particle %d (too far out for float64; a smaller t-max helps)", t, den[j], j/dim)
+			return fmt.Errorf("yukawa: the denoiser at t=%g gave %v for particle %d (a particle too far out for float64, or a diverged model)", t, den[j], j/dim)
 		}
 		return nil
 	}

@@ -1,62 +1,88 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"io"
-	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/pfgm/pfgm/bench"
-	"github.com/pfgm/pfgm/process"
 )
 
-// runBench times one of the PyTorch peer's workloads and prints one JSON
-// line with the peer's field names, so scripts/bench-vs-torch.sh can put
-// the two side by side.
-func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("bench", strings.Join(bench.Names(), "|")+" [flags]", stderr)
-	threads := fs.Int("threads", 0, "worker threads (default: all cores)")
-	batch := fs.Int("batch", 0, "examples per step (default: as the peer, mlp 1024, unet and sample-unet 64)")
-	steps := fs.Int("steps", 0, "timed repetitions (default: as the peer, gemm 20, mlp 60, unet and sample-unet 8)")
-	dFlag := fs.String("D", "128", "augmented dimensions of the training perturbation: an integer ≥ 1, or inf")
-	size := fs.Int("size", 1024, "GEMM size n (C = A·B, all n×n)")
-	seed := fs.Uint64("seed", 1, "random seed (data, weights, noise)")
-	if len(args) == 0 {
-		fs.Usage()
-		return errUsage
+// newBenchCmd times one of the PyTorch peer's workloads (one subcommand
+// each) and prints one JSON line with the peer's field names, so
+// scripts/bench-vs-torch.sh can put the two side by side.
+func newBenchCmd(g *globals) *cobra.Command {
+	var c bench.Config
+	var D string
+	cmd := &cobra.Command{
+		Use:   "bench gemm|mlp|unet|sample-unet [flags]",
+		Short: "benchmarks of the PyTorch peer's workloads: gemm, mlp, unet, sample-unet",
+		Long: `Time one of the PyTorch peer's workloads and print one JSON line with the
+peer's field names (scripts/bench-vs-torch.sh puts the two side by side).`,
+		Example: `  pfgm bench gemm --size 1024
+  pfgm bench unet --threads 1`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef(cmd, "which benchmark? one of gemm, mlp, unet, sample-unet")
+			}
+			return usagef(cmd, "unknown benchmark %q (want gemm, mlp, unet or sample-unet)", args[0])
+		},
+		RunE: func(*cobra.Command, []string) error { return nil },
 	}
-	name := args[0]
-	if strings.HasPrefix(name, "-") {
-		// Only --help makes sense before the benchmark's name.
-		if err := parseFlags(fs, args); err != nil {
-			return err
+	pf := cmd.PersistentFlags()
+	pf.IntVar(&c.Steps, "steps", 0, "timed repetitions (default: as the peer, gemm 20, mlp 60, unet and sample-unet 8)")
+	seedFlag(pf, &c.Seed)
+	for _, name := range bench.Names() {
+		sub := &cobra.Command{
+			Use:   name + " [flags]",
+			Short: "time the peer's " + name + " workload",
+			Args:  noArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				c.Name = name
+				switch {
+				case c.Steps < 0:
+					return fmt.Errorf("--steps must be ≥ 1 (0: the peer's default), got %d", c.Steps)
+				case c.Batch < 0:
+					return fmt.Errorf("--batch must be ≥ 1 (0: the peer's default), got %d", c.Batch)
+				case name == "gemm" && c.Size < 1:
+					return fmt.Errorf("--size must be ≥ 1, got %d", c.Size)
+				}
+				if name != "gemm" {
+					var err error
+					if c.D, err = parseD(cmd, D); err != nil {
+						return err
+					}
+				}
+				rep, err := bench.Run(cmd.Context(), c)
+				if err != nil {
+					return err
+				}
+				return printJSON(cmd.OutOrStdout(), rep)
+			},
 		}
-		return fmt.Errorf("which benchmark? %s come first, e.g. pfgm bench gemm --size 1024", strings.Join(bench.Names(), ", "))
+		only := map[string]string{
+			"--D": "the training perturbation's D", "--batch": "examples per step", "--size": "the GEMM size",
+		}
+		sub.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+			for flag, what := range only {
+				if err.Error() == "unknown flag: "+flag {
+					if name == "gemm" {
+						return usagef(cmd, "%s (%s) does not apply to gemm, which times a plain matrix product", flag, what)
+					}
+					return usagef(cmd, "%s (%s) applies to gemm only", flag, what)
+				}
+			}
+			return usageError{cmd.CommandPath(), err}
+		})
+		fs := sub.Flags()
+		if name == "gemm" {
+			fs.IntVar(&c.Size, "size", 1024, "GEMM size n (C = A·B, all n×n)")
+		} else {
+			fs.IntVar(&c.Batch, "batch", 0, "examples per step (default: as the peer, mlp 1024, unet and sample-unet 64)")
+			dFlag(fs, &D)
+		}
+		cmd.AddCommand(sub)
 	}
-	if err := parseFlags(fs, args[1:]); err != nil {
-		return err
-	}
-	switch {
-	case *size < 1:
-		return fmt.Errorf("--size must be ≥ 1, got %d", *size)
-	case *steps < 0:
-		return fmt.Errorf("--steps must be ≥ 1 (0: the peer's default), got %d", *steps)
-	case *batch < 0:
-		return fmt.Errorf("--batch must be ≥ 1 (0: the peer's default), got %d", *batch)
-	case *seed == 0:
-		return errors.New("--seed must be ≥ 1")
-	}
-	D, err := process.ParseD(*dFlag)
-	if err != nil {
-		return fmt.Errorf("--D: %w", err)
-	}
-	if err := setThreads(*threads); err != nil {
-		return err
-	}
-	rep, err := bench.Run(ctx, bench.Config{Name: name, Batch: *batch, Steps: *steps, D: D, Size: *size, Seed: *seed})
-	if err != nil {
-		return err
-	}
-	return printJSON(stdout, rep)
+	cmd.AddCommand(newBenchServeCmd(g))
+	return cmd
 }

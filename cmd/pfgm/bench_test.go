@@ -77,14 +77,17 @@ func TestBenchThreadsFlag(t *testing.T) {
 func TestBenchRejectsBadInput(t *testing.T) {
 	checkFailures(t, []string{"bench"}, []failCase{
 		{[]string{"gemm", "--size", "0"}, 1, "--size"},
-		{[]string{"resnet"}, 1, "unknown benchmark"},
+		{[]string{"resnet"}, 2, "unknown benchmark"},
 		{[]string{"mlp", "--steps", "-1"}, 1, "--steps"},
 		{[]string{"mlp", "--batch", "-4"}, 1, "--batch"},
-		{[]string{"mlp", "--D", "0.5"}, 1, "--D"},
-		{[]string{"mlp", "--threads", "-1"}, 1, "--threads"},
-		{[]string{"mlp", "--bogus"}, 2, "bogus"},
+		{[]string{"mlp", "--D", "0.5"}, 2, "--D"},
+		{[]string{"gemm", "--D", "4"}, 2, "does not apply to gemm"},
+		{[]string{"gemm", "--batch", "4"}, 2, "does not apply to gemm"},
+		{[]string{"mlp", "--size", "4"}, 2, "applies to gemm only"},
+		{[]string{"mlp", "--threads", "-1"}, 2, "--threads"},
+		{[]string{"mlp", "--bogus"}, 2, "unknown flag: --bogus"},
 		{[]string{"gemm", "extra"}, 2, "extra"},
-		{[]string{"--size", "64"}, 1, "which benchmark"},
-		{nil, 2, "usage"},
+		{[]string{"--size", "64"}, 2, "--size"},
+		{nil, 2, "which benchmark"},
 	})
 }

@@ -12,7 +12,7 @@ func TestDataWritesToySet(t *testing.T) {
 	dir := t.TempDir()
 	for _, ext := range []string{".csv", ".npy"} {
 		path := filepath.Join(dir, "moons"+ext)
-		code, _, stderr := runCLI("data", "--toy", "moons", "--n", "123", "--seed", "7", "--out", path)
+		code, _, stderr := runCLI("data", "--data", "toy:moons", "--n", "123", "--seed", "7", "--out", path)
 		if code != 0 {
 			t.Fatalf("%s: exit %d: %s", ext, code, stderr)
 		}
@@ -35,13 +35,17 @@ func TestDataErrors(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "x.csv")
 	cases := []failCase{
-		{[]string{"--toy", "nope", "--out", out}, 1, "unknown toy"},
-		{[]string{"--toy", "moons", "--n", "0", "--out", out}, 1, "--n 0"},
-		{[]string{"--toy", "moons"}, 1, "--out is required"},
-		{[]string{"--out", out}, 1, "--toy is required"},
-		{[]string{"--toy", "moons", "--out", filepath.Join(dir, "x.txt")}, 1, "unknown extension"},
-		{[]string{"--toy", "moons", "--out", filepath.Join(dir, "no", "x.csv")}, 1, "no such file"},
-		{[]string{"--bogus"}, 2, "flag provided but not defined"},
+		{[]string{"--data", "toy:nope", "--out", out}, 1, "unknown toy"},
+		{[]string{"--data", "toy:moons", "--n", "0", "--out", out}, 1, "n 0"},
+		{[]string{"--data", "toy:moons"}, 2, "--out is required"},
+		{[]string{"--out", out}, 2, "--data toy:NAME is required"},
+		{[]string{"--data", "moons.csv", "--out", out}, 2, "want toy:NAME"},
+		{[]string{"--data", "toy:moons", "--toy", "moons", "--out", out}, 2, "give one of them"},
+		{[]string{"--data", "toy:moons", "--out", filepath.Join(dir, "x.txt")}, 1, "unknown extension"},
+		{[]string{"--data", "toy:moons", "--out", filepath.Join(dir, "no", "x.csv")}, 1, "no such file"},
+		{[]string{"--data", "toy:moons", "--n", "9223372036854775807", "--out", out}, 1, "more than the limit"},
+		{[]string{"--data", "toy:moons", "--n", "9223372036854775808", "--out", out}, 2, "--n"},
+		{[]string{"--bogus"}, 2, "unknown flag: --bogus"},
 	}
 	checkFailures(t, []string{"data"}, cases)
 	if _, err := os.Stat(out); err == nil {

@@ -66,10 +66,11 @@ func TestEvalErrors(t *testing.T) {
 		{[]string{"--ref", filepath.Join(dir, "missing.csv"), "--samples", ref2}, 1, "missing.csv"},
 		{[]string{"--ref", ref2, "--samples", ref3}, 1, "dimension mismatch"},
 		{[]string{"--ref", ref2, "--samples", nan}, 1, "nan.csv:2"},
-		{[]string{"--ref", ref2}, 1, "--samples is required"},
-		{[]string{"--samples", ref2}, 1, "--ref is required"},
-		{[]string{"--ref", ref2, "--samples", ref2, "--projections", "0"}, 1, "--projections"},
-		{[]string{"--ref", ref2, "--samples", ref2, "--seed", "x"}, 2, "invalid value"},
+		{[]string{"--ref", ref2}, 2, "--samples is required"},
+		{[]string{"--samples", ref2}, 2, "--ref is required"},
+		{[]string{"--ref", ref2, "--samples", ref2, "--projections", "0"}, 1, "projections 0"},
+		{[]string{"--ref", ref2, "--samples", ref2, "--projections", "1000000000"}, 1, "more than the limit"},
+		{[]string{"--ref", ref2, "--samples", ref2, "--seed", "x"}, 2, "invalid argument"},
 	}
 	checkFailures(t, []string{"eval"}, cases)
 }

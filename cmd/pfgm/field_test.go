@@ -22,12 +22,13 @@ func TestFieldErrors(t *testing.T) {
 		{[]string{"--data", filepath.Join(dir, "missing.csv"), "--out", out}, 1, "no such file"},
 		{[]string{"--data", ragged, "--out", out}, 1, "ragged.csv"},
 		{[]string{"--data", nan, "--out", out}, 1, "NaN"},
-		{[]string{"--data", "toy:moons", "--D", "0", "--out", out}, 1, "--D"},
+		{[]string{"--data", "toy:moons", "--D", "0", "--out", out}, 2, "--D"},
 		{[]string{"--data", "toy:moons", "--D", "inf", "--out", out}, 1, "inf"},
 		{[]string{"--data", "toy:moons", "--out", filepath.Join(dir, "f.csv")}, 1, "unknown extension"},
-		{[]string{"--data", "toy:moons", "--lines", "0", "--out", out}, 1, "--lines 0"},
-		{[]string{"--out", out}, 1, "--data"},
-		{[]string{"--nope"}, 2, "flag provided but not defined"},
+		{[]string{"--data", "toy:moons", "--lines", "0", "--out", out}, 1, "lines 0"},
+		{[]string{"--data", "toy:moons", "--lines", "100000000", "--out", out}, 1, "more than the limit"},
+		{[]string{"--out", out}, 2, "--data"},
+		{[]string{"--nope"}, 2, "unknown flag: --nope"},
 	}
 	checkFailures(t, []string{"field"}, cases)
 	if code, stdout, stderr := runCLI("field", "--help"); code != 0 || !strings.Contains(stdout+stderr, "--lines") {

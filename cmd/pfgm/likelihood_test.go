@@ -82,10 +82,11 @@ func TestLikelihoodCLI(t *testing.T) {
 		t.Errorf("--hutchinson 2 gives nll %v (exact %v)", *hu.NLL, *def.NLL)
 	}
 	checkFailures(t, []string{"likelihood"}, []failCase{
-		{[]string{"--data", csv}, 1, "--run is required"},
-		{[]string{"--run", run}, 1, "--data is required"},
-		{[]string{"--run", run, "--data", csv, "--solver", "heun"}, 1, "only rk45"},
-		{[]string{"--run", run, "--data", csv, "--n", "0"}, 1, "--n must be"},
+		{[]string{"--data", csv}, 2, "--run is required"},
+		{[]string{"--run", run}, 2, "--data is required"},
+		{[]string{"--run", run, "--data", csv, "--solver", "heun"}, 2, "only rk45"},
+		{[]string{"--run", run, "--data", csv, "--n", "0"}, 2, "--n must be"},
+		{[]string{"--run", run, "--data", csv, "--batch", "100000000"}, 1, "more than the limit"},
 		{[]string{"--run", run, "--data", "mnist"}, 1, "image set"},
 		{[]string{"--run", run, "--data", csv, "--rtol", "0"}, 1, "rtol"},
 		{[]string{"--run", t.TempDir(), "--data", csv}, 1, "--run"},

@@ -45,12 +45,14 @@ func TestPlotErrors(t *testing.T) {
 		{[]string{"--samples", ragged, "--out", out}, 1, "ragged.csv"},
 		{[]string{"--samples", nan, "--out", out}, 1, "NaN"},
 		{[]string{"--samples", ragged, "--out", filepath.Join(dir, "p.jpg")}, 1, "unknown extension"},
-		{[]string{"--out", out}, 1, "--samples"},
-		{[]string{"--trajectories", "--data", "toy:moons", "--D", "1,0", "--out", out}, 1, "--D"},
-		{[]string{"--trajectories", "--data", "toy:moons", "--steps", "0", "--out", out}, 1, "--steps 0"},
+		{[]string{"--out", out}, 2, "--samples"},
+		{[]string{"--loss", dir, "--trajectories", "--out", out}, 2, "give one of them"},
+		{[]string{"--samples", ragged, "--steps", "5", "--out", out}, 2, "--steps belongs to --trajectories"},
+		{[]string{"--trajectories", "--data", "toy:moons", "--D", "1,0", "--out", out}, 2, "--D"},
+		{[]string{"--trajectories", "--data", "toy:moons", "--steps", "0", "--out", out}, 1, "steps 0"},
 		{[]string{"--trajectories", "--data", nan, "--out", out}, 1, "NaN"},
-		{[]string{"--trajectories", "--out", out}, 1, "--data"},
-		{[]string{"--nope"}, 2, "flag provided but not defined"},
+		{[]string{"--trajectories", "--out", out}, 2, "--data"},
+		{[]string{"--nope"}, 2, "unknown flag: --nope"},
 	}
 	checkFailures(t, []string{"plot"}, cases)
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
@@ -81,14 +83,14 @@ func TestPlotYukawaTrajectories(t *testing.T) {
 	if cfg.Width != 3*420 || cfg.Height != 420 {
 		t.Errorf("picture is %d×%d, want three 420-pixel panels in a row", cfg.Width, cfg.Height)
 	}
-	if code, _, stderr := runCLI("plot", "--trajectories", "--data", "toy:2clusters", "--m", "-1", "--out", out); code != 1 || !strings.Contains(stderr, "--m") {
+	if code, _, stderr := runCLI("plot", "--trajectories", "--data", "toy:2clusters", "--m", "-1", "--out", out); code != 2 || !strings.Contains(stderr, "--m") {
 		t.Errorf("--m -1: exit %d, %q", code, stderr)
 	}
 }
 
 func TestPlotLoss(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "run")
-	if code, _, stderr := runCLI("train", "--data", "toy:moons", "--toy-n", "200", "--width", "16", "--steps", "30", "--batch", "16", "--out", dir); code != 0 {
+	if code, _, stderr := runCLI("train", "--data", "toy:moons", "--charges", "200", "--width", "16", "--steps", "30", "--batch", "16", "--out", dir); code != 0 {
 		t.Fatalf("train: exit %d: %s", code, stderr)
 	}
 	out := filepath.Join(t.TempDir(), "loss.png")

@@ -88,25 +88,31 @@ func TestSampleErrors(t *testing.T) {
 		{[]string{"--data", filepath.Join(dir, "missing.csv")}, 1, "no such file"},
 		{[]string{"--data", ragged}, 1, "ragged.csv"},
 		{[]string{"--data", nan}, 1, "NaN"},
-		{[]string{"--data", "toy:moons", "--D", "0"}, 1, "--D"},
-		{[]string{"--data", "toy:moons", "--D", "abc"}, 1, "--D"},
-		{[]string{"--data", "toy:moons", "--steps", "0"}, 1, "--steps 0"},
-		{[]string{"--data", "toy:moons", "--steps", "-3"}, 1, "--steps -3"},
-		{[]string{"--data", "toy:moons", "--solver", "leapfrog"}, 1, "unknown solver"},
+		{[]string{"--data", "toy:moons", "--D", "0"}, 2, "--D"},
+		{[]string{"--data", "toy:moons", "--D", "abc"}, 2, "--D"},
+		{[]string{"--data", "toy:moons", "--steps", "0"}, 1, "steps 0"},
+		{[]string{"--data", "toy:moons", "--steps", "-3"}, 1, "steps -3"},
+		{[]string{"--data", "toy:moons", "--solver", "leapfrog"}, 2, "unknown solver"},
 		{[]string{"--data", "toy:moons", "--out", filepath.Join(dir, "s.txt")}, 1, "unknown extension"},
-		{[]string{"--data", "toy:moons", "--n", "0"}, 1, "--n 0"},
+		{[]string{"--data", "toy:moons", "--n", "0"}, 1, "n 0"},
+		{[]string{"--data", "toy:moons", "--n", "100000000"}, 1, "more than the limit"},
+		{[]string{"--data", "toy:moons", "--n", "9223372036854775807"}, 1, "more than the limit"},
+		{[]string{"--data", "toy:moons", "--m", "2"}, 2, "--m belongs to --process yukawa"},
+		{[]string{"--data", "toy:moons", "--t-max", "2"}, 2, "--t-max belongs to --process yukawa"},
+		{[]string{"--data", "toy:moons", "--class", "2"}, 2, "--class belongs to --run"},
+		{[]string{"--data", "toy:moons", "--max-memory", "lots"}, 2, "--max-memory"},
 		{[]string{"--data", "toy:nope"}, 1, "nope"},
 		{[]string{"--data", "toy:moons", "--sigma-min", "-1"}, 1, "sigma-min"},
-		{[]string{"--data", "toy:moons", "--run", dir}, 1, "exactly one of"},
-		{[]string{}, 1, "--exact needs --data"},
-		{[]string{"--data", "toy:moons", "--bogus"}, 2, "flag provided but not defined"},
+		{[]string{"--data", "toy:moons", "--run", dir}, 2, "exactly one of"},
+		{[]string{}, 2, "--exact needs --data"},
+		{[]string{"--data", "toy:moons", "--bogus"}, 2, "unknown flag: --bogus"},
 	}
 	checkFailures(t, base, cases)
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("a failed run left %s behind", out)
 	}
 	// Neither --exact nor --run; and --run goes to the trained-model path.
-	if code, _, stderr := runCLI("sample", "--out", out); code != 1 || !strings.Contains(stderr, "exactly one of") {
+	if code, _, stderr := runCLI("sample", "--out", out); code != 2 || !strings.Contains(stderr, "exactly one of") {
 		t.Errorf("no mode: exit %d, %q", code, stderr)
 	}
 	if code, _, stderr := runCLI("sample", "--run", dir, "--out", out); code != 1 || !strings.Contains(stderr, "--run") {

@@ -58,7 +58,7 @@ func TestSampleYukawaErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--process", "yukawa", "--D", "inf"}, "finite integer --D"},
+		{[]string{"--process", "yukawa", "--D", "inf"}, "finite integer D"},
 		{[]string{"--process", "yukawa", "--m", "-1"}, "mass"},
 		{[]string{"--process", "yukawa", "--ess-threshold", "2"}, "ESS threshold"},
 		{[]string{"--process", "coulomb"}, "want poisson or yukawa"},

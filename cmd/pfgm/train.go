@@ -1,112 +1,140 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"image/color"
-	"io"
 	"strconv"
 	"strings"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"github.com/pfgm/pfgm/nn"
-	"github.com/pfgm/pfgm/plot"
-	"github.com/pfgm/pfgm/process"
+	"github.com/pfgm/pfgm/pipeline"
 	"github.com/pfgm/pfgm/train"
 )
 
-func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	c := train.DefaultConfig()
-	fs := newFlagSet("train", "--data SPEC --out RUN_DIR [flags]", stderr)
-	fs.StringVar(&c.Data, "data", "", "data: toy:NAME, a CSV/NPY file of points, mnist, fashion-mnist, or a folder of PNG images")
+type trainFlags struct {
+	c         train.Config
+	D         string
+	out       string
+	resume    bool
+	imageSize int
+	channels  int
+	unetCh    string
+	width     int
+	toyN      int
+}
+
+func newTrainCmd(g *globals) *cobra.Command {
+	var f trainFlags
+	f.c = train.DefaultConfig()
+	cmd := &cobra.Command{
+		Use:   "train --data SPEC --out RUN_DIR [flags]",
+		Short: "train a model (MLP or U-Net) on a data set",
+		Long: `Train a model on a data set and keep everything in RUN_DIR: config.json,
+checkpoints, loss.csv, sample grids and finally model.safetensors. Ctrl-C
+writes a checkpoint and exits 130 (SIGTERM: 143); --resume continues the
+run from its newest checkpoint with its stored settings (only a larger
+--steps may be given).`,
+		Example: `  pfgm train --data toy:checkerboard --D 4 --steps 6000 --out runs/cb
+  pfgm train --data mnist --D 128 --steps 20000 --sample-every 1000 --out runs/mnist
+  pfgm train --resume --out runs/cb --steps 8000`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runTrain(cmd, g, &f) },
+	}
+	c := &f.c
+	fs := cmd.Flags()
+	dataFlag(fs, &c.Data, "data: toy:NAME, a .csv/.npy file of points, mnist, fashion-mnist, or a folder of PNG images")
+	chargesFlag(fs, &c.ToyCount)
+	fs.IntVar(&f.toyN, "toy-n", c.ToyCount, "deprecated: use --charges")
+	fs.MarkHidden("toy-n")
 	fs.StringVar(&c.Model, "model", "", "network: mlp or unet (default: mlp for points, unet for images)")
-	dFlag := fs.String("D", "128", "augmented dimensions: an integer ≥ 1, or inf for diffusion")
+	dFlag(fs, &f.D)
+	processFlags(fs, &c.Process, &c.M)
 	fs.IntVar(&c.Steps, "steps", c.Steps, "total optimisation steps")
 	fs.IntVar(&c.Batch, "batch", 0, "batch size (default: 256 for points, 64 for images)")
 	fs.Float64Var(&c.LR, "lr", c.LR, "Adam learning rate after warm-up")
 	fs.IntVar(&c.Warmup, "warmup", c.Warmup, "linear learning-rate warm-up steps")
 	fs.Float64Var(&c.EMA, "ema", c.EMA, "EMA decay of the weights used for sampling")
 	fs.Float64Var(&c.ClipNorm, "clip", c.ClipNorm, "gradient-norm clipping (0: off)")
-	fs.Uint64Var(&c.Seed, "seed", c.Seed, "random seed (data order, noise, initial weights)")
-	threads := fs.Int("threads", 0, "worker threads (default: all cores)")
-	out := fs.String("out", "", "run directory (created; must not hold a run unless --resume)")
-	resume := fs.Bool("resume", false, "continue the run in --out from its newest checkpoint (--steps may raise the total)")
+	seedFlag(fs, &c.Seed)
+	outFlag(fs, &f.out, "run directory (created; must not hold a run unless --resume)")
+	fs.BoolVar(&f.resume, "resume", false, "continue the run in --out from its newest checkpoint (--steps may raise the total)")
 	fs.IntVar(&c.SampleEvery, "sample-every", 0, "write samples-STEP.png every this many steps (0: only at the end)")
 	fs.IntVar(&c.CheckpointEvery, "checkpoint-every", c.CheckpointEvery, "write a checkpoint every this many steps")
 	fs.IntVar(&c.KeepCheckpoints, "keep-checkpoints", c.KeepCheckpoints, "how many recent checkpoints to keep")
-	fs.IntVar(&c.ToyCount, "toy-n", c.ToyCount, "points drawn for a toy:NAME data set")
 	fs.StringVar(&c.Objective, "objective", train.ObjectivePFGMpp, "training objective: pfgm++ (denoising, any D) or pfgm-field (the original PFGM's normalised field, D=1)")
-	fs.IntVar(&c.FieldBatch, "field-batch", 0, "pfgm-field: charges the target field is computed against (default: 1024)")
-	fs.StringVar(&c.Process, "process", train.ProcessPoisson, "perturbation process: poisson (PFGM++) or yukawa (screened Poisson, needs --m > 0 and a finite D)")
-	fs.Float64Var(&c.M, "m", 0, "yukawa: the mass m")
-	imageSize := fs.Int("image-size", 0, "resize PNG-folder images to this size (default: 32)")
-	channels := fs.Int("channels", 0, "image channels for a PNG folder: 1, 3 or 4 (default: 3)")
-	unetCh := fs.String("unet-channels", "", "U-Net channels per level, e.g. 32,64,64 (default: the reference UNet-mnist)")
-	width := fs.Int("width", 256, "MLP hidden width")
-	cond := fs.Bool("cond", false, "class-conditional training (data with labels)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := setThreads(*threads); err != nil {
-		return err
-	}
-	if *out == "" {
-		return errors.New("--out RUN_DIR is required")
-	}
-	given := givenFlags(fs)
-	opt := train.Options{Dir: *out, Resume: *resume, Log: stderr, OnSample: writeSampleGrid}
-	if *resume {
-		// The run's own config rules; only a larger --steps is taken.
-		steps := 0
-		if given["steps"] {
-			steps = c.Steps
+	fs.IntVar(&c.FieldBatch, "field-batch", 0, "pfgm-field and yukawa: charges the target field is computed against (default: 1024)")
+	fs.IntVar(&f.imageSize, "image-size", 0, "resize PNG-folder images to this size (default: 32)")
+	fs.IntVar(&f.channels, "channels", 0, "image channels for a PNG folder: 1, 3 or 4 (default: 3)")
+	fs.StringVar(&f.unetCh, "unet-channels", "", "U-Net channels per level, e.g. 32,64,64 (default: the reference UNet-mnist)")
+	fs.IntVar(&f.width, "width", 256, "MLP hidden width")
+	fs.BoolVar(&c.Cond, "cond", false, "class-conditional training (data with labels)")
+	return cmd
+}
+
+func runTrain(cmd *cobra.Command, g *globals, f *trainFlags) error {
+	c := &f.c
+	if changed(cmd, "toy-n") {
+		if changed(cmd, "charges") {
+			return usagef(cmd, "--toy-n is the old spelling of --charges: give one of them")
 		}
-		_, err := train.Train(ctx, &train.Config{Steps: steps}, opt)
-		return interrupted(err, stderr)
+		deprecated(cmd, "toy-n", "--charges")
+		c.ToyCount = f.toyN
 	}
-	D, err := process.ParseD(*dFlag)
+	if f.out == "" {
+		return usagef(cmd, "--out RUN_DIR is required")
+	}
+	if !f.resume && c.Data == "" {
+		return usagef(cmd, "--data is required (e.g. toy:moons, points.csv, mnist)")
+	}
+	D, err := parseD(cmd, f.D)
 	if err != nil {
 		return err
 	}
 	c.D = D
-	c.Cond = *cond
+	if c.Process != train.ProcessYukawa {
+		if err := refuse(cmd, "belongs to --process yukawa (the poisson process has no mass)", "m"); err != nil {
+			return err
+		}
+		c.M = 0
+	}
 	if c.Objective == train.ObjectiveField {
 		// The original PFGM lives in N+1 dimensions: D is 1 by construction.
-		if D != 1 && given["D"] {
-			return fmt.Errorf("--objective %s is the original PFGM with D=1, not D=%s", c.Objective, *dFlag)
+		if D != 1 && changed(cmd, "D") {
+			return usagef(cmd, "--objective %s is the original PFGM with D=1, not D=%s", c.Objective, f.D)
 		}
 		c.D = 1
 	}
-	if c.Data == "" {
-		return errors.New("--data is required (e.g. toy:moons, points.csv, mnist)")
+	if f.resume || train.IsImageSpec(c.Data) {
+		c.ImageH, c.ImageC = f.imageSize, f.channels
+	} else if err := refuse(cmd, "is for image data (mnist, fashion-mnist or a PNG folder)", "image-size", "channels", "unet-channels"); err != nil {
+		return err
 	}
-	if train.IsImageSpec(c.Data) {
-		c.ImageH, c.ImageC = *imageSize, *channels
-	}
-	c = c.WithDataDefaults()
-	if *unetCh != "" {
-		chs, err := parseInts(*unetCh)
+	if f.unetCh != "" {
+		chs, err := parseInts(f.unetCh)
 		if err != nil {
-			return fmt.Errorf("--unet-channels: %w", err)
+			return usagef(cmd, "--unet-channels: %v", err)
 		}
 		c.UNet = &nn.UNetConfig{Channels: chs}
 	}
-	if c.Model == "mlp" && *width != 256 {
-		if *width < 1 {
-			return fmt.Errorf("--width must be ≥ 1, got %d", *width)
+	if changed(cmd, "width") {
+		if f.width < 1 {
+			return fmt.Errorf("--width must be ≥ 1, got %d", f.width)
 		}
-		c.MLP = &nn.MLPConfig{Width: *width, Emb: 32}
+		c.MLP = &nn.MLPConfig{Width: f.width, Emb: 32}
 	}
-	_, err = train.Train(ctx, &c, opt)
-	return interrupted(err, stderr)
-}
-
-// interrupted turns Ctrl-C into a clean exit after the checkpoint is written.
-func interrupted(err error, stderr io.Writer) error {
-	if errors.Is(err, train.ErrInterrupted) {
-		fmt.Fprintln(stderr, err)
-		return nil
+	var given []string
+	cmd.Flags().Visit(func(fl *pflag.Flag) { given = append(given, fl.Name) })
+	for i, n := range given {
+		if n == "toy-n" {
+			given[i] = "charges"
+		}
 	}
+	_, err = pipeline.Train(cmd.Context(), pipeline.TrainOptions{
+		Config: *c, Dir: f.out, Resume: f.resume, Given: given,
+		Log: cmd.ErrOrStderr(), MaxMemory: g.limit,
+	})
 	return err
 }
 
@@ -120,26 +148,4 @@ func parseInts(s string) ([]int, error) {
 		out = append(out, v)
 	}
 	return out, nil
-}
-
-// writeSampleGrid is the trainer's periodic picture: a grid of 64 images, or
-// 1,000 points over the data.
-func writeSampleGrid(ctx context.Context, t *train.Trainer, path string) error {
-	c := t.Config
-	n := 64
-	if c.ImageC == 0 {
-		n = 1000
-	}
-	x, _, err := t.SampleGrid(ctx, n)
-	if err != nil {
-		return err
-	}
-	if c.ImageC > 0 {
-		return plot.ImageGridRaw(path, float32s(x), n, c.ImageC, c.ImageH, c.ImageW, 8)
-	}
-	if c.Dim != 2 {
-		return nil // no picture for points of other dimensions
-	}
-	return plot.WritePanels(path, []plot.Panel{{Title: fmt.Sprintf("samples at step %d", t.Step()), Equal: true,
-		Layers: []plot.Layer{plot.Points{XY: x, Color: plot.WithAlpha(color.RGBA{R: 0x1f, G: 0x5f, B: 0xc0, A: 0xff}, 0.5), Radius: 1.2}}}}, 1, 480)
 }
