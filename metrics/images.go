@@ -21,7 +21,7 @@ type ImageEvalOptions struct {
 	// scores them; NewImageEvaluator ignores them.
 	Samples *data.Images
 	// FloorDraws is the number of draws of real images the floors average
-	// over (default 5).
+	// over; 0 picks DefaultFloorDraws(n) for n samples.
 	FloorDraws int
 	// Seed fixes which real images the floor draws.
 	Seed uint64
@@ -64,6 +64,13 @@ type ImageReport struct {
 	FloorN int `json:"floor_n"`
 }
 
+// DefaultFloorDraws is the number of draws of real images the floors
+// average over for n samples: 5000/n, at least 5 and at most 20, so that
+// small sets, whose statistics scatter most, get more draws.
+func DefaultFloorDraws(n int) int {
+	return min(20, max(5, 5000/max(n, 1)))
+}
+
 // setScores are the statistics of one image set against the reference.
 type setScores struct{ fd, kid, precision, recall float64 }
 
@@ -100,22 +107,19 @@ type ImageEvaluator struct {
 	net    *classifier.Net
 	train  *data.Images
 	ref    *reference
-	floors map[int]setScores
+	floors map[[2]int]setScores
 }
 
 // NewImageEvaluator loads the classifier and the reference of opt (whose
 // Samples field it ignores) and summarises the test split.
 func NewImageEvaluator(ctx context.Context, opt ImageEvalOptions) (*ImageEvaluator, error) {
-	if opt.FloorDraws == 0 {
-		opt.FloorDraws = 5
-	}
 	if opt.K == 0 {
 		opt.K = 3
 	}
-	if opt.FloorDraws < 1 || opt.K < 1 {
-		return nil, fmt.Errorf("metrics: %d floor draws and k = %d, want both ≥ 1", opt.FloorDraws, opt.K)
+	if opt.FloorDraws < 0 || opt.K < 1 {
+		return nil, fmt.Errorf("metrics: %d floor draws and k = %d, want draws ≥ 0 (0: automatic) and k ≥ 1", opt.FloorDraws, opt.K)
 	}
-	e := &ImageEvaluator{opt: opt, net: opt.Net, train: opt.Train, floors: make(map[int]setScores)}
+	e := &ImageEvaluator{opt: opt, net: opt.Net, train: opt.Train, floors: make(map[[2]int]setScores)}
 	if e.net == nil {
 		var err error
 		if e.net, err = classifier.Pretrained(opt.Ref); err != nil {
@@ -146,7 +150,11 @@ func (e *ImageEvaluator) Eval(ctx context.Context, samples *data.Images) (*Image
 	if err != nil {
 		return nil, fmt.Errorf("samples: %w", err)
 	}
-	rep := &ImageReport{Ref: opt.Ref, NSamples: samples.N, FloorDraws: opt.FloorDraws, Classes: make([]float64, classifier.Classes)}
+	draws := opt.FloorDraws
+	if draws == 0 {
+		draws = DefaultFloorDraws(samples.N)
+	}
+	rep := &ImageReport{Ref: opt.Ref, NSamples: samples.N, FloorDraws: draws, Classes: make([]float64, classifier.Classes)}
 	for _, c := range out.Labels {
 		rep.Classes[c] += 1 / float64(samples.N)
 	}
@@ -157,7 +165,7 @@ func (e *ImageEvaluator) Eval(ctx context.Context, samples *data.Images) (*Image
 	rep.FD, rep.KID, rep.Precision, rep.Recall = s.fd, s.kid, s.precision, s.recall
 
 	rep.FloorN = min(samples.N, e.train.N)
-	f, err := e.floor(ctx, rep.FloorN)
+	f, err := e.floor(ctx, rep.FloorN, draws)
 	if err != nil {
 		return nil, err
 	}
@@ -165,16 +173,17 @@ func (e *ImageEvaluator) Eval(ctx context.Context, samples *data.Images) (*Image
 	return rep, nil
 }
 
-// floor returns the statistics of n real train images, averaged over the
-// options' number of draws; the draws depend only on the seed and n.
-func (e *ImageEvaluator) floor(ctx context.Context, n int) (setScores, error) {
-	if f, ok := e.floors[n]; ok {
+// floor returns the statistics of n real train images, averaged over
+// draws draws; the draws depend only on the seed, n and their number.
+func (e *ImageEvaluator) floor(ctx context.Context, n, draws int) (setScores, error) {
+	key := [2]int{n, draws}
+	if f, ok := e.floors[key]; ok {
 		return f, nil
 	}
 	var avg setScores
 	rng := rand.New(rand.NewPCG(e.opt.Seed, 0x666c6f6f72))
-	w := 1 / float64(e.opt.FloorDraws)
-	for range e.opt.FloorDraws {
+	w := 1 / float64(draws)
+	for range draws {
 		real := subset(e.train, rng.Perm(e.train.N)[:n])
 		f, err := e.net.Features(ctx, real)
 		if err != nil {
@@ -189,7 +198,7 @@ func (e *ImageEvaluator) floor(ctx context.Context, n int) (setScores, error) {
 		avg.precision += w * s.precision
 		avg.recall += w * s.recall
 	}
-	e.floors[n] = avg
+	e.floors[key] = avg
 	return avg, nil
 }
 

@@ -70,3 +70,11 @@ func TestEvalImagesReportJSON(t *testing.T) {
 		t.Errorf("unknown reference: error %v", err)
 	}
 }
+
+func TestDefaultFloorDraws(t *testing.T) {
+	for _, c := range [][2]int{{1, 20}, {100, 20}, {250, 20}, {500, 10}, {1000, 5}, {60000, 5}} {
+		if got := DefaultFloorDraws(c[0]); got != c[1] {
+			t.Errorf("DefaultFloorDraws(%d) = %d, want %d", c[0], got, c[1])
+		}
+	}
+}

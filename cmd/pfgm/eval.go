@@ -8,7 +8,7 @@ import (
 
 func newEvalCmd(g *globals) *cobra.Command {
 	o := pipeline.DefaultEvalOptions()
-	floorDraws := 5
+	floorDraws := 0
 	cmd := &cobra.Command{
 		Use:   "eval --ref FILE|mnist|fashion-mnist --samples FILE|DIR [flags]",
 		Short: "compare samples with reference data (points: sliced W2, MMD; images: FD, KID, precision/recall)",
@@ -30,7 +30,8 @@ precision and recall the improved precision/recall of Kynkäänniemi et al.
 (k = 3); classes the share of samples the classifier puts in each class.
 fd_floor, kid_floor, precision_floor and recall_floor are the same statistics
 for n real images of the train split (drawn without replacement with --seed,
-averaged over --floor-draws draws): a perfect model scores ≈ 1× the floor at
+averaged over --floor-draws draws; by default 5000/n, at least 5 and at
+most 20): a perfect model scores ≈ 1× the floor at
 the same n. FD is biased upwards at small n, so compare fd with fd_floor, not
 with numbers measured at another n.`,
 		Example: `  pfgm eval --ref ref.csv --samples exact.csv
@@ -61,7 +62,7 @@ with numbers measured at another n.`,
 	fs := cmd.Flags()
 	fs.StringVar(&o.Ref, "ref", "", "reference: points (.csv or .npy, one point a row), or the image data set mnist or fashion-mnist")
 	fs.StringVar(&o.Samples, "samples", "", "generated points (.csv or .npy), or images (.npy or a folder of PNGs)")
-	fs.IntVar(&floorDraws, "floor-draws", floorDraws, "images: draws of real images the floors average over")
+	fs.IntVar(&floorDraws, "floor-draws", floorDraws, "images: draws of real images the floors average over (0: 5000/n, between 5 and 20)")
 	fs.IntVar(&o.Projections, "projections", o.Projections, "random directions for sliced W2")
 	fs.IntVar(&o.MMDPoints, "mmd-points", o.MMDPoints, "at most this many points a side for the O(n²) MMD")
 	seedFlag(fs, &o.Seed)

@@ -13,8 +13,8 @@ func isImageRef(ref string) bool { return ref == "mnist" || ref == "fashion-mnis
 // evalImages scores generated images against a built-in data set with the
 // built-in classifier's features and prints one JSON line.
 func evalImages(cmd *cobra.Command, ref, samples string, draws int, seed uint64) error {
-	if draws < 1 {
-		return usagef(cmd, "--floor-draws %d: want ≥ 1", draws)
+	if draws < 0 {
+		return usagef(cmd, "--floor-draws %d: want ≥ 1, or 0 for automatic", draws)
 	}
 	if err := refuse(cmd, "applies to point data only (--ref is an image data set)", "projections", "mmd-points"); err != nil {
 		return err

@@ -66,7 +66,7 @@ func TestEvalImagesErrors(t *testing.T) {
 		{[]string{"--ref", "mnist", "--samples", wrong}, 1, "want (n, 28, 28)"},
 		{[]string{"--ref", "mnist", "--samples", filepath.Join(dir, "missing.npy")}, 1, "missing.npy"},
 		{[]string{"--ref", "mnist", "--samples", wrong, "--projections", "8"}, 2, "--projections applies to point data only"},
-		{[]string{"--ref", "mnist", "--samples", wrong, "--floor-draws", "0"}, 2, "--floor-draws 0"},
+		{[]string{"--ref", "mnist", "--samples", wrong, "--floor-draws", "-1"}, 2, "--floor-draws -1"},
 		{[]string{"--ref", pts, "--samples", pts, "--floor-draws", "3"}, 2, "--floor-draws applies to images only"},
 	})
 }
