@@ -3,8 +3,6 @@ package ag
 import (
 	"fmt"
 	"math"
-
-	"github.com/pfgm/pfgm/gemm"
 )
 
 // Attention is single-head softmax self-attention over the positions of a
@@ -26,11 +24,11 @@ func (t *Tape) Attention(qkv *Tensor) *Tensor {
 		for b := lo; b < hi; b++ {
 			q, k, v := qkvSplit(qkv.Data, b, c*n)
 			a := att.Data[b*n*n : (b+1)*n*n]
-			gemm.SgemmThreads(th, true, false, n, n, c, scale, q, n, k, n, 0, a, n)
+			t.sgemm(th, true, false, n, n, c, scale, q, n, k, n, 0, a, n)
 			for i := 0; i < n; i++ {
 				softmaxRow(a[i*n : (i+1)*n])
 			}
-			gemm.SgemmThreads(th, false, true, c, n, n, 1, v, n, a, n, 0, out.Data[b*c*n:(b+1)*c*n], n)
+			t.sgemm(th, false, true, c, n, n, 1, v, n, a, n, 0, out.Data[b*c*n:(b+1)*c*n], n)
 		}
 	}
 	parallelFor(t.workers, bs, run)
@@ -85,8 +83,8 @@ func attentionBack(t *Tape, nd *node) {
 			a := nd.aux.Data[b*n*n : (b+1)*n*n]
 			do := nd.out.Grad[b*c*n : (b+1)*c*n]
 			// dV = dO·A, dA = dOᵀ·V.
-			gemm.SgemmThreads(th, false, false, c, n, n, 1, do, n, a, n, bt, dv, n)
-			gemm.SgemmThreads(th, true, false, n, n, c, 1, do, n, v, n, 0, ds, n)
+			t.sgemm(th, false, false, c, n, n, 1, do, n, a, n, bt, dv, n)
+			t.sgemm(th, true, false, n, n, c, 1, do, n, v, n, 0, ds, n)
 			// Softmax backward: dS = A ⊙ (dA − Σ_j dA⊙A), then the 1/√C.
 			for i := 0; i < n; i++ {
 				ar, dr := a[i*n:(i+1)*n], ds[i*n:(i+1)*n]
@@ -99,8 +97,8 @@ func attentionBack(t *Tape, nd *node) {
 				}
 			}
 			// S = scale·qᵀk: dq = scale·k·dSᵀ, dk = scale·q·dS.
-			gemm.SgemmThreads(th, false, true, c, n, n, scale, k, n, ds, n, bt, dq, n)
-			gemm.SgemmThreads(th, false, false, c, n, n, scale, q, n, ds, n, bt, dk, n)
+			t.sgemm(th, false, true, c, n, n, scale, k, n, ds, n, bt, dq, n)
+			t.sgemm(th, false, false, c, n, n, scale, q, n, ds, n, bt, dk, n)
 		}
 	}
 	parallelFor(t.workers, bs, run)

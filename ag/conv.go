@@ -2,8 +2,6 @@ package ag
 
 import (
 	"fmt"
-
-	"github.com/pfgm/pfgm/gemm"
 )
 
 // convGroupCols is the number of GEMM columns a convolution aims for: images
@@ -144,7 +142,7 @@ func convForwardGroup(t *Tape, wk int, g *convShape, gi int, x, w, bias, e, out 
 		if c0 > 0 {
 			bt = 1
 		}
-		gemm.SgemmThreads(g.threads, false, false, g.o, ld, (c1-c0)*kk, 1, w[c0*kk:], g.kk, col, ld, bt, dst, ld)
+		t.sgemm(g.threads, false, false, g.o, ld, (c1-c0)*kk, 1, w[c0*kk:], g.kk, col, ld, bt, dst, ld)
 	}
 	for j := 0; j < n; j++ {
 		img := out[(b0+j)*osz : (b0+j+1)*osz]
@@ -304,7 +302,7 @@ func convBackGroup(t *Tape, wk int, g *convShape, gi int, x, w, dy, dx []float32
 			// dWᵀ = col·dYᵀ: the long pixel dimension is the depth and the
 			// column matrix needs no transposed packing, which the GEMM runs
 			// faster than dY·colᵀ.
-			gemm.SgemmThreads(g.threads, false, true, (c1-c0)*kk, g.o, ld, 1, col, ld, dyg, ld, 1, dw[c0*kk*g.o:], g.o)
+			t.sgemm(g.threads, false, true, (c1-c0)*kk, g.o, ld, 1, col, ld, dyg, ld, 1, dw[c0*kk*g.o:], g.o)
 		}
 	}
 	if dx == nil || !g.direct {
@@ -312,11 +310,11 @@ func convBackGroup(t *Tape, wk int, g *convShape, gi int, x, w, dy, dx []float32
 	}
 	img := g.c * g.h * g.w
 	if n == 1 {
-		gemm.SgemmThreads(g.threads, true, false, g.kk, ld, g.o, 1, w, g.kk, dyg, ld, beta(owX), dx[b0*img:(b0+1)*img], ld)
+		t.sgemm(g.threads, true, false, g.kk, ld, g.o, 1, w, g.kk, dyg, ld, beta(owX), dx[b0*img:(b0+1)*img], ld)
 		return
 	}
 	dcol := t.scratch(wk, 2, g.kk*ld)
-	gemm.SgemmThreads(g.threads, true, false, g.kk, ld, g.o, 1, w, g.kk, dyg, ld, 0, dcol, ld)
+	t.sgemm(g.threads, true, false, g.kk, ld, g.o, 1, w, g.kk, dyg, ld, 0, dcol, ld)
 	for j := 0; j < n; j++ {
 		dxi := dx[(b0+j)*img : (b0+j+1)*img]
 		if owX {
@@ -346,7 +344,7 @@ func convInputGrad(t *Tape, wk int, gt *convShape, gi int, dy, wf, dx []float32,
 		if c0 > 0 {
 			bt = 1
 		}
-		gemm.SgemmThreads(gt.threads, false, false, gt.o, ld, (c1-c0)*kk, 1, wf[c0*kk:], gt.kk, col, ld, bt, prod, ld)
+		t.sgemm(gt.threads, false, false, gt.o, ld, (c1-c0)*kk, 1, wf[c0*kk:], gt.kk, col, ld, bt, prod, ld)
 	}
 	if n == 1 {
 		return

@@ -22,7 +22,8 @@
 // every worker count: work is cut by the shapes alone and reduced in a
 // fixed order, the workers only choose which pieces they compute.
 //
-// Speed: products go to gemm.SgemmThreads; convolutions are im2col + GEMM on
+// Speed: products go to gemm.SgemmThreads (gemm.SgemmBF16Threads on a tape
+// set to BF16 precision, Tape.SetPrecision), counted in Tape.GEMMFlops; convolutions are im2col + GEMM on
 // groups of images spread over the tape's workers, with the column
 // matrix built in L2-sized channel blocks and the input gradient computed
 // as a convolution with the flipped kernel. GroupNorm+SiLU and the 3×3

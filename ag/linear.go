@@ -2,8 +2,6 @@ package ag
 
 import (
 	"fmt"
-
-	"github.com/pfgm/pfgm/gemm"
 )
 
 // MatMul returns op(a)·op(b) for 2-D a and b, op being the transpose when
@@ -24,7 +22,7 @@ func (t *Tape) MatMul(a, b *Tensor, transA, transB bool) *Tensor {
 		panic(fmt.Sprintf("ag.MatMul: inner dimensions differ: %v (T=%v) and %v (T=%v)", a.Shape, transA, b.Shape, transB))
 	}
 	out := t.alloc(m, n)
-	gemm.SgemmThreads(t.workers, transA, transB, m, n, k, 1, a.Data, a.Shape[1], b.Data, b.Shape[1], 0, out.Data, n)
+	t.sgemm(t.workers, transA, transB, m, n, k, 1, a.Data, a.Shape[1], b.Data, b.Shape[1], 0, out.Data, n)
 	if t.needs(a, b) {
 		nd := t.push(matMulBack, out, a, b, nil)
 		nd.i = [4]int{m, n, k, boolInt(transA) | boolInt(transB)<<1}
@@ -47,17 +45,17 @@ func matMulBack(t *Tape, nd *node) {
 	if a.RequiresGrad {
 		da, ow := gradW(a)
 		if !transA { // dA[m,k] = dC·op(B)ᵀ
-			gemm.SgemmThreads(t.workers, false, !transB, m, k, n, 1, dc, n, b.Data, ldb, beta(ow), da, lda)
+			t.sgemm(t.workers, false, !transB, m, k, n, 1, dc, n, b.Data, ldb, beta(ow), da, lda)
 		} else { // A stored [k,m]: dA = op(B)·dCᵀ
-			gemm.SgemmThreads(t.workers, transB, true, k, m, n, 1, b.Data, ldb, dc, n, beta(ow), da, lda)
+			t.sgemm(t.workers, transB, true, k, m, n, 1, b.Data, ldb, dc, n, beta(ow), da, lda)
 		}
 	}
 	if b.RequiresGrad {
 		db, ow := gradW(b)
 		if !transB { // dB[k,n] = op(A)ᵀ·dC
-			gemm.SgemmThreads(t.workers, !transA, false, k, n, m, 1, a.Data, lda, dc, n, beta(ow), db, ldb)
+			t.sgemm(t.workers, !transA, false, k, n, m, 1, a.Data, lda, dc, n, beta(ow), db, ldb)
 		} else { // B stored [n,k]: dB = dCᵀ·op(A)
-			gemm.SgemmThreads(t.workers, true, transA, n, k, m, 1, dc, n, a.Data, lda, beta(ow), db, ldb)
+			t.sgemm(t.workers, true, transA, n, k, m, 1, dc, n, a.Data, lda, beta(ow), db, ldb)
 		}
 	}
 }
@@ -73,7 +71,7 @@ func (t *Tape) Linear(x, w, bias *Tensor) *Tensor {
 		panic(fmt.Sprintf("ag.Linear: bias %v for %d outputs", bias.Shape, o))
 	}
 	out := t.alloc(bs, o)
-	gemm.SgemmThreads(t.workers, false, true, bs, o, in, 1, x.Data, in, w.Data, in, 0, out.Data, o)
+	t.sgemm(t.workers, false, true, bs, o, in, 1, x.Data, in, w.Data, in, 0, out.Data, o)
 	if bias != nil {
 		for r := 0; r < bs; r++ {
 			addTo(out.Data[r*o:(r+1)*o], bias.Data)
@@ -90,10 +88,10 @@ func linearBack(t *Tape, nd *node) {
 	bs, in, o := x.Shape[0], x.Shape[1], w.Shape[0]
 	if x.RequiresGrad {
 		dx, ow := gradW(x)
-		gemm.SgemmThreads(t.workers, false, false, bs, in, o, 1, dy, o, w.Data, in, beta(ow), dx, in)
+		t.sgemm(t.workers, false, false, bs, in, o, 1, dy, o, w.Data, in, beta(ow), dx, in)
 	}
 	if w.RequiresGrad {
-		gemm.SgemmThreads(t.workers, true, false, o, in, bs, 1, dy, o, x.Data, in, 1, grad(w), in)
+		t.sgemm(t.workers, true, false, o, in, bs, 1, dy, o, x.Data, in, 1, grad(w), in)
 	}
 	if bias != nil && bias.RequiresGrad {
 		db := grad(bias)

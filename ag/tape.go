@@ -3,6 +3,7 @@ package ag
 import (
 	"fmt"
 	"runtime"
+	"sync/atomic"
 )
 
 // node is one recorded op. Its backward is a plain function (not a
@@ -38,6 +39,8 @@ type Tape struct {
 	shr []float32
 	// colBudget overrides defaultColBudget (tests use tiny blocks).
 	colBudget int
+	precision Precision
+	flops     atomic.Int64 // GEMMFlops
 }
 
 // scratchSlots is the number of scratch buffers per worker.

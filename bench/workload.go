@@ -15,7 +15,10 @@ type Workload struct {
 	Step   func() error
 	Params int     // model parameters (0 for GEMM)
 	Batch  int     // examples per step (0 for GEMM)
-	Flops  float64 // floating-point operations per step when known (GEMM), else 0
+	Flops  float64 // floating-point operations per step when fixed (GEMM), else 0
+	// GEMMFlops, when not nil, counts the matrix-product flops (2·m·n·k
+	// each) run so far, so Run can take a step's work from its difference.
+	GEMMFlops func() int64
 }
 
 // NewGEMM is C = A·B for random n×n float32 matrices, the peer's `A @ B`.
@@ -52,6 +55,11 @@ func newGEMM(n int, rng *rand.Rand) (w *Workload, a, b, c []float32, err error) 
 // the weights). Warm-up of the learning rate and clipping are off, as in
 // the peer.
 func NewTrain(model string, batch int, D float64, rng *rand.Rand) (*Workload, error) {
+	return newTrain(model, batch, D, "", rng)
+}
+
+// newTrain is NewTrain with the products' precision (train.Config.Precision).
+func newTrain(model string, batch int, D float64, precision string, rng *rand.Rand) (*Workload, error) {
 	if batch < 1 {
 		return nil, fmt.Errorf("batch must be ≥ 1, got %d", batch)
 	}
@@ -60,6 +68,7 @@ func NewTrain(model string, batch int, D float64, rng *rand.Rand) (*Workload, er
 	c.Model, c.D, c.Batch = model, D, batch
 	c.LR, c.Warmup, c.EMA, c.ClipNorm = 2e-4, 0, 0, 0
 	c.Seed = rng.Uint64()
+	c.Precision = precision
 	switch model {
 	case "mlp":
 		c.Dim = 2
@@ -81,7 +90,7 @@ func NewTrain(model string, batch int, D float64, rng *rand.Rand) (*Workload, er
 		_, err := t.TrainStep()
 		return err
 	}
-	return &Workload{Step: step, Params: nn.CountParams(t.Model), Batch: batch}, nil
+	return &Workload{Step: step, Params: nn.CountParams(t.Model), Batch: batch, GEMMFlops: t.GEMMFlops}, nil
 }
 
 // NewSampleUNet is the peer's sample-unet: one forward pass of the
@@ -121,5 +130,5 @@ func newSampleUNet(batch int, sigma float64, rng *rand.Rand) (*Workload, *[]floa
 		out = pre.Forward(tape, x, sig).Data
 		return nil
 	}
-	return &Workload{Step: step, Params: nn.CountParams(u), Batch: batch}, &out, nil
+	return &Workload{Step: step, Params: nn.CountParams(u), Batch: batch, GEMMFlops: tape.GEMMFlops}, &out, nil
 }

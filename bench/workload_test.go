@@ -162,3 +162,27 @@ func TestDefaultsAreThePeers(t *testing.T) {
 		}
 	}
 }
+
+// A dense network's training step does 2·B·P flops of products forward
+// (each weight once per example), as many for the weight gradients and at
+// most as many for the input gradients: 4·B·P_w ≤ flops ≤ 6·B·P, with
+// P_w the weights in matrix products (all but the biases and norms, ≥ 95 %
+// of MLP-toy's parameters). Run must report that count at the step's rate,
+// and its share of the peak it was given.
+func TestRunCountsTrainingFlops(t *testing.T) {
+	const batch, steps = 32, 3
+	rep, err := Run(context.Background(), Config{Name: "mlp", Batch: batch, Steps: steps, Peak: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	flops := rep.GFLOPS * 1e9 * rep.MedianMS / 1e3 // per step, to GFLOPS's rounding
+	p := float64(rep.Params)
+	lo, hi := 4*batch*0.95*p, 6*batch*p
+	if flops < 0.9*lo || flops > 1.1*hi {
+		t.Fatalf("%.4g flops a step, want within [%.4g, %.4g] (B = %d, P = %d)", flops, lo, hi, batch, rep.Params)
+	}
+	if rep.PeakGFLOPS != 1000 || math.Abs(rep.PeakShare-rep.GFLOPS/1000) > 1e-3 {
+		t.Errorf("peak %v, share %v: want the given 1000 and GFLOPS/1000 = %v", rep.PeakGFLOPS, rep.PeakShare, rep.GFLOPS/1000)
+	}
+	t.Logf("%.4g flops a step (%.2f·B·P)", flops, flops/(batch*p))
+}

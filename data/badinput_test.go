@@ -264,3 +264,12 @@ func TestImageSetSizeLimits(t *testing.T) {
 		t.Errorf("2²⁰ images of 4×4096²: %v", err)
 	}
 }
+
+func TestNonFiniteNPYValueNamesRowAndColumn(t *testing.T) {
+	b := npyBytes(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }", f32s(1, 2, float32(math.Inf(-1)), 4))
+	path := put(t, t.TempDir(), "x.npy", b)
+	_, err := ReadPoints(path)
+	if err == nil || !strings.Contains(err.Error(), "x.npy: point 1, column 0 is -Inf") {
+		t.Fatalf("error %v, want the file, point 1, column 0", err)
+	}
+}

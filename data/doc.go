@@ -10,6 +10,16 @@
 // Image sets are [Images]: N×C×H×W float32 scaled to [−1, 1], read from IDX
 // files (MNIST, Fashion-MNIST) or a folder of PNG files ([LoadImages]).
 //
+// [ParseSpec] says what a data spec names ("toy:NAME", a .csv or .npy file,
+// "mnist", "fashion-mnist", a PNG folder); [Load] and [LoadImages] use it.
+//
+// The readers treat their input as hostile: only regular files are read
+// (a FIFO would hang, /dev/zero never ends), sizes claimed by headers are
+// checked against the bytes present before anything is allocated, and
+// every malformed input is a one-line error naming the file and, where
+// one is at fault, the line, field, point or column. Each parser has a fuzz
+// test (scripts/fuzz.sh runs them).
+//
 // Every file this package writes is written atomically: a failed write never
 // leaves a half-written file behind or damages an existing one.
 package data

@@ -34,3 +34,19 @@ func ExampleStandardizer() {
 	fmt.Println(s.Mean, p.X)
 	// Output: [20] [10 20 30]
 }
+
+func ExampleParseSpec() {
+	for _, spec := range []string{"toy:moons", "fashion-mnist:t10k", "runs/points.csv", "toy:mons"} {
+		s, err := data.ParseSpec(spec)
+		if err != nil {
+			fmt.Println("error:", err)
+			continue
+		}
+		fmt.Printf("%-20s %-12v images %-5v canonical %q\n", spec, s.Kind, s.Images(), s.String())
+	}
+	// Output:
+	// toy:moons            toy          images false canonical "toy:moons"
+	// fashion-mnist:t10k   IDX images   images true  canonical "fashion-mnist:test"
+	// runs/points.csv      points file  images false canonical "runs/points.csv"
+	// error: unknown toy data set "mons" (known: 2clusters, 2spirals, 8gaussians, checkerboard, gaussian, moons, rings, swissroll)
+}

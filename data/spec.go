@@ -24,6 +24,21 @@ const (
 	PNGDirSpec
 )
 
+// String names the kind: "toy", "points file", "IDX images" or "PNG folder".
+func (k SpecKind) String() string {
+	switch k {
+	case ToySpec:
+		return "toy"
+	case PointsFileSpec:
+		return "points file"
+	case IDXSpec:
+		return "IDX images"
+	case PNGDirSpec:
+		return "PNG folder"
+	}
+	return fmt.Sprintf("SpecKind(%d)", int(k))
+}
+
 // Spec is a parsed data spec.
 type Spec struct {
 	Kind SpecKind

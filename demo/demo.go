@@ -21,6 +21,13 @@ import (
 	"github.com/pfgm/pfgm/train"
 )
 
+// The demo's random streams (second PCG words), apart from the training
+// data's: the held-out reference set and the samples' prior.
+const (
+	heldOutStream = 0x68656c64 // "held"
+	sampleStream  = 0x73616d70 // "samp"
+)
+
 // Options configure a demo. The zero value of a field means its default
 // (see DefaultOptions).
 type Options struct {
@@ -88,7 +95,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, fmt.Errorf("demo: steps, batch and samples must be positive")
 	}
 	// Held-out reference data, from a stream the training set never sees.
-	ref, err := data.Toy(o.Toy, 2*o.Samples, rand.New(rand.NewPCG(o.Seed, 0x68656c64)))
+	ref, err := data.Toy(o.Toy, 2*o.Samples, rand.New(rand.NewPCG(o.Seed, heldOutStream)))
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +147,7 @@ func trainAndScore(ctx context.Context, o Options, D float64, ref *data.Points) 
 		return Result{}, nil, err
 	}
 	opt := sampler.DefaultOptions()
-	x, res, err := m.Sample(ctx, o.Samples, 1024, opt, rand.New(rand.NewPCG(o.Seed, 0x73616d70)))
+	x, res, err := m.Sample(ctx, o.Samples, 1024, opt, rand.New(rand.NewPCG(o.Seed, sampleStream)))
 	if err != nil {
 		return Result{}, nil, err
 	}

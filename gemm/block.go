@@ -22,6 +22,10 @@ func (kn *kernel) block(p *problem, i0, i1, j0, j1 int, s *scratch) {
 		bufB = s.get(&s.b, roundUp(ncMax, nr)*kcBlock)
 	}
 	c, ldc := p.c, p.ldc
+	packA, packB := packA, packB
+	if kn.pairs {
+		packA, packB = packAPairs, packBPairs
+	}
 	for jc := j0; jc < j1; jc += kn.nc {
 		nc := min(kn.nc, j1-jc)
 		for pc := 0; pc < p.k; pc += kcBlock {

@@ -20,19 +20,24 @@ import (
 // kernelSpec describes one register-tile shape. Variants for 1..mr rows are
 // generated so that edge panels cost only the rows they hold.
 type kernelSpec struct {
-	isa    string // "avx512" or "avx2"
+	isa    string // "avx512", "avx512bf16" or "avx2"
 	mr, nr int
 }
 
+// evex reports whether the kernel uses 512-bit registers and lane masks.
+// avx512bf16 is the AVX-512 kernel whose panels hold bf16 pairs, one pair
+// per 32-bit word, multiplied and summed into float32 by VDPBF16PS.
+func (s kernelSpec) evex() bool { return s.isa == "avx512" || s.isa == "avx512bf16" }
+
 func (s kernelSpec) lanes() int {
-	if s.isa == "avx512" {
+	if s.evex() {
 		return 16
 	}
 	return 8
 }
 
 func (s kernelSpec) reg(i int) string {
-	if s.isa == "avx512" {
+	if s.evex() {
 		return fmt.Sprintf("Z%d", i)
 	}
 	return fmt.Sprintf("Y%d", i)
@@ -46,6 +51,7 @@ var specs = []kernelSpec{
 	{"avx512", 14, 32},
 	// {"avx512", 6, 64},
 	{"avx2", 6, 16},
+	{"avx512bf16", 14, 32},
 }
 
 const unroll = 4
@@ -95,7 +101,7 @@ func genKernel(w *bytes.Buffer, sp kernelSpec, rows int) {
 	acc := func(r, v int) string { return sp.reg(r*nv + v) }
 	bReg := func(v int) string { return sp.reg(sp.mr*nv + v) }
 	bc := []string{sp.reg(sp.mr*nv + nv), sp.reg(sp.mr*nv + nv + 1)}
-	if sp.mr*nv+nv+2 > 32 || (sp.isa == "avx2" && sp.mr*nv+nv+2 > 16) {
+	if sp.mr*nv+nv+2 > 32 || (!sp.evex() && sp.mr*nv+nv+2 > 16) {
 		log.Fatalf("%v: too many registers", sp)
 	}
 	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
@@ -110,7 +116,7 @@ func genKernel(w *bytes.Buffer, sp kernelSpec, rows int) {
 	p("MOVQ ldc+40(FP), R8")
 	p("SHLQ $2, R8")
 	for i := 0; i < nacc; i++ {
-		if sp.isa == "avx512" {
+		if sp.evex() {
 			p("VPXORD %s, %s, %s", sp.reg(i), sp.reg(i), sp.reg(i))
 		} else {
 			p("VXORPS %s, %s, %s", sp.reg(i), sp.reg(i), sp.reg(i))
@@ -125,7 +131,11 @@ func genKernel(w *bytes.Buffer, sp kernelSpec, rows int) {
 			b := bc[r%2]
 			p("VBROADCASTSS %d(SI), %s", (u*sp.mr+r)*4, b)
 			for v := 0; v < nv; v++ {
-				p("VFMADD231PS %s, %s, %s", b, bReg(v), acc(r, v))
+				if sp.isa == "avx512bf16" {
+					p("%s // VDPBF16PS %s, %s, %s", vdpbf16ps(r*nv+v, sp.mr*nv+v, sp.mr*nv+nv+r%2), b, bReg(v), acc(r, v))
+				} else {
+					p("VFMADD231PS %s, %s, %s", b, bReg(v), acc(r, v))
+				}
 			}
 		}
 	}
@@ -177,7 +187,7 @@ func genKernel(w *bytes.Buffer, sp kernelSpec, rows int) {
 	fmt.Fprintf(w, "store:\n")
 	alpha, beta, tmp := bc[0], bc[1], bReg(0)
 	p("VBROADCASTSS alpha+48(FP), %s", alpha)
-	if sp.isa == "avx512" {
+	if sp.evex() {
 		p("MOVQ mask+56(FP), R9")
 		for v := 0; v < nv; v++ {
 			p("KMOVW %d(R9), K%d", 2*v, v+1)
@@ -193,7 +203,7 @@ func genKernel(w *bytes.Buffer, sp kernelSpec, rows int) {
 		for v := 0; v < nv; v++ {
 			a := acc(r, v)
 			p("VMULPS %s, %s, %s", alpha, a, a)
-			if sp.isa == "avx512" {
+			if sp.evex() {
 				p("VMOVUPS.Z %d(DI), K%d, %s", v*vb, v+1, tmp)
 				p("VFMADD231PS %s, %s, %s", beta, tmp, a)
 				p("VMOVUPS %s, K%d, %d(DI)", a, v+1, v*vb)
@@ -213,7 +223,7 @@ func genKernel(w *bytes.Buffer, sp kernelSpec, rows int) {
 		for v := 0; v < nv; v++ {
 			a := acc(r, v)
 			p("VMULPS %s, %s, %s", alpha, a, a)
-			if sp.isa == "avx512" {
+			if sp.evex() {
 				p("VMOVUPS %s, K%d, %d(DI)", a, v+1, v*vb)
 			} else {
 				p("VMOVUPS %s, %d(DI)", a, v*vb)
@@ -225,6 +235,21 @@ func genKernel(w *bytes.Buffer, sp kernelSpec, rows int) {
 	}
 	p("VZEROUPPER")
 	p("RET")
+}
+
+// vdpbf16ps encodes VDPBF16PS zmm(dst), zmm(src1), zmm(src2) — dst.fp32[i] +=
+// src1.bf16[2i+1]·src2.bf16[2i+1] + src1.bf16[2i]·src2.bf16[2i] — as bytes:
+// the Go assembler does not know the AVX512_BF16 instructions. EVEX.512.F3.0F38.W0
+// 52 /r, register form (ModRM.mod = 11), no masking. EVEX stores the high
+// register bits inverted: R and R' extend ModRM.reg (dst), B and X extend
+// ModRM.rm (src2), V' and vvvv hold src1.
+func vdpbf16ps(dst, src1, src2 int) string {
+	inv := func(x, bit int) int { return ^(x >> bit) & 1 }
+	p0 := inv(dst, 3)<<7 | inv(src2, 4)<<6 | inv(src2, 3)<<5 | inv(dst, 4)<<4 | 0b10 // mm = 0F38
+	p1 := (^src1&0xf)<<3 | 1<<2 | 0b10                                               // W0, vvvv, pp = F3
+	p2 := 0b10<<5 | inv(src1, 4)<<3                                                  // L'L = 512, V'
+	modrm := 0xc0 | (dst&7)<<3 | src2&7
+	return fmt.Sprintf("BYTE $0x62; BYTE $0x%02x; BYTE $0x%02x; BYTE $0x%02x; BYTE $0x52; BYTE $0x%02x", p0, p1, p2, modrm)
 }
 
 func log2(n int) int {

@@ -20,7 +20,10 @@ type kernel struct {
 	// read in place instead of packed. With so few A panels per B panel,
 	// packing would cost more memory traffic than it saves.
 	directRows int
-	tile       tileFunc
+	// pairs marks the bfloat16 kernel, whose panels hold pairs of k steps
+	// rounded to bfloat16 (packAPairs, packBPairs).
+	pairs bool
+	tile  tileFunc
 }
 
 // genericKernel is the portable pure-Go kernel, used where no assembly

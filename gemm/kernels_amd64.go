@@ -69,3 +69,48 @@ func avx2Kernel6x16R6(k int, a, b, c *float32, ldb, ldc int, alpha, beta float32
 
 // avx2Kernels6x16[r] computes r rows of a 6×16 tile.
 var avx2Kernels6x16 = [...]asmKernel{nil, avx2Kernel6x16R1, avx2Kernel6x16R2, avx2Kernel6x16R3, avx2Kernel6x16R4, avx2Kernel6x16R5, avx2Kernel6x16R6}
+
+//go:noescape
+func avx512bf16Kernel14x32R1(k int, a, b, c *float32, ldb, ldc int, alpha, beta float32, mask *uint16)
+
+//go:noescape
+func avx512bf16Kernel14x32R2(k int, a, b, c *float32, ldb, ldc int, alpha, beta float32, mask *uint16)
+
+//go:noescape
+func avx512bf16Kernel14x32R3(k int, a, b, c *float32, ldb, ldc int, alpha, beta float32, mask *uint16)
+
+//go:noescape
+func avx512bf16Kernel14x32R4(k int, a, b, c *float32, ldb, ldc int, alpha, beta float32, mask *uint16)
+
+//go:noescape
+func avx512bf16Kernel14x32R5(k int, a, b, c *float32, ldb, ldc int, alpha, beta float32, mask *uint16)
+
+//go:noescape
+func avx512bf16Kernel14x32R6(k int, a, b, c *float32, ldb, ldc int, alpha, beta float32, mask *uint16)
+
+//go:noescape
+func avx512bf16Kernel14x32R7(k int, a, b, c *float32, ldb, ldc int, alpha, beta float32, mask *uint16)
+
+//go:noescape
+func avx512bf16Kernel14x32R8(k int, a, b, c *float32, ldb, ldc int, alpha, beta float32, mask *uint16)
+
+//go:noescape
+func avx512bf16Kernel14x32R9(k int, a, b, c *float32, ldb, ldc int, alpha, beta float32, mask *uint16)
+
+//go:noescape
+func avx512bf16Kernel14x32R10(k int, a, b, c *float32, ldb, ldc int, alpha, beta float32, mask *uint16)
+
+//go:noescape
+func avx512bf16Kernel14x32R11(k int, a, b, c *float32, ldb, ldc int, alpha, beta float32, mask *uint16)
+
+//go:noescape
+func avx512bf16Kernel14x32R12(k int, a, b, c *float32, ldb, ldc int, alpha, beta float32, mask *uint16)
+
+//go:noescape
+func avx512bf16Kernel14x32R13(k int, a, b, c *float32, ldb, ldc int, alpha, beta float32, mask *uint16)
+
+//go:noescape
+func avx512bf16Kernel14x32R14(k int, a, b, c *float32, ldb, ldc int, alpha, beta float32, mask *uint16)
+
+// avx512bf16Kernels14x32[r] computes r rows of a 14×32 tile.
+var avx512bf16Kernels14x32 = [...]asmKernel{nil, avx512bf16Kernel14x32R1, avx512bf16Kernel14x32R2, avx512bf16Kernel14x32R3, avx512bf16Kernel14x32R4, avx512bf16Kernel14x32R5, avx512bf16Kernel14x32R6, avx512bf16Kernel14x32R7, avx512bf16Kernel14x32R8, avx512bf16Kernel14x32R9, avx512bf16Kernel14x32R10, avx512bf16Kernel14x32R11, avx512bf16Kernel14x32R12, avx512bf16Kernel14x32R13, avx512bf16Kernel14x32R14}

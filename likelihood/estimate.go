@@ -10,6 +10,9 @@ import (
 	"github.com/pfgm/pfgm/sampler"
 )
 
+// probeStream ("likeliho") is the second PCG word of the Hutchinson probes.
+const probeStream = 0x6c696b656c69686f
+
 // Options configures Estimate.
 type Options struct {
 	// D is the number of augmented dimensions of the model's process (an
@@ -124,7 +127,7 @@ func Estimate(ctx context.Context, d sampler.Denoiser, x []float64, opt Options)
 	}
 	np := len(x) / n
 	res := Result{LogP: make([]float64, np)}
-	rng := rand.New(rand.NewPCG(opt.Seed, 0x6c696b656c69686f)) // "likeliho"
+	rng := rand.New(rand.NewPCG(opt.Seed, probeStream))
 	var nfe float64
 	for lo := 0; lo < np; lo += batch {
 		hi := min(np, lo+batch)

@@ -8,6 +8,11 @@ import (
 	"github.com/pfgm/pfgm/data"
 )
 
+// compareStream is the second PCG word of the random directions and
+// halvings of Compare, so that they never share a stream with a data set
+// or a sampler drawn from the same seed.
+const compareStream = 0x5eed_0f_ae7a1
+
 // Options tunes Compare. The zero value means the defaults.
 type Options struct {
 	Projections  int    // random directions for SW2; default 256
@@ -69,7 +74,7 @@ func Compare(ref, samples *data.Points, opt Options) (Report, error) {
 	if opt.MaxMMDPoints < 2 {
 		return Report{}, fmt.Errorf("compare: MaxMMDPoints %d < 2", opt.MaxMMDPoints)
 	}
-	rng := rand.New(rand.NewPCG(opt.Seed, 0x5eed_0f_ae7a1))
+	rng := rand.New(rand.NewPCG(opt.Seed, compareStream))
 
 	if opt.Splits == 0 {
 		opt.Splits = 8

@@ -13,6 +13,12 @@ import (
 	"github.com/pfgm/pfgm/train"
 )
 
+// likelihoodDataStream ("lik-data") draws the examples a likelihood is
+// measured on (a toy set's points, image dequantisation noise): not the
+// training stream, and not the Hutchinson probes' stream of package
+// likelihood, which the same seed also feeds.
+const likelihoodDataStream = 0x6c696b2d64617461
+
 // exactDivMaxDim is the largest dimension whose divergence is computed
 // exactly (one backward pass per dimension) unless Probes says.
 const exactDivMaxDim = 32
@@ -129,7 +135,7 @@ func (r *Run) Likelihood(ctx context.Context, opt LikelihoodOptions) (*Likelihoo
 	}
 	// Not data.RNG(seed): a toy:NAME set drawn with the training seed's
 	// stream would be the training points.
-	rng := rand.New(rand.NewPCG(opt.Seed, 0x6c696b656c69686f))
+	rng := rand.New(rand.NewPCG(opt.Seed, likelihoodDataStream))
 	var x []float64
 	if c.ImageC > 0 {
 		x, err = likelihoodImages(c, opt.Data, opt.N, rng)

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"time"
 
 	"github.com/pfgm/pfgm/data"
 	"github.com/pfgm/pfgm/process"
+	"github.com/pfgm/pfgm/quantize"
 	"github.com/pfgm/pfgm/sampler"
 	"github.com/pfgm/pfgm/train"
 )
@@ -75,6 +77,9 @@ type SampleRunOptions struct {
 	Class     *int
 	Seed      uint64
 	MaxMemory int64 // 0: DefaultMaxMemory
+	// PriorQuantile in (0, 1) draws the prior cut at that quantile of its
+	// radius (train.Model.PriorQuantile: small D's heavy tail); 0: off.
+	PriorQuantile float64
 }
 
 // DefaultSampleRunOptions is `pfgm sample --run`'s defaults: 2000
@@ -109,8 +114,33 @@ func (o *SampleRunOptions) validate() error {
 		return fmt.Errorf("steps %d: need at least 1 step", o.Sampler.Steps)
 	case o.Sampler.SigmaMax < 0 || o.Sampler.SigmaMin < 0:
 		return errors.New("sigma-min and sigma-max must be positive")
+	case !(o.PriorQuantile >= 0 && o.PriorQuantile <= 1):
+		return fmt.Errorf("prior quantile must be in (0, 1] (0: off), got %v", o.PriorQuantile)
 	}
 	return nil
+}
+
+// Quantize rounds the run's network weights (not norms or biases) in place
+// to bits bits, per-tensor min-max (package quantize): every later Sample
+// uses the rounded model.
+func (r *Run) Quantize(bits int) (quantize.Report, error) {
+	return quantize.Model(r.model.Pre.Net, bits)
+}
+
+// HeavyTailWarning returns a warning with numbers when the run's prior has
+// a heavy tail (q_0.99/q_0.5 of its radius above 10: small D), "" otherwise.
+func (r *Run) HeavyTailWarning() string {
+	c := r.model.Config
+	if c.ImageC != 0 || math.IsInf(c.D, 1) {
+		return ""
+	}
+	a, b := float64(c.Dim)/2, c.D/2
+	spread := math.Sqrt(process.RatioQuantile(a, b, 0.99) / process.RatioQuantile(a, b, 0.5))
+	if spread <= 10 {
+		return ""
+	}
+	return fmt.Sprintf("D=%s for %d-D points: 1%% of the prior's draws start beyond %.0f× its median radius, where a trained network is rarely right; "+
+		"consider --prior-quantile 0.95 or a larger D (pfgm tune-d)", process.FormatD(c.D), c.Dim, spread)
 }
 
 // withRunDefaults fills the zero sampler fields from the run's own.
@@ -171,10 +201,12 @@ func (r *Run) Sample(ctx context.Context, opt SampleRunOptions) (*SampleResult, 
 	var sr train.SampleResult
 	var err error
 	rng := so.Rng // the prior and the noise injection draw from one stream
+	m := *r.model // a copy: the prior quantile is this call's
+	m.PriorQuantile = opt.PriorQuantile
 	if opt.Class != nil {
-		x, sr, err = r.model.SampleClass(ctx, opt.N, batch, *opt.Class, so, rng)
+		x, sr, err = m.SampleClass(ctx, opt.N, batch, *opt.Class, so, rng)
 	} else {
-		x, sr, err = r.model.Sample(ctx, opt.N, batch, so, rng)
+		x, sr, err = m.Sample(ctx, opt.N, batch, so, rng)
 	}
 	if err != nil {
 		return nil, plainCancel(ctx, err)

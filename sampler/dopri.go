@@ -77,20 +77,8 @@ func DormandPrince(ctx context.Context, f ODEFunc, y []float64, s0, s1, h0 float
 		if last {
 			h = s1 - s
 		}
-		for stage := 1; stage < 7; stage++ {
-			for j := range ys {
-				acc := 0.0
-				for m := range stage {
-					acc += dpA[stage][m] * k[m][j]
-				}
-				ys[j] = y[j] + h*acc
-			}
-			if stage == 6 {
-				copy(yn, ys)
-			}
-			if err := eval(s+dpC[stage]*h, ys, k[stage]); err != nil {
-				return st, err
-			}
+		if err := dpStages(y, s, h, &k, ys, yn, eval); err != nil {
+			return st, err
 		}
 		for j := range e {
 			acc := 0.0
@@ -112,20 +100,13 @@ func DormandPrince(ctx context.Context, f ODEFunc, y []float64, s0, s1, h0 float
 			copy(y, yn)
 			k[0], k[6] = k[6], k[0] // FSAL
 			st.Steps++
-			fac := maxGrow
-			if errNorm > 0 {
-				fac = min(maxGrow, max(minShrink, safety*math.Pow(errNorm, -0.2)))
-			}
-			if rejectedLast {
-				fac = min(fac, 1)
-			}
-			h *= fac
+			h *= dpGrowth(errNorm, rejectedLast)
 			rejectedLast = false
 			continue
 		}
 		st.Rejected++
 		rejectedLast = true
-		h *= max(minShrink, safety*math.Pow(errNorm, -0.2))
+		h *= dpShrink(errNorm)
 		if math.Abs(h) < minH {
 			return st, fmt.Errorf("sampler: Dormand–Prince step size underflow at s=%g (tolerance too tight?)", s)
 		}

@@ -46,17 +46,17 @@ func TestEDMGrid(t *testing.T) {
 }
 
 func TestParseSolver(t *testing.T) {
-	for in, want := range map[string]Solver{"euler": Euler, "Heun": Heun, "RK45": RK45, " rk45 ": RK45} {
+	for in, want := range map[string]Solver{"euler": Euler, "Heun": Heun, "RK45": RK45, " rk45 ": RK45, "SDE": SDE, "edm-sde": EDMSDE} {
 		if got, err := ParseSolver(in); err != nil || got != want {
 			t.Errorf("ParseSolver(%q) = %v, %v", in, got, err)
 		}
 	}
-	for _, s := range []Solver{Euler, Heun, RK45} {
+	for _, s := range []Solver{Euler, Heun, RK45, SDE, EDMSDE} {
 		if got, _ := ParseSolver(s.String()); got != s {
 			t.Errorf("round trip of %v gave %v", s, got)
 		}
 	}
-	if _, err := ParseSolver("rk4"); err == nil || err.Error() != `unknown solver "rk4" (want euler, heun or rk45)` {
+	if _, err := ParseSolver("rk4"); err == nil || err.Error() != `unknown solver "rk4" (want euler, heun, rk45, sde or edm-sde)` {
 		t.Errorf("ParseSolver(rk4) error = %v", err)
 	}
 }

@@ -31,6 +31,45 @@ const (
 	maxAttempts = 100000
 )
 
+// dpStages computes stages 2…7 of a Dormand–Prince step of size h from y
+// at s, with k[0] = f(s, y) already in place: ys is scratch for the stage
+// inputs, and yn receives the 5th-order proposal y_{n+1}, at which stage 7
+// (k[6]) is evaluated (first same as last).
+func dpStages(y []float64, s, h float64, k *[7][]float64, ys, yn []float64, f func(s float64, y, dy []float64) error) error {
+	for st := 1; st < 7; st++ {
+		for j := range ys {
+			acc := 0.0
+			for m := range st {
+				acc += dpA[st][m] * k[m][j]
+			}
+			ys[j] = y[j] + h*acc
+		}
+		if st == 6 {
+			copy(yn, ys)
+		}
+		if err := f(s+dpC[st]*h, ys, k[st]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dpGrowth is the factor of the next step after an accepted one with the
+// given error norm (≤ 1); after a rejection the step may not grow.
+func dpGrowth(errNorm float64, rejectedLast bool) float64 {
+	fac := maxGrow
+	if errNorm > 0 {
+		fac = min(maxGrow, max(minShrink, safety*math.Pow(errNorm, -0.2)))
+	}
+	if rejectedLast {
+		fac = min(fac, 1)
+	}
+	return fac
+}
+
+// dpShrink is the factor of the retry after a rejected step (error norm > 1).
+func dpShrink(errNorm float64) float64 { return max(minShrink, safety*math.Pow(errNorm, -0.2)) }
+
 // dxds writes dx/ds = x − D(x, e^s) into k: the ODE in s = ln σ, where
 // dσ = σ ds cancels the 1/σ of dx/dσ.
 func (in *integrator) dxds(x []float64, s float64, k []float64) error {
@@ -88,21 +127,8 @@ func rk45(in *integrator, x []float64) error {
 		if last {
 			h = s1 - s
 		}
-		// Stages 2…7; stage 7 is evaluated at the proposal x_{n+1}.
-		for st := 1; st < 7; st++ {
-			for j := range xs {
-				acc := 0.0
-				for m := range st {
-					acc += dpA[st][m] * k[m][j]
-				}
-				xs[j] = x[j] + h*acc
-			}
-			if st == 6 {
-				copy(xn, xs)
-			}
-			if err := in.dxds(xs, s+dpC[st]*h, k[st]); err != nil {
-				return err
-			}
+		if err := dpStages(x, s, h, &k, xs, xn, func(s float64, x, dx []float64) error { return in.dxds(x, s, dx) }); err != nil {
+			return err
 		}
 		errNorm := in.errorNorm(x, xn, &k, h)
 		if math.IsNaN(errNorm) || math.IsInf(errNorm, 0) {
@@ -122,20 +148,13 @@ func rk45(in *integrator, x []float64) error {
 			}
 			in.res.Sigmas = append(in.res.Sigmas, sigma)
 			in.record(x)
-			fac := maxGrow
-			if errNorm > 0 {
-				fac = min(maxGrow, max(minShrink, safety*math.Pow(errNorm, -0.2)))
-			}
-			if rejectedLast {
-				fac = min(fac, 1)
-			}
-			h *= fac
+			h *= dpGrowth(errNorm, rejectedLast)
 			rejectedLast = false
 			continue
 		}
 		in.res.Rejected++
 		rejectedLast = true
-		h *= max(minShrink, safety*math.Pow(errNorm, -0.2))
+		h *= dpShrink(errNorm)
 		if -h < minH {
 			return fmt.Errorf("sampler: rk45 step size underflow at σ=%g (tolerance too tight?)", math.Exp(s))
 		}

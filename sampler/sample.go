@@ -51,14 +51,21 @@ func Sample(ctx context.Context, d Denoiser, x []float64, opt Options) (Result, 
 	in := &integrator{ctx: ctx, d: d, dim: dim, opt: opt}
 	var err error
 	switch opt.Solver {
-	case Euler, Heun:
+	case Euler, Heun, SDE, EDMSDE:
 		grid := EDMGrid(opt.Steps, opt.SigmaMin, opt.SigmaMax, opt.Rho)
 		in.res.Sigmas = grid
 		if opt.Record {
 			in.frames = make([]float64, 0, len(grid)*len(x))
 		}
 		in.record(x)
-		err = fixedGrid(in, x, grid, opt.Solver == Heun)
+		switch opt.Solver {
+		case SDE:
+			err = eulerMaruyama(in, x, grid)
+		case EDMSDE:
+			err = edmStochastic(in, x, grid)
+		default:
+			err = fixedGrid(in, x, grid, opt.Solver == Heun)
+		}
 	case RK45:
 		err = rk45(in, x)
 	}

@@ -54,6 +54,10 @@ type Config struct {
 	SampleEvery     int     `json:"sample_every"`
 	CheckpointEvery int     `json:"checkpoint_every"`
 	KeepCheckpoints int     `json:"keep_checkpoints"`
+	// Precision of the training step's matrix products: "" or "float32",
+	// or "bf16" (inputs rounded to bfloat16, float32 sums, through
+	// gemm.SgemmBF16; weights, gradients and Adam's moments stay float32).
+	Precision string `json:"precision,omitempty"`
 
 	// Data shape: points have Dim numbers; images have C×H×W (Dim = C·H·W).
 	// Dim 0 means "from the data" (filled in when the run starts).

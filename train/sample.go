@@ -22,6 +22,10 @@ type Model struct {
 	Config *Config
 	Pre    *nn.Precond
 	Proc   process.Poisson
+	// PriorQuantile in (0, 1) draws the prior from process.TruncatedPrior,
+	// cut at that quantile of its radius: the remedy for small D's heavy
+	// tail (docs/STUDIES.md). 0 (or 1) draws the full prior.
+	PriorQuantile float64
 	// Warnings says what Open had to work around, one line each: a
 	// corrupted weights file skipped for an older one, a missing prior.
 	Warnings []string
@@ -150,7 +154,17 @@ func (c *Config) SampleOptions() sampler.Options {
 // A class-conditional run draws its classes in turn (0, 1, …, 0, 1, …), so
 // a grid shows every class; SampleClass draws one class.
 func (m *Model) Sample(ctx context.Context, n, batch int, opt sampler.Options, rng *rand.Rand) ([]float64, SampleResult, error) {
-	return sampleNet(ctx, m.Config, m.Pre, m.Proc, m.charges, n, batch, -1, opt, rng)
+	if err := m.checkPriorQuantile(); err != nil {
+		return nil, SampleResult{}, err
+	}
+	return sampleNet(ctx, m.Config, m.Pre, m.Proc, m.charges, n, batch, -1, m.PriorQuantile, opt, rng)
+}
+
+func (m *Model) checkPriorQuantile() error {
+	if q := m.PriorQuantile; !(q >= 0 && q <= 1) {
+		return fmt.Errorf("prior quantile must be in (0, 1] (0: off), got %v", q)
+	}
+	return nil
 }
 
 // SampleClass is Sample for one class of a class-conditional run.
@@ -161,12 +175,16 @@ func (m *Model) SampleClass(ctx context.Context, n, batch, class int, opt sample
 	if class < 0 || class >= m.Config.Classes {
 		return nil, SampleResult{}, fmt.Errorf("class %d outside 0…%d", class, m.Config.Classes-1)
 	}
-	return sampleNet(ctx, m.Config, m.Pre, m.Proc, m.charges, n, batch, class, opt, rng)
+	if err := m.checkPriorQuantile(); err != nil {
+		return nil, SampleResult{}, err
+	}
+	return sampleNet(ctx, m.Config, m.Pre, m.Proc, m.charges, n, batch, class, m.PriorQuantile, opt, rng)
 }
 
 // sampleNet draws n samples; class −1 cycles through the classes of a
 // class-conditional run. charges are a Yukawa run's prior charges.
-func sampleNet(ctx context.Context, c *Config, pre *nn.Precond, proc process.Poisson, charges []float64, n, batch, class int, opt sampler.Options, rng *rand.Rand) ([]float64, SampleResult, error) {
+// priorQ in (0, 1) truncates the prior's radius at that quantile.
+func sampleNet(ctx context.Context, c *Config, pre *nn.Precond, proc process.Poisson, charges []float64, n, batch, class int, priorQ float64, opt sampler.Options, rng *rand.Rand) ([]float64, SampleResult, error) {
 	if n < 1 {
 		return nil, SampleResult{}, fmt.Errorf("n must be ≥ 1, got %d", n)
 	}
@@ -180,7 +198,12 @@ func sampleNet(ctx context.Context, c *Config, pre *nn.Precond, proc process.Poi
 	if batch < 1 {
 		batch = 256
 	}
-	x := proc.Prior(rng, n, c.Dim, opt.SigmaMax)
+	var x []float64
+	if priorQ > 0 && priorQ < 1 {
+		x = proc.TruncatedPrior(rng, n, c.Dim, opt.SigmaMax, priorQ)
+	} else {
+		x = proc.Prior(rng, n, c.Dim, opt.SigmaMax)
+	}
 	den := pre.Denoiser(batch)
 	if c.Classes > 0 {
 		den.Labels = make([]int, n)
@@ -213,12 +236,12 @@ func (c *Config) unstandardize(x []float64) error {
 // Sample draws n samples from the trainer's current weights (the caller
 // swaps the EMA in; see Options.OnSample).
 func (t *Trainer) Sample(ctx context.Context, n int, opt sampler.Options, rng *rand.Rand) ([]float64, SampleResult, error) {
-	return sampleNet(ctx, t.Config, t.Pre, t.proc, t.prior, n, 256, -1, opt, rng)
+	return sampleNet(ctx, t.Config, t.Pre, t.proc, t.prior, n, 256, -1, 0, opt, rng)
 }
 
 // SampleGrid draws the n samples of a training-progress picture with the
 // run's sampling defaults (Config.SampleOptions) and a fixed stream, so
 // that the pictures of one run differ only by the weights.
 func (t *Trainer) SampleGrid(ctx context.Context, n int) ([]float64, SampleResult, error) {
-	return t.Sample(ctx, n, t.Config.SampleOptions(), rand.New(rand.NewPCG(t.Config.Seed, 0x67726964)))
+	return t.Sample(ctx, n, t.Config.SampleOptions(), rand.New(rand.NewPCG(t.Config.Seed, gridStream)))
 }

@@ -76,16 +76,19 @@ func buildTrainer(c *Config, src *source) (*Trainer, error) {
 	if err != nil {
 		return nil, err
 	}
-	model, err := BuildModel(*c, rand.New(rand.NewPCG(c.Seed, 0x696e6974)))
+	model, err := BuildModel(*c, rand.New(rand.NewPCG(c.Seed, initStream)))
 	if err != nil {
 		return nil, err
 	}
 	t := &Trainer{
 		Config: c, Model: model, Pre: &nn.Precond{Net: model, SigmaData: c.SigmaData},
 		proc: proc, src: src, tape: ag.NewTape(),
-		pcg: rand.NewPCG(c.Seed, 0x747261696e),
+		pcg: rand.NewPCG(c.Seed, trainStream),
 	}
 	t.rng = rand.New(t.pcg)
+	if c.Precision == "bf16" {
+		t.tape.SetPrecision(ag.BF16)
+	}
 	t.params = OptimParams(model)
 	t.adam = optim.NewAdam(t.params, optim.AdamConfig{LR: c.LR, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8})
 	t.ema = optim.NewEMA(t.params, c.EMA)
@@ -116,6 +119,10 @@ func buildTrainer(c *Config, src *source) (*Trainer, error) {
 	}
 	return t, nil
 }
+
+// GEMMFlops is the matrix-product work (2·m·n·k per product) of every step
+// taken so far, as counted by the trainer's tape (ag.Tape.GEMMFlops).
+func (t *Trainer) GEMMFlops() int64 { return t.tape.GEMMFlops() }
 
 // Step is how many optimisation steps have been taken.
 func (t *Trainer) Step() int { return t.step }

@@ -41,6 +41,8 @@ func (c *Config) Validate() error {
 	switch {
 	case c.Model != "mlp" && c.Model != "unet":
 		return fmt.Errorf("model must be mlp or unet, got %q", c.Model)
+	case c.Precision != "" && c.Precision != "float32" && c.Precision != "bf16":
+		return fmt.Errorf("precision must be float32 or bf16, got %q", c.Precision)
 	case c.Steps < 1:
 		return fmt.Errorf("steps must be ≥ 1, got %d", c.Steps)
 	case c.Batch < 1:

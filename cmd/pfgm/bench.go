@@ -15,11 +15,17 @@ func newBenchCmd(g *globals) *cobra.Command {
 	var c bench.Config
 	var D string
 	cmd := &cobra.Command{
-		Use:   "bench gemm|mlp|unet|sample-unet [flags]",
-		Short: "benchmarks of the PyTorch peer's workloads: gemm, mlp, unet, sample-unet",
+		Use:   "bench peak|gemm|mlp|unet|sample-unet [flags]",
+		Short: "the machine's FMA peak, and benchmarks of the PyTorch peer's workloads: gemm, mlp, unet, sample-unet",
 		Long: `Time one of the PyTorch peer's workloads and print one JSON line with the
-peer's field names (scripts/bench-vs-torch.sh puts the two side by side).`,
-		Example: `  pfgm bench gemm --size 1024
+peer's field names (scripts/bench-vs-torch.sh puts the two side by side),
+with the line's share of the FMA peak of the same threads (peak_share, and
+peak_share_cpu over CPU time, which holds on a shared machine). "bench peak"
+prints the peak itself: a register-only FMA loop on 1 core and on every
+thread, copy bandwidth, and the bfloat16 dot product's rate where the CPU
+has AVX512_BF16.`,
+		Example: `  pfgm bench peak
+  pfgm bench gemm --size 1024
   pfgm bench unet --threads 1`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
@@ -32,6 +38,19 @@ peer's field names (scripts/bench-vs-torch.sh puts the two side by side).`,
 	pf := cmd.PersistentFlags()
 	pf.IntVar(&c.Steps, "steps", 0, "timed repetitions (default: as the peer, gemm 20, mlp 60, unet and sample-unet 8)")
 	seedFlag(pf, &c.Seed)
+	pf.Float64Var(&c.Peak, "peak", 0, "FMA peak in GFLOP/s of these threads, for peak_share (0: measure it, about a second)")
+	cmd.AddCommand(&cobra.Command{
+		Use:   "peak",
+		Short: "this CPU's FMA peak on 1 and all threads, copy bandwidth, bfloat16 rate",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			p, err := bench.Peak(cmd.Context(), g.threads)
+			if err != nil {
+				return fmt.Errorf("peak: %w", err)
+			}
+			return printJSON(cmd.OutOrStdout(), p)
+		},
+	})
 	for _, name := range bench.Names() {
 		sub := &cobra.Command{
 			Use:   name + " [flags]",
@@ -46,6 +65,8 @@ peer's field names (scripts/bench-vs-torch.sh puts the two side by side).`,
 					return fmt.Errorf("--batch must be ≥ 1 (0: the peer's default), got %d", c.Batch)
 				case name == "gemm" && c.Size < 1:
 					return fmt.Errorf("--size must be ≥ 1, got %d", c.Size)
+				case c.Peak < 0:
+					return fmt.Errorf("--peak must be positive (0: measure it), got %v", c.Peak)
 				}
 				if name != "gemm" {
 					var err error
@@ -80,6 +101,9 @@ peer's field names (scripts/bench-vs-torch.sh puts the two side by side).`,
 		} else {
 			fs.IntVar(&c.Batch, "batch", 0, "examples per step (default: as the peer, mlp 1024, unet and sample-unet 64)")
 			dFlag(fs, &D)
+		}
+		if name == "mlp" || name == "unet" {
+			fs.StringVar(&c.Precision, "precision", "float32", "matrix products: float32 or bf16")
 		}
 		cmd.AddCommand(sub)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"runtime"
 	"strings"
 	"testing"
@@ -90,4 +91,24 @@ func TestBenchRejectsBadInput(t *testing.T) {
 		{[]string{"--size", "64"}, 2, "--size"},
 		{nil, 2, "which benchmark"},
 	})
+}
+
+// `bench peak` prints one JSON line with positive peaks on 1 and all
+// threads, and a GEMM line carries its share of the peak it was given.
+func TestBenchPeakAndShare(t *testing.T) {
+	m := benchLine(t, "peak", "--threads", "1")
+	for _, k := range []string{"fma_gflops_1", "fma_gflops", "mem_gbs"} {
+		if v, ok := m[k].(float64); !ok || v <= 0 {
+			t.Errorf("peak: %s = %v, want a positive number", k, m[k])
+		}
+	}
+	g := benchLine(t, "gemm", "--size", "64", "--steps", "2", "--peak", "100")
+	gf, _ := g["gflops"].(float64)
+	share, _ := g["peak_share"].(float64)
+	if g["peak_gflops"] != 100.0 || math.Abs(share-gf/100) > 1e-3 {
+		t.Errorf("gemm: peak_gflops %v, peak_share %v for gflops %v: want 100 and gflops/100", g["peak_gflops"], g["peak_share"], gf)
+	}
+	if code, _, _ := benchRun(t, "gemm", "--peak", "-1"); code == 0 {
+		t.Error("--peak -1 accepted")
+	}
 }

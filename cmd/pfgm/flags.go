@@ -59,7 +59,7 @@ func outFlag(fs *pflag.FlagSet, p *string, usage string) {
 }
 
 func solverFlag(fs *pflag.FlagSet, p *string) {
-	fs.StringVar(p, "solver", defaultSolver, "ODE solver: euler, heun or rk45")
+	fs.StringVar(p, "solver", defaultSolver, "solver: euler, heun or rk45 (the ODE); sde or edm-sde (stochastic, for D=inf runs)")
 }
 
 // parseD reads --D.

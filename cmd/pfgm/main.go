@@ -163,7 +163,7 @@ and the screened-Poisson (Yukawa) process.`,
 	root.AddCommand(
 		newDataCmd(g), newSampleCmd(g), newEvalCmd(g), newPlotCmd(g),
 		newFieldCmd(g), newTrainCmd(g), newDemoCmd(g), newBenchCmd(g), newLikelihoodCmd(g),
-		newServeCmd(g), newClassifierCmd(g),
+		newServeCmd(g), newTuneDCmd(g), newStudyCmd(g), newClassifierCmd(g),
 	)
 	root.CompletionOptions.HiddenDefaultCmd = false
 	return root

@@ -26,6 +26,8 @@ type sampleFlags struct {
 	opt          sampler.Options
 	tMax         float64
 	essThreshold float64
+	bits         int     // --run: quantise the weights (0: off)
+	priorQ       float64 // --run: truncate the prior at this radius quantile (0: off)
 }
 
 func newSampleCmd(g *globals) *cobra.Command {
@@ -66,6 +68,9 @@ sampling adds the weights' diagnostics and warns when they are unreliable.`,
 	outFlag(fs, &f.out, "output: .csv or .npy (samples) or .png (a picture)")
 	fs.Float64Var(&f.tMax, "t-max", 20, "yukawa: largest augmented radius t, the Coulomb prior's")
 	fs.Float64Var(&f.essThreshold, "ess-threshold", 0, "yukawa: resample when ESS/n falls below this (0: only at the end)")
+	fs.Float64Var(&f.opt.SChurn, "s-churn", f.opt.SChurn, "edm-sde: S_churn, EDM's churn (0: Heun)")
+	fs.IntVar(&f.bits, "quantize", 0, "--run: quantise the weights (not norms/biases) to this many bits, per-tensor min-max (0: off)")
+	fs.Float64Var(&f.priorQ, "prior-quantile", 0, "--run: draw the prior below this quantile of its radius, e.g. 0.95 against small D's heavy tail (0: off)")
 	return cmd
 }
 
@@ -90,7 +95,7 @@ func runSample(cmd *cobra.Command, g *globals, f *sampleFlags) error {
 	if f.run != "" {
 		return sampleRun(cmd, g, f, D)
 	}
-	if err := refuse(cmd, "belongs to --run", "class"); err != nil {
+	if err := refuse(cmd, "belongs to --run", "class", "quantize", "prior-quantile"); err != nil {
 		return err
 	}
 	o := pipeline.SampleExactOptions{
@@ -132,8 +137,19 @@ func sampleRun(cmd *cobra.Command, g *globals, f *sampleFlags, D float64) error 
 	if c := r.Config(); changed(cmd, "D") && D != c.D {
 		return usagef(cmd, "--D %s: the run was trained with D=%s (D comes from the run)", f.D, process.FormatD(c.D))
 	}
+	if f.bits != 0 {
+		rep, err := r.Quantize(f.bits)
+		if err != nil {
+			return usagef(cmd, "--quantize: %v", err)
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "quantized %d weight tensors (%d values) to %d bits, max change %.3g; %d bias/norm tensors kept\n",
+			rep.Quantized, rep.Values, f.bits, rep.MaxError, rep.Skipped)
+	}
+	if w := r.HeavyTailWarning(); w != "" && f.priorQ == 0 {
+		fmt.Fprintln(cmd.ErrOrStderr(), "warning: "+w)
+	}
 	o := pipeline.DefaultSampleRunOptions()
-	o.N, o.Seed, o.MaxMemory, o.Sampler = f.n, f.seed, g.limit, f.opt
+	o.N, o.Seed, o.MaxMemory, o.Sampler, o.PriorQuantile = f.n, f.seed, g.limit, f.opt, f.priorQ
 	// Unset flags take the run's own defaults.
 	if !changed(cmd, "steps") {
 		o.Sampler.Steps = 0

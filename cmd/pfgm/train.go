@@ -2,12 +2,14 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/pfgm/pfgm/gemm"
 	"github.com/pfgm/pfgm/nn"
 	"github.com/pfgm/pfgm/pipeline"
 	"github.com/pfgm/pfgm/train"
@@ -23,6 +25,7 @@ type trainFlags struct {
 	unetCh    string
 	width     int
 	toyN      int
+	precision string
 }
 
 func newTrainCmd(g *globals) *cobra.Command {
@@ -70,6 +73,7 @@ run from its newest checkpoint with its stored settings (only a larger
 	fs.StringVar(&f.unetCh, "unet-channels", "", "U-Net channels per level, e.g. 32,64,64 (default: the reference UNet-mnist)")
 	fs.IntVar(&f.width, "width", 256, "MLP hidden width")
 	fs.BoolVar(&c.Cond, "cond", false, "class-conditional training (data with labels)")
+	fs.StringVar(&f.precision, "precision", "float32", "matrix products: float32, bf16 (bfloat16 inputs, float32 sums and weights; float32 where the CPU lacks AVX512_BF16 or bf16 would be slower), or bf16-always")
 	return cmd
 }
 
@@ -93,6 +97,12 @@ func runTrain(cmd *cobra.Command, g *globals, f *trainFlags) error {
 		return err
 	}
 	c.D = D
+	if f.resume && changed(cmd, "precision") {
+		return usagef(cmd, "--precision: a resumed run keeps the precision it was started with")
+	}
+	if c.Precision, err = resolvePrecision(f.precision, gemm.HasBF16(), gemm.BF16Speedup, cmd.ErrOrStderr()); err != nil {
+		return usagef(cmd, "%v", err)
+	}
 	if c.Process != train.ProcessYukawa {
 		if err := refuse(cmd, "belongs to --process yukawa (the poisson process has no mass)", "m"); err != nil {
 			return err
@@ -148,4 +158,28 @@ func parseInts(s string) ([]int, error) {
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// resolvePrecision turns --precision into the run's Config.Precision:
+// bf16 becomes float32, with a one-line note saying why, where the CPU has
+// no bfloat16 kernel or where its bfloat16 kernel is slower per flop than
+// the float32 one (speedup measures that); bf16-always keeps bf16 anyway
+// (emulated by rounding where there is no hardware).
+func resolvePrecision(p string, hw bool, speedup func() float64, stderr io.Writer) (string, error) {
+	switch p {
+	case "float32", "bf16-always":
+		return strings.TrimSuffix(p, "-always"), nil
+	case "bf16":
+	default:
+		return "", fmt.Errorf("--precision must be float32, bf16 or bf16-always, got %q", p)
+	}
+	if !hw {
+		fmt.Fprintln(stderr, "pfgm train: --precision bf16: this CPU lacks AVX512_BF16; training in float32 (bf16-always emulates it, slower)")
+		return "float32", nil
+	}
+	if s := speedup(); s < 1 {
+		fmt.Fprintf(stderr, "pfgm train: --precision bf16: this CPU's bfloat16 products (VDPBF16PS) run at %.2f× its float32 rate per flop, so bf16 would be slower; training in float32 (bf16-always to use it anyway)\n", s)
+		return "float32", nil
+	}
+	return "bf16", nil
 }

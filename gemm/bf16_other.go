@@ -1,0 +1,5 @@
+//go:build !amd64 || noasm
+
+package gemm
+
+func bf16Kernel() *kernel { return nil }
