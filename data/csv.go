@@ -3,6 +3,7 @@ package data
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -21,13 +22,35 @@ import (
 // (strconv.ParseFloat syntax without its hexadecimal floats and digit
 // underscores). Ragged rows, non-numeric fields, NaN, ±Inf and values out
 // of float64 range are errors naming the file, line and field.
-func ReadCSV(path string) (*Points, error) {
+func ReadCSV(path string) (*Points, error) { return ReadCSVContext(context.Background(), path) }
+
+// ReadCSVContext is ReadCSV that stops with ctx's error when ctx ends:
+// parsing a large file takes long enough that Ctrl-C must reach it.
+func ReadCSVContext(ctx context.Context, path string) (*Points, error) {
 	f, _, err := regularfile.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return readCSV(f, path)
+	p, err := readCSV(ctxReader{ctx, f}, path)
+	if cerr := ctx.Err(); cerr != nil {
+		return nil, cerr // the scanner's wrapped error would say less
+	}
+	return p, err
+}
+
+// ctxReader fails its reads once ctx has ended. The scanner reads 64 KiB or
+// more at a time, so the check costs nothing against the parsing.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(b []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(b)
 }
 
 // maxCSVLine bounds the length of one CSV line (64 MiB).

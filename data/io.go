@@ -1,6 +1,7 @@
 package data
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,12 +10,15 @@ import (
 
 // ReadPoints reads a point set, choosing the format by extension: .csv or
 // .npy. A 1-D NPY array is read as 1-D points.
-func ReadPoints(path string) (*Points, error) {
+func ReadPoints(path string) (*Points, error) { return ReadPointsContext(context.Background(), path) }
+
+// ReadPointsContext is ReadPoints that a cancelled ctx stops.
+func ReadPointsContext(ctx context.Context, path string) (*Points, error) {
 	var p *Points
 	var err error
 	switch ext := strings.ToLower(filepath.Ext(path)); ext {
 	case ".csv":
-		p, err = ReadCSV(path)
+		p, err = ReadCSVContext(ctx, path)
 	case ".npy":
 		p, err = readNPYPoints(path)
 	default:
@@ -26,6 +30,9 @@ func ReadPoints(path string) (*Points, error) {
 		return nil, fmt.Errorf("read %s: unknown extension %q (want .csv or .npy)", path, ext)
 	}
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, err
+		}
 		return nil, fmt.Errorf("read points: %w", err)
 	}
 	return p, nil

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 )
@@ -11,6 +12,11 @@ import (
 // would be a surprise; use [Points.Sample] to subsample. Image sets are
 // refused: they are loaded by [LoadImages].
 func Load(spec string, n int, rng *rand.Rand) (*Points, error) {
+	return LoadContext(context.Background(), spec, n, rng)
+}
+
+// LoadContext is Load that a cancelled ctx stops while it reads a file.
+func LoadContext(ctx context.Context, spec string, n int, rng *rand.Rand) (*Points, error) {
 	s, err := ParseSpec(spec)
 	if err != nil {
 		return nil, err
@@ -19,7 +25,7 @@ func Load(spec string, n int, rng *rand.Rand) (*Points, error) {
 	case ToySpec:
 		return Toy(s.Name, n, rng)
 	case PointsFileSpec:
-		return ReadPoints(s.Path)
+		return ReadPointsContext(ctx, s.Path)
 	}
 	return nil, fmt.Errorf("%s is an image set, not points", spec)
 }

@@ -65,12 +65,12 @@ func Eval(ctx context.Context, opt EvalOptions) (*EvalResult, error) {
 	r, s := opt.RefPoints, opt.SamplesPoints
 	var err error
 	if r == nil {
-		if r, err = data.ReadPoints(opt.Ref); err != nil {
+		if r, err = data.ReadPointsContext(ctx, opt.Ref); err != nil {
 			return nil, fmt.Errorf("reference: %w", err)
 		}
 	}
 	if s == nil {
-		if s, err = data.ReadPoints(opt.Samples); err != nil {
+		if s, err = data.ReadPointsContext(ctx, opt.Samples); err != nil {
 			return nil, fmt.Errorf("samples: %w", err)
 		}
 	}

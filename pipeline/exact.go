@@ -150,7 +150,7 @@ func SampleExact(ctx context.Context, opt SampleExactOptions) (*SampleResult, er
 	}
 	pts := opt.Points
 	if pts == nil {
-		pts, err = loadPoints(opt.Data, opt.Charges, opt.Seed)
+		pts, err = loadPoints(ctx, opt.Data, opt.Charges, opt.Seed)
 	} else if err = pts.Validate(); err != nil {
 		err = invalid(fmt.Errorf("points: %w", err))
 	}

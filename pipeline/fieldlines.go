@@ -58,7 +58,7 @@ func FieldLines(ctx context.Context, opt FieldLinesOptions) (*PlotResult, error)
 	if err := e.check("the field lines", opt.MaxMemory); err != nil {
 		return nil, err
 	}
-	pts, err := loadPoints(opt.Data, opt.Charges, opt.Seed)
+	pts, err := loadPoints(ctx, opt.Data, opt.Charges, opt.Seed)
 	if err != nil {
 		return nil, err
 	}

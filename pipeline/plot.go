@@ -75,7 +75,7 @@ func Scatter(ctx context.Context, opt ScatterOptions) (*PlotResult, error) {
 	s := opt.SamplesPoints
 	if s == nil {
 		var err error
-		if s, err = data.ReadPoints(opt.Samples); err != nil {
+		if s, err = data.ReadPointsContext(ctx, opt.Samples); err != nil {
 			return nil, err
 		}
 	}
@@ -85,7 +85,7 @@ func Scatter(ctx context.Context, opt ScatterOptions) (*PlotResult, error) {
 	var ref *data.Points
 	if opt.Data != "" {
 		var err error
-		if ref, err = loadPoints(opt.Data, opt.Charges, opt.Seed); err != nil {
+		if ref, err = loadPoints(ctx, opt.Data, opt.Charges, opt.Seed); err != nil {
 			return nil, err
 		}
 		if ref.Dim != s.Dim {
@@ -157,7 +157,7 @@ func Trajectories(ctx context.Context, opt TrajectoriesOptions) (*PlotResult, er
 	if err := e.check("the trajectories", opt.MaxMemory); err != nil {
 		return nil, err
 	}
-	pts, err := loadPoints(opt.Data, opt.Charges, opt.Seed)
+	pts, err := loadPoints(ctx, opt.Data, opt.Charges, opt.Seed)
 	if err != nil {
 		return nil, err
 	}

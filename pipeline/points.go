@@ -49,11 +49,11 @@ func pointsEstimate(spec string, charges int) (values, dim int, err error) {
 
 // loadPoints reads a point file or draws charges points of a toy set with
 // the data stream of seed, and checks them.
-func loadPoints(spec string, charges int, seed uint64) (*data.Points, error) {
+func loadPoints(ctx context.Context, spec string, charges int, seed uint64) (*data.Points, error) {
 	if strings.HasPrefix(spec, "toy:") && charges < 1 {
 		return nil, fmt.Errorf("charges %d: need at least 1 point", charges)
 	}
-	p, err := data.Load(spec, charges, data.RNG(seed))
+	p, err := data.LoadContext(ctx, spec, charges, data.RNG(seed))
 	if err != nil {
 		return nil, err
 	}

@@ -83,7 +83,7 @@ func TestFieldTrainingBeatsUntrainedModel(t *testing.T) {
 // standardised have RMS norm √2.
 func TestFieldObjectiveParams(t *testing.T) {
 	c := fieldConfig(1)
-	tr, err := newTrainer(*c)
+	tr, err := newTrainer(context.Background(), *c)
 	if err != nil {
 		t.Fatal(err)
 	}

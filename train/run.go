@@ -84,7 +84,7 @@ func Train(ctx context.Context, c *Config, opt Options) (*Trainer, error) {
 	if len(removed) > 0 {
 		fmt.Fprintf(log, "removed %d stale temporary file(s) of interrupted writes: %s\n", len(removed), listSome(removed))
 	}
-	t, losses, err := openTrainer(c, opt)
+	t, losses, err := openTrainer(ctx, c, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +160,7 @@ func Train(ctx context.Context, c *Config, opt Options) (*Trainer, error) {
 // openTrainer makes a fresh trainer in a new run directory or resumes the
 // one in opt.Dir, returning the losses recorded so far. The caller holds
 // the directory's lock.
-func openTrainer(c *Config, opt Options) (*Trainer, []float64, error) {
+func openTrainer(ctx context.Context, c *Config, opt Options) (*Trainer, []float64, error) {
 	dir := opt.Dir
 	if !opt.Resume {
 		if _, err := os.Stat(filepath.Join(dir, configFile)); err == nil {
@@ -176,7 +176,7 @@ func openTrainer(c *Config, opt Options) (*Trainer, []float64, error) {
 		if c == nil {
 			return nil, nil, errors.New("no config given for a new run")
 		}
-		t, err := newTrainer(*c)
+		t, err := newTrainer(ctx, *c)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -193,7 +193,7 @@ func openTrainer(c *Config, opt Options) (*Trainer, []float64, error) {
 	if c != nil && c.Steps > saved.Steps {
 		saved.Steps = c.Steps
 	}
-	ds, err := loadData(saved)
+	ds, err := loadData(ctx, saved)
 	if err != nil {
 		return nil, nil, fmt.Errorf("--resume: %w", err)
 	}
@@ -225,7 +225,7 @@ func openTrainer(c *Config, opt Options) (*Trainer, []float64, error) {
 
 // newTrainer builds the trainer of a new run of c: the data path made
 // absolute, the data loaded and c completed from them (resolve).
-func newTrainer(c Config) (*Trainer, error) {
+func newTrainer(ctx context.Context, c Config) (*Trainer, error) {
 	var err error
 	if c.Data, err = absData(c.Data); err != nil {
 		return nil, err
@@ -233,7 +233,7 @@ func newTrainer(c Config) (*Trainer, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	ds, err := loadData(&c)
+	ds, err := loadData(ctx, &c)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package train
 
 import (
 	"cmp"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -73,7 +74,7 @@ type dataSet struct {
 }
 
 // loadData loads the data set c names. It reads c and does not change it.
-func loadData(c *Config) (*dataSet, error) {
+func loadData(ctx context.Context, c *Config) (*dataSet, error) {
 	if c.Data == "" {
 		return nil, fmt.Errorf("no data set given (use toy:NAME, a CSV/NPY file, mnist, fashion-mnist or a PNG folder)")
 	}
@@ -86,7 +87,7 @@ func loadData(c *Config) (*dataSet, error) {
 		ds.sha = Fingerprint(ds.src.dim, im.X, im.Labels)
 		return ds, nil
 	}
-	p, err := data.Load(c.Data, c.ToyCount, data.RNG(c.Seed))
+	p, err := data.LoadContext(ctx, c.Data, c.ToyCount, data.RNG(c.Seed))
 	if err != nil {
 		return nil, err
 	}

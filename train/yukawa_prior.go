@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -78,7 +79,7 @@ func runPrior(dir string, c *Config) (charges []float64, warning string, err err
 	if !errors.Is(err, fs.ErrNotExist) {
 		return charges, "", err
 	}
-	ds, lerr := loadData(c)
+	ds, lerr := loadData(context.Background(), c)
 	if lerr != nil {
 		return nil, "", fmt.Errorf("yukawa: %s has no %s and its training set does not load: %w", dir, priorFile, lerr)
 	}
