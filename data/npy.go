@@ -14,15 +14,17 @@ import (
 )
 
 // Array is an n-dimensional array read from an NPY file, in C order,
-// converted to float64.
+// converted to float64. Descr is the file's dtype as numpy writes it
+// ("<f4", "<f8" or "|u1"), so callers can tell 8-bit pixels from floats.
 type Array struct {
 	Shape []int
 	Data  []float64
+	Descr string
 }
 
 const npyMagic = "\x93NUMPY"
 
-// ReadNPY reads a little-endian float32 or float64 NPY file (format
+// ReadNPY reads a little-endian float32 or float64 or a uint8 NPY file (format
 // version 1.0, 2.0 or 3.0). Fortran-ordered arrays are transposed to C
 // order. Truncated files, trailing bytes and other dtypes are errors.
 func ReadNPY(path string) (*Array, error) {
@@ -76,11 +78,16 @@ func parseNPY(b []byte) (*Array, error) {
 		return nil, fmt.Errorf("%d unexpected bytes after the data of shape %v", len(body)-want, h.shape)
 	}
 	data := make([]float64, n)
-	if h.size == 8 {
+	switch h.size {
+	case 1:
+		for i := range data {
+			data[i] = float64(body[i])
+		}
+	case 8:
 		for i := range data {
 			data[i] = math.Float64frombits(binary.LittleEndian.Uint64(body[8*i:]))
 		}
-	} else {
+	default:
 		for i := range data {
 			data[i] = float64(math.Float32frombits(binary.LittleEndian.Uint32(body[4*i:])))
 		}
@@ -88,7 +95,7 @@ func parseNPY(b []byte) (*Array, error) {
 	if h.fortran && len(h.shape) > 1 {
 		data = fortranToC(data, h.shape)
 	}
-	return &Array{Shape: h.shape, Data: data}, nil
+	return &Array{Shape: h.shape, Data: data, Descr: h.descr}, nil
 }
 
 type npyHeader struct {
@@ -112,8 +119,10 @@ func parseNPYHeader(s string) (npyHeader, error) {
 		h.size = 8
 	case "<f4", "=f4":
 		h.size = 4
+	case "|u1", "<u1", "=u1":
+		h.size, h.descr = 1, "|u1"
 	default:
-		return h, fmt.Errorf("unsupported NPY dtype %q (want little-endian float32 '<f4' or float64 '<f8')", h.descr)
+		return h, fmt.Errorf("unsupported NPY dtype %q (want little-endian float32 '<f4', float64 '<f8' or uint8 '|u1')", h.descr)
 	}
 	fo, ok := dictValue(s, "fortran_order")
 	if !ok {

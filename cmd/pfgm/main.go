@@ -118,12 +118,16 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	return 1
 }
 
-// message is err on one line without a leading repeat of the command's
-// name (a package named like the command prefixes its errors with it).
+// message is err on one line without a leading repeat of a word of the
+// command's path (a package named like the command prefixes its errors
+// with it: "train: …" under pfgm train, "classifier: …" under pfgm
+// classifier train).
 func message(cmdPath string, err error) string {
 	s := oneLine(err.Error())
-	name := cmdPath[strings.LastIndex(cmdPath, " ")+1:]
-	return strings.TrimPrefix(s, name+": ")
+	for _, name := range strings.Fields(cmdPath)[1:] {
+		s = strings.TrimPrefix(s, name+": ")
+	}
+	return s
 }
 
 // isCobraUsage recognises the errors cobra makes itself for an unknown
@@ -159,7 +163,7 @@ and the screened-Poisson (Yukawa) process.`,
 	root.AddCommand(
 		newDataCmd(g), newSampleCmd(g), newEvalCmd(g), newPlotCmd(g),
 		newFieldCmd(g), newTrainCmd(g), newDemoCmd(g), newBenchCmd(g), newLikelihoodCmd(g),
-		newServeCmd(g), newTuneDCmd(g), newStudyCmd(g),
+		newServeCmd(g), newTuneDCmd(g), newStudyCmd(g), newClassifierCmd(g),
 	)
 	root.CompletionOptions.HiddenDefaultCmd = false
 	return root
