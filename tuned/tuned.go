@@ -33,6 +33,10 @@ type Options struct {
 	// The EDM training distribution of σ and the data scale (DESIGN §3.6).
 	PMean, PStd, SigmaData float64
 	Seed                   uint64
+	// Prescaled says the points are already in training units (images
+	// scaled to [−1, 1], whose near-constant border pixels must not be
+	// divided by their tiny spread): split then does not standardise them.
+	Prescaled bool
 	// Log, if set, receives one progress line per candidate.
 	Log io.Writer
 }
@@ -71,8 +75,8 @@ type Result struct {
 	Reason     string      `json:"reason"`
 }
 
-// split standardises the points (as training does) and splits them into
-// charges and held-out points.
+// split standardises the points (as training does; not if o.Prescaled)
+// and splits them into charges and held-out points.
 func split(pts *data.Points, o Options, rng *rand.Rand) (charges, heldout *data.Points, err error) {
 	if err := pts.Validate(); err != nil {
 		return nil, nil, err
@@ -81,9 +85,11 @@ func split(pts *data.Points, o Options, rng *rand.Rand) (charges, heldout *data.
 		return nil, nil, fmt.Errorf("tune-d needs at least 20 points, got %d", pts.N())
 	}
 	p := pts.Clone()
-	st := data.FitStandardizer(p)
-	if err := st.Apply(p); err != nil {
-		return nil, nil, err
+	if !o.Prescaled {
+		st := data.FitStandardizer(p)
+		if err := st.Apply(p); err != nil {
+			return nil, nil, err
+		}
 	}
 	perm := rng.Perm(p.N())
 	nh := max(10, int(o.HeldOut*float64(p.N())))

@@ -104,3 +104,38 @@ func TestTuneAvoidsHeavyTail(t *testing.T) {
 		t.Error("5 points: no error")
 	}
 }
+
+// Prescaled points keep their values (an image's constant border pixels
+// stay at −1); otherwise every column is standardised to mean 0.
+func TestSplitPrescaled(t *testing.T) {
+	pts := data.NewPoints(100, 2)
+	rng := rand.New(rand.NewPCG(2, 2))
+	for i := range 100 {
+		pts.X[2*i] = -1
+		pts.X[2*i+1] = 0.5 + 0.1*rng.NormFloat64()
+	}
+	o := DefaultOptions()
+	o.Prescaled = true
+	ch, held, err := split(pts, o, rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch.N()+held.N() != 100 {
+		t.Fatalf("%d charges + %d held out, want 100", ch.N(), held.N())
+	}
+	for _, p := range []*data.Points{ch, held} {
+		for i := range p.N() {
+			if r := p.Row(i); r[0] != -1 || math.Abs(r[1]-0.5) > 0.6 {
+				t.Fatalf("prescaled point %v changed", r)
+			}
+		}
+	}
+	o.Prescaled = false
+	ch, _, err = split(pts, o, rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := ch.Row(0); r[0] != 0 {
+		t.Errorf("standardised constant column = %v, want 0", r[0])
+	}
+}

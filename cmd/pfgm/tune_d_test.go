@@ -65,3 +65,44 @@ func TestTuneDPrintsOneJSONLine(t *testing.T) {
 		{[]string{"--data", filepath.Join(dir, "none.csv"), "--out", out}, 1, "--data"},
 	})
 }
+
+// tune-d accepts an image set: MNIST is measured as 784-number points in
+// [−1, 1] (not standardised per pixel, which would blow up the constant
+// border), so the tail spread is the N = 784 one and the targets are finite.
+func TestTuneDMNIST(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	code, stdout, stderr := runCLI("tune-d", "--data", "mnist", "--out", out, "--candidates", "1,inf",
+		"--charges", "40", "--samples", "20", "--draws", "50")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "of 784 numbers") {
+		t.Errorf("stderr %q: want 784-number points", stderr)
+	}
+	var r struct {
+		D          string
+		Candidates []struct {
+			D          string
+			TargetLoss float64 `json:"target_loss"`
+			TailSpread float64 `json:"tail_spread"`
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatalf("not JSON: %v: %q", err, stdout)
+	}
+	if len(r.Candidates) != 2 || r.D != "inf" {
+		t.Fatalf("result %+v: want 2 candidates and D = inf", r)
+	}
+	// At D = ∞ the spread is the χ_784 quantile ratio q0.99/q0.5 ≈
+	// 1 + 2.326/√(2·784) ≈ 1.059; the D = 1 spread is ~51× that
+	// (STUDIES.md's N = 784 row).
+	if s := r.Candidates[1].TailSpread; s < 1.04 || s > 1.08 {
+		t.Errorf("D=∞ tail spread %v, want ≈ 1.059", s)
+	}
+	if s := r.Candidates[0].TailSpread / r.Candidates[1].TailSpread; s < 35 {
+		t.Errorf("D=1 tail spread ratio %v, want ≈ 51", s)
+	}
+	checkFailures(t, []string{"tune-d"}, []failCase{
+		{[]string{"--data", "mnist", "--out", out, "--charges", "1"}, 2, "--charges"},
+	})
+}
