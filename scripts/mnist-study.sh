@@ -41,7 +41,7 @@ cells() {
 	for D in $DS; do echo "alpha0.1-D$D $D alpha 0.1 0 heun 18"; done
 	for D in $DS; do echo "q8-D$D $D quantize 0 8 heun 18"; done
 	for D in $DS; do echo "heun10-D$D $D steps 0 0 heun 10"; done
-	case " $DS " in *" inf "*) echo "sde50-Dinf inf steps 0 0 sde 50" ;; esac
+	case " $DS " in *" inf "*) printf "%s\n" "sde50-Dinf inf steps 0 0 sde 50" "sde100-Dinf inf steps 0 0 sde 100" ;; esac
 }
 
 # cell NAME D STUDY ALPHA BITS SOLVER SAMPLER_STEPS: sample and score one cell.
@@ -100,7 +100,7 @@ for d in Ds:
     for s, name in [(5, "heun5-D"), (10, "heun10-D"), (18, "base-D")]:
         c = by.get(name + d)
         if c: L.append(f"| {d} | heun | {s} | {c['nfe']} | {c['eval']['fd']:.1f} |")
-for name in ["sde18-Dinf", "sde50-Dinf"]:
+for name in ["sde18-Dinf", "sde50-Dinf", "sde100-Dinf"]:
     c = by.get(name)
     if c: L.append(f"| inf | sde | {c['steps']} | {c['nfe']} | {c['eval']['fd']:.1f} |")
 open(os.path.join(out, "results.md"), "w").write("\n".join(L) + "\n")
