@@ -56,6 +56,14 @@ var specs = []kernelSpec{
 
 const unroll = 4
 
+// prefetchAB switches on software prefetch of the A and B panels in the
+// AVX-512 kernels, bPrefetchSteps k steps (B) and aPrefetchBytes (A) ahead.
+const (
+	prefetchAB     = true
+	bPrefetchSteps = 8
+	aPrefetchBytes = 1024
+)
+
 // prefetchIters is how many unrolled iterations before the end of the k loop
 // the C tile is prefetched: about a memory latency's worth of FMAs.
 const prefetchIters = 16
@@ -122,11 +130,33 @@ func genKernel(w *bytes.Buffer, sp kernelSpec, rows int) {
 			p("VXORPS %s, %s, %s", sp.reg(i), sp.reg(i), sp.reg(i))
 		}
 	}
+	// With prefetch, R13 runs bPrefetchSteps k steps ahead of DX and every
+	// step touches the B lines it will need then; every unrolled iteration
+	// touches the A lines aPrefetchBytes ahead. The B panel (32×kc floats)
+	// does not fit L1 beside the A panels, so without this the kernel waits
+	// on L2 for each B line.
+	pf := sp.evex() && prefetchAB
+	if pf {
+		p("MOVQ R12, R13")
+		p("IMULQ $%d, R13", bPrefetchSteps)
+		p("ADDQ DX, R13")
+	}
 	step := func(u int) {
 		for v := 0; v < nv; v++ {
 			p("VMOVUPS %d(DX), %s", v*vb, bReg(v))
 		}
 		p("ADDQ R12, DX")
+		if pf {
+			for v := 0; v < nv*vb; v += 64 {
+				p("PREFETCHT0 %d(R13)", v)
+			}
+			p("ADDQ R12, R13")
+			aBytes := unroll * sp.mr * 4
+			lines := (aBytes + 63) / 64
+			for l := u; l < lines; l += unroll {
+				p("PREFETCHT0 %d(SI)", aPrefetchBytes+l*64)
+			}
+		}
 		for r := 0; r < rows; r++ {
 			b := bc[r%2]
 			p("VBROADCASTSS %d(SI), %s", (u*sp.mr+r)*4, b)
@@ -260,3 +290,4 @@ func log2(n int) int {
 	}
 	return l
 }
+
