@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Writes the point sets of docs/STUDIES.md: gmm8 (6 Gaussian clusters in
 8-D, scales 0.2/0.5/1) and moons8 (two moons embedded in 8-D by a random
-rotation, noise 0.05), 10,000 training and 2,000 held-out points each, into
-the current directory. Deterministic (seed 7). Usage: python3 gen-points.py
+rotation, noise 0.05) and moons2 (the 2-D moons), 10,000 training and 2,000
+held-out points each, and g50 (5 clusters in 50-D, 5,000 + 2,000), into the
+current directory. Deterministic (fixed seeds). Usage: python3 gen-points.py
 """
 import random, math
 random.seed(7)
@@ -41,3 +42,23 @@ for name,f in [("gmm8",gmm),("moons8",moons)]:
         for p in pts[:10000]: fh.write(",".join("%.6g"%a for a in p)+"\n")
     with open(name+"-heldout.csv","w") as fh:
         for p in pts[10000:]: fh.write(",".join("%.6g"%a for a in p)+"\n")
+# moons2: two moons in 2-D, noise 0.05 (seed 11)
+random.seed(11)
+pts = []
+for _ in range(12000):
+    t = random.uniform(0, math.pi)
+    p = [math.cos(t), math.sin(t)] if random.random() < 0.5 else [1 - math.cos(t), 0.5 - math.sin(t)]
+    pts.append([a + 0.05 * random.gauss(0, 1) for a in p])
+open("moons2.csv", "w").write("".join("%.6g,%.6g\n" % tuple(p) for p in pts[:10000]))
+open("moons2-heldout.csv", "w").write("".join("%.6g,%.6g\n" % tuple(p) for p in pts[10000:]))
+# g50: 5 Gaussian clusters in 50-D (centres ~N(0, 2²), scales 0.3/0.6/1),
+# 5,000 training and 2,000 held-out points (seed 3)
+random.seed(3)
+c = [[random.gauss(0, 2) for _ in range(50)] for _ in range(5)]
+s = [random.choice([0.3, 0.6, 1.0]) for _ in range(5)]
+pts = []
+for i in range(7000):
+    k = random.randrange(5)
+    pts.append(','.join('%.4f' % (c[k][j] + s[k] * random.gauss(0, 1)) for j in range(50)))
+open('g50.csv', 'w').write('\n'.join(pts[:5000]) + '\n')
+open('g50-heldout.csv', 'w').write('\n'.join(pts[5000:]) + '\n')
