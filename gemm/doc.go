@@ -10,12 +10,15 @@
 //   - gemm.go: argument checks, the serial/parallel decision and the split of
 //     C into per-goroutine row or column ranges.
 //   - block.go: the cache-blocked loop nest (nc, kc, mc blocks) of one worker.
-//   - pack.go, interleave.go: copying op(A) and op(B) into kernel-ordered panels.
+//   - pack.go, interleave.go: copying op(A) and op(B) into kernel-ordered panels;
+//     transpose_amd64.go: the transposing copies as 16×16 AVX-512 register
+//     transposes (transpose16AVX512, generated with the kernels).
 //   - packed.go: PackB and SgemmPacked, for callers that multiply many A by
 //     one B and would otherwise repack B on every call.
 //   - kernels_amd64.s: generated register-tile kernels (AVX-512 14×32 with
-//     lane-masked edges, AVX2+FMA 6×16), one routine per row count so ragged
-//     bottom tiles cost only their rows; gen_kernels.go regenerates them.
+//     lane-masked edges and software prefetch of the next A and B lines,
+//     AVX2+FMA 6×16), one routine per row count so ragged bottom tiles cost
+//     only their rows; gen_kernels.go regenerates them.
 //   - kernel_generic.go: the portable 4×4 kernel for other GOARCH or -tags noasm.
 //
 // The kernel is chosen once at start-up from CPUID (AVX-512F+BW, else

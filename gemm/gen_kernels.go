@@ -56,6 +56,14 @@ var specs = []kernelSpec{
 
 const unroll = 4
 
+// prefetchAB switches on software prefetch of the A and B panels in the
+// AVX-512 kernels, bPrefetchSteps k steps (B) and aPrefetchBytes (A) ahead.
+const (
+	prefetchAB     = true
+	bPrefetchSteps = 8
+	aPrefetchBytes = 1024
+)
+
 // prefetchIters is how many unrolled iterations before the end of the k loop
 // the C tile is prefetched: about a memory latency's worth of FMAs.
 const prefetchIters = 16
@@ -76,6 +84,8 @@ func main() {
 		}
 		fmt.Fprintf(&g, "}\n\n")
 	}
+	genTranspose(&s)
+	fmt.Fprintf(&g, "//go:noescape\nfunc transpose16AVX512(dst *float32, stride int, rows *[16]*float32, blocks int, mask uint16)\n\n")
 	src, err := format.Source(g.Bytes())
 	if err != nil {
 		log.Fatal(err)
@@ -122,11 +132,33 @@ func genKernel(w *bytes.Buffer, sp kernelSpec, rows int) {
 			p("VXORPS %s, %s, %s", sp.reg(i), sp.reg(i), sp.reg(i))
 		}
 	}
+	// With prefetch, R13 runs bPrefetchSteps k steps ahead of DX and every
+	// step touches the B lines it will need then; every unrolled iteration
+	// touches the A lines aPrefetchBytes ahead. The B panel (32×kc floats)
+	// does not fit L1 beside the A panels, so without this the kernel waits
+	// on L2 for each B line.
+	pf := sp.evex() && prefetchAB
+	if pf {
+		p("MOVQ R12, R13")
+		p("IMULQ $%d, R13", bPrefetchSteps)
+		p("ADDQ DX, R13")
+	}
 	step := func(u int) {
 		for v := 0; v < nv; v++ {
 			p("VMOVUPS %d(DX), %s", v*vb, bReg(v))
 		}
 		p("ADDQ R12, DX")
+		if pf {
+			for v := 0; v < nv*vb; v += 64 {
+				p("PREFETCHT0 %d(R13)", v)
+			}
+			p("ADDQ R12, R13")
+			aBytes := unroll * sp.mr * 4
+			lines := (aBytes + 63) / 64
+			for l := u; l < lines; l += unroll {
+				p("PREFETCHT0 %d(SI)", aPrefetchBytes+l*64)
+			}
+		}
 		for r := 0; r < rows; r++ {
 			b := bc[r%2]
 			p("VBROADCASTSS %d(SI), %s", (u*sp.mr+r)*4, b)
@@ -259,4 +291,70 @@ func log2(n int) int {
 		l++
 	}
 	return l
+}
+
+// genTranspose emits transpose16AVX512(dst, stride, rows, blocks, mask): for
+// each of blocks runs of 16 k steps, it loads 16 floats from each of the 16
+// row pointers (advancing 64 bytes per run), transposes the 16×16 block in
+// registers (unpack pairs, unpack quads, two rounds of 128-bit lane
+// shuffles) and stores each k step's 16 values at dst + k·stride through the
+// lane mask, so only the first popcount(mask) rows reach memory.
+func genTranspose(w *bytes.Buffer) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
+	z := func(i int) string { return fmt.Sprintf("Z%d", i) }
+	fmt.Fprintf(w, "\n// func transpose16AVX512(dst *float32, stride int, rows *[16]*float32, blocks int, mask uint16)\n")
+	fmt.Fprintf(w, "TEXT ·transpose16AVX512(SB), NOSPLIT, $0-34\n")
+	p("MOVQ dst+0(FP), DI")
+	p("MOVQ stride+8(FP), R9")
+	p("SHLQ $2, R9")
+	p("MOVQ rows+16(FP), R8")
+	p("MOVQ blocks+24(FP), CX")
+	p("KMOVW mask+32(FP), K1")
+	p("XORQ AX, AX")
+	p("TESTQ CX, CX")
+	p("JZ tdone")
+	fmt.Fprintf(w, "tloop:\n")
+	for r := 0; r < 16; r++ {
+		p("MOVQ %d(R8), R10", 8*r)
+		p("VMOVUPS (R10)(AX*1), %s", z(r))
+	}
+	// t[2i], t[2i+1] = unpcklps/unpckhps(r[2i], r[2i+1]) in Z16..Z31.
+	for i := 0; i < 8; i++ {
+		p("VUNPCKLPS %s, %s, %s", z(2*i+1), z(2*i), z(16+2*i))
+		p("VUNPCKHPS %s, %s, %s", z(2*i+1), z(2*i), z(16+2*i+1))
+	}
+	// u[4i+c] (back in Z0..Z15): rows 4i..4i+3 of column 4·lane+c.
+	for i := 0; i < 4; i++ {
+		t := func(j int) string { return z(16 + 4*i + j) }
+		p("VUNPCKLPD %s, %s, %s", t(2), t(0), z(4*i+0))
+		p("VUNPCKHPD %s, %s, %s", t(2), t(0), z(4*i+1))
+		p("VUNPCKLPD %s, %s, %s", t(3), t(1), z(4*i+2))
+		p("VUNPCKHPD %s, %s, %s", t(3), t(1), z(4*i+3))
+	}
+	// Lane shuffles: for each c, a, b, d, e in Z16.. then columns c, 4+c,
+	// 8+c, 12+c back into Z0..Z15 (column j in Z(j)).
+	for c := 0; c < 4; c++ {
+		a, b, d, e := z(16+4*c), z(17+4*c), z(18+4*c), z(19+4*c)
+		p("VSHUFF32X4 $0x88, %s, %s, %s", z(4+c), z(c), a)
+		p("VSHUFF32X4 $0xdd, %s, %s, %s", z(4+c), z(c), b)
+		p("VSHUFF32X4 $0x88, %s, %s, %s", z(12+c), z(8+c), d)
+		p("VSHUFF32X4 $0xdd, %s, %s, %s", z(12+c), z(8+c), e)
+	}
+	for c := 0; c < 4; c++ {
+		a, b, d, e := z(16+4*c), z(17+4*c), z(18+4*c), z(19+4*c)
+		p("VSHUFF32X4 $0x88, %s, %s, %s", d, a, z(c))
+		p("VSHUFF32X4 $0xdd, %s, %s, %s", d, a, z(8+c))
+		p("VSHUFF32X4 $0x88, %s, %s, %s", e, b, z(4+c))
+		p("VSHUFF32X4 $0xdd, %s, %s, %s", e, b, z(12+c))
+	}
+	for j := 0; j < 16; j++ {
+		p("VMOVUPS %s, K1, (DI)", z(j))
+		p("ADDQ R9, DI")
+	}
+	p("ADDQ $64, AX")
+	p("DECQ CX")
+	p("JNZ tloop")
+	fmt.Fprintf(w, "tdone:\n")
+	p("VZEROUPPER")
+	p("RET")
 }

@@ -6,6 +6,13 @@ package gemm
 // reads a few sequential streams and writes short runs, with the bounds
 // checks hoisted out of the loops.
 func interleave(dst []float32, stride, n int, src func(i int) []float32, count int) {
+	if count > 16 && count <= 32 && interleaveFast(dst, stride, n, src, 0, 16) &&
+		interleaveFast(dst[16:], stride, n, src, 16, count-16) {
+		return
+	}
+	if interleaveFast(dst, stride, n, src, 0, count) {
+		return
+	}
 	i := 0
 	if count == 14 { // a full panel of the AVX-512 kernel, in one pass
 		interleave14(dst, stride, n, src)

@@ -114,3 +114,6 @@ func avx512bf16Kernel14x32R14(k int, a, b, c *float32, ldb, ldc int, alpha, beta
 
 // avx512bf16Kernels14x32[r] computes r rows of a 14×32 tile.
 var avx512bf16Kernels14x32 = [...]asmKernel{nil, avx512bf16Kernel14x32R1, avx512bf16Kernel14x32R2, avx512bf16Kernel14x32R3, avx512bf16Kernel14x32R4, avx512bf16Kernel14x32R5, avx512bf16Kernel14x32R6, avx512bf16Kernel14x32R7, avx512bf16Kernel14x32R8, avx512bf16Kernel14x32R9, avx512bf16Kernel14x32R10, avx512bf16Kernel14x32R11, avx512bf16Kernel14x32R12, avx512bf16Kernel14x32R13, avx512bf16Kernel14x32R14}
+
+//go:noescape
+func transpose16AVX512(dst *float32, stride int, rows *[16]*float32, blocks int, mask uint16)

@@ -155,8 +155,12 @@ func (e *ImageEvaluator) Eval(ctx context.Context, samples *data.Images) (*Image
 		draws = DefaultFloorDraws(samples.N)
 	}
 	rep := &ImageReport{Ref: opt.Ref, NSamples: samples.N, FloorDraws: draws, Classes: make([]float64, classifier.Classes)}
+	// Count, then divide once: a sum of 1/n's prints as 0.07400000000000005.
 	for _, c := range out.Labels {
-		rep.Classes[c] += 1 / float64(samples.N)
+		rep.Classes[c]++
+	}
+	for c := range rep.Classes {
+		rep.Classes[c] /= float64(samples.N)
 	}
 	s, err := e.ref.score(featureMatrix(out.Features, samples.N))
 	if err != nil {

@@ -27,11 +27,18 @@ func chromium(t *testing.T) string {
 // TestPageInBrowser opens the page in headless Chromium, moves the D
 // slider, generates exact-field samples and an image grid of a trained
 // run, and checks what the page shows and that it logs no error. With
-// PFGM_SCREENSHOT=FILE it also saves a screenshot of the page.
+// PFGM_SCREENSHOT=FILE it also saves a screenshot of the page:
+//
+//	PFGM_SCREENSHOT=$PWD/docs/serve.png PFGM_SCREENSHOT_RUNS=RUNS go test ./serve -run Browser
 func TestPageInBrowser(t *testing.T) {
 	exe := chromium(t)
-	root := t.TempDir()
-	trainImageRun(t, filepath.Join(root, "tiny-images"))
+	// PFGM_SCREENSHOT_RUNS serves another runs directory (its first run
+	// must be an image run): how the README's screenshot is made.
+	root := os.Getenv("PFGM_SCREENSHOT_RUNS")
+	if root == "" {
+		root = t.TempDir()
+		trainImageRun(t, filepath.Join(root, "tiny-images"))
+	}
 	_, ts := newTestServer(t, Options{RunsDir: root})
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],

@@ -110,7 +110,7 @@ func Load(ctx context.Context, opt LoadOptions) (LoadReport, error) {
 	// Capacity: the throughput of a closed loop that keeps every worker
 	// busy (each job may use every core, so workers/service time would
 	// overstate it).
-	capacity, err := closedLoop(ctx, client, base+"/v1/exact/samples", opt.Request, rep.Workers, time.Second)
+	capacity, err := closedLoop(ctx, client, base+"/v1/exact/samples", opt.Request, rep.Workers, max(3*time.Second, opt.Period/3), 10)
 	if err != nil {
 		return rep, err
 	}
@@ -203,9 +203,9 @@ func loadLevel(ctx context.Context, client *http.Client, base string, opt LoadOp
 }
 
 // closedLoop runs clients goroutines that each send the request again as
-// soon as the last one is answered, for at least period, and returns the
-// requests answered per second.
-func closedLoop(ctx context.Context, client *http.Client, url, body string, clients int, period time.Duration) (float64, error) {
+// soon as the last one is answered, for at least period and at least
+// perClient requests each, and returns the requests answered per second.
+func closedLoop(ctx context.Context, client *http.Client, url, body string, clients int, period time.Duration, perClient int) (float64, error) {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var done int
@@ -213,7 +213,7 @@ func closedLoop(ctx context.Context, client *http.Client, url, body string, clie
 	start := time.Now()
 	for range clients {
 		wg.Go(func() {
-			for time.Since(start) < period {
+			for sent := 0; sent < perClient || time.Since(start) < period; sent++ {
 				_, code, err := timedPost(ctx, client, url, body)
 				mu.Lock()
 				if err == nil && code != http.StatusOK {
