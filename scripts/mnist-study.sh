@@ -9,7 +9,8 @@
 #
 # Environment: PFGM (the binary, default "pfgm"), DS (default "1 128 inf 16"),
 # STEPS (2000), BATCH (32), UNET (8,16,16), N (samples per cell, 500),
-# JOBS (cells sampled at once, 2). Reruns skip the runs and cells they have.
+# JOBS (cells sampled at once, 2), SEED (training seed, 1; sampling always
+# uses seed 1). Reruns skip the runs and cells they have.
 # Writes OUT_DIR/cells.jsonl (one line per cell), results.json, results.md.
 set -eu
 RUNS=${1:?usage: mnist-study.sh RUNS_DIR OUT_DIR}
@@ -21,13 +22,14 @@ BATCH=${BATCH:-32}
 UNET=${UNET:-8,16,16}
 N=${N:-500}
 JOBS=${JOBS:-2}
+SEED=${SEED:-1}
 mkdir -p "$RUNS/samples" "$OUT/cells"
 
 # 1. Training: equal budget at every D.
 for D in $DS; do
 	[ -f "$RUNS/D$D/model.safetensors" ] && continue
 	"$PFGM" --threads 1 train --data mnist --D "$D" --steps "$STEPS" --batch "$BATCH" \
-		--unet-channels "$UNET" --seed 1 --out "$RUNS/D$D" >"$RUNS/train-D$D.log" 2>&1
+		--unet-channels "$UNET" --seed "$SEED" --out "$RUNS/D$D" >"$RUNS/train-D$D.log" 2>&1
 done
 
 # 2. The cells: NAME D STUDY ALPHA BITS SOLVER SAMPLER_STEPS, one a line,
