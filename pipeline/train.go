@@ -25,8 +25,8 @@ type TrainOptions struct {
 	Dir    string // the run directory
 	// Resume continues the run in Dir from its newest checkpoint. The
 	// run's stored settings rule: Config.Steps may raise the total (a
-	// smaller value is an error), and every setting named in Given must
-	// equal the stored one.
+	// smaller value is an error; 0 keeps it), and every setting named in
+	// Given must equal the stored one.
 	Resume bool
 	// Given names the settings the caller chose explicitly, by their
 	// command-line names (see ResumeSettings); on Resume each is checked

@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/pfgm/pfgm/train"
 )
 
 // Every command answers an unknown flag with one line and a pointer to its
@@ -107,6 +109,14 @@ func TestContradictionsRefused(t *testing.T) {
 	// --steps continues it.
 	if code, _, stderr := runCLI("train", "--resume", "--out", run, "--D", "4", "--width", "16", "--steps", "40"); code != 0 {
 		t.Fatalf("resume with the run's own settings: exit %d: %s", code, stderr)
+	}
+	// Without --steps a resumed run keeps its own total (40), not the
+	// flag's default (5000).
+	if code, _, stderr := runCLI("train", "--resume", "--out", run); code != 0 {
+		t.Fatalf("resume without --steps: exit %d: %s", code, stderr)
+	}
+	if c, err := train.LoadConfig(run); err != nil || c.Steps != 40 {
+		t.Fatalf("resume without --steps: config steps %v (%v), want 40", c.Steps, err)
 	}
 	// Sampling the run uses its settings and prints the evaluation count.
 	code, _, stderr := runCLI("sample", "--run", run, "--n", "30", "--steps", "6", "--out", out)

@@ -136,6 +136,9 @@ func runTrain(cmd *cobra.Command, g *globals, f *trainFlags) error {
 	}
 	var given []string
 	cmd.Flags().Visit(func(fl *pflag.Flag) { given = append(given, fl.Name) })
+	if f.resume && !changed(cmd, "steps") {
+		c.Steps = 0 // keep the run's total, not --steps' default
+	}
 	for i, n := range given {
 		if n == "toy-n" {
 			given[i] = "charges"
