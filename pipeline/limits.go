@@ -27,17 +27,7 @@ type estimate struct {
 }
 
 // add counts the product of factors (elements × bytes each) as part what.
-func (e *estimate) add(what string, factors ...int) {
-	v := product(factors...)
-	if v > e.most {
-		e.most, e.what = v, what
-	}
-	if e.bytes > math.MaxInt64-v {
-		e.bytes = math.MaxInt64
-		return
-	}
-	e.bytes += v
-}
+func (e *estimate) add(what string, factors ...int) { e.addBytes(what, product(factors...)) }
 
 // addBytes counts b bytes as part what.
 func (e *estimate) addBytes(what string, b int64) {

@@ -64,7 +64,7 @@ func Sample(ctx context.Context, d Denoiser, x []float64, opt Options) (Result, 
 		case EDMSDE:
 			err = edmStochastic(in, x, grid)
 		default:
-			err = fixedGrid(in, x, grid, opt.Solver == Heun)
+			err = fixedGrid(in, x, grid, opt.Solver == Heun, nil)
 		}
 	case RK45:
 		err = rk45(in, x)

@@ -52,34 +52,17 @@ func eulerMaruyama(in *integrator, x []float64, grid []float64) error {
 // n is the number of steps. With S_churn = 0 it is the Heun sampler.
 func edmStochastic(in *integrator, x []float64, grid []float64) error {
 	opt := in.opt
-	n := len(grid) - 1
-	gamma := min(opt.SChurn/float64(n), math.Sqrt2-1)
-	den := make([]float64, len(x))
-	work := make([]float64, 3*len(x))
-	for i := range n {
-		sigma, next := grid[i], grid[i+1]
-		if _, err := in.beginStep(x, sigma); err != nil {
-			return err
+	gamma := min(opt.SChurn/float64(len(grid)-1), math.Sqrt2-1)
+	churn := func(x []float64, sigma float64) float64 {
+		if !(gamma > 0 && sigma >= opt.SMin && sigma <= opt.SMax) {
+			return sigma
 		}
-		hat := sigma
-		if gamma > 0 && sigma >= opt.SMin && sigma <= opt.SMax {
-			hat = sigma * (1 + gamma)
-			s := math.Sqrt(hat*hat-sigma*sigma) * opt.SNoise
-			for j := range x {
-				x[j] += s * opt.Rng.NormFloat64()
-			}
+		hat := sigma * (1 + gamma)
+		s := math.Sqrt(hat*hat-sigma*sigma) * opt.SNoise
+		for j := range x {
+			x[j] += s * opt.Rng.NormFloat64()
 		}
-		if err := in.denoise(x, hat, den); err != nil {
-			return err
-		}
-		if next > 0 {
-			if err := HeunStep(x, den, hat, next, in.denoise, work); err != nil {
-				return err
-			}
-		} else {
-			EulerStep(x, den, hat, next)
-		}
-		in.record(x)
+		return hat
 	}
-	return nil
+	return fixedGrid(in, x, grid, true, churn)
 }

@@ -7,8 +7,10 @@ package sampler
 // fixedGrid steps x along the grid: Euler, one evaluation a step, or, with
 // heun, the trapezoid corrector with the slope at the Euler-predicted point,
 // except on the last step where σ = 0 has no slope. Either way the last step
-// (to σ = 0) lands on D(x, σ_min).
-func fixedGrid(in *integrator, x []float64, grid []float64, heun bool) error {
+// (to σ = 0) lands on D(x, σ_min). churn, if not nil, may add noise to x
+// before a step and returns the noise level σ̂ ≥ σ_i the step then starts
+// from (EDM's stochastic sampler).
+func fixedGrid(in *integrator, x []float64, grid []float64, heun bool, churn func(x []float64, sigma float64) float64) error {
 	den := make([]float64, len(x))
 	var work []float64
 	if heun {
@@ -18,6 +20,9 @@ func fixedGrid(in *integrator, x []float64, grid []float64, heun bool) error {
 		sigma, next := grid[i], grid[i+1]
 		if _, err := in.beginStep(x, sigma); err != nil {
 			return err
+		}
+		if churn != nil {
+			sigma = churn(x, sigma)
 		}
 		if err := in.denoise(x, sigma, den); err != nil {
 			return err
