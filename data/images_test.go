@@ -276,3 +276,16 @@ func TestResizedChannelConversions(t *testing.T) {
 		t.Fatalf("RGBA → RGB over white: %v", w.X)
 	}
 }
+
+// A PNG whose file name holds a newline is reported on one line (found by
+// FuzzLoadPNGDir: the name came back raw inside the error).
+func TestLoadPNGDirErrorIsOneLine(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "\n.png"), []byte("\x89PNG\r\n\x1a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadPNGDir(dir, 4, 1)
+	if err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), `"`) {
+		t.Fatalf("truncated PNG named newline: %q", err)
+	}
+}

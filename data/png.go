@@ -50,11 +50,11 @@ func loadPNGDir(dir string, size, channels, maxPixels int) (*Images, error) {
 		}
 	}
 	if len(names) == 0 {
-		return nil, fmt.Errorf("no .png files in %s", dir)
+		return nil, fmt.Errorf("no .png files in %s", regularfile.Name(dir))
 	}
 	slices.Sort(names)
 	if err := checkImageCount(len(names), size, channels); err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, err)
+		return nil, fmt.Errorf("%s: %w", regularfile.Name(dir), err)
 	}
 	im := &Images{N: len(names), C: channels, H: size, W: size, X: make([]float32, len(names)*channels*size*size)}
 	for i, name := range names {
@@ -100,7 +100,7 @@ func decodePNG(path string, maxPixels int) (image.Image, error) {
 	}
 	img, err := decodePNGBytes(b, maxPixels)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", regularfile.Name(path), err)
 	}
 	return img, nil
 }

@@ -45,3 +45,25 @@ func TestOnlyRegularFilesAreRead(t *testing.T) {
 		t.Errorf("missing file: %v", err)
 	}
 }
+
+// A file name with a newline must not break an error across lines.
+func TestErrorsNameFilesOnOneLine(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"a\nb", "tab\there", "bell\a"} {
+		path := filepath.Join(dir, name)
+		if _, err := ReadFile(path); err == nil || strings.ContainsAny(err.Error(), "\n\t\a") {
+			t.Errorf("missing %q: %v", name, err)
+		} else if !os.IsNotExist(err) {
+			t.Errorf("missing %q: error %v no longer says the file does not exist", name, err)
+		}
+		if err := os.Mkdir(path, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ReadFile(path); err == nil || strings.ContainsAny(err.Error(), "\n\t\a") {
+			t.Errorf("directory %q: %v", name, err)
+		}
+	}
+	if got := Name("plain name.png"); got != "plain name.png" {
+		t.Errorf("Name changed a printable path to %s", got)
+	}
+}
