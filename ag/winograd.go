@@ -1,0 +1,268 @@
+package ag
+
+// Winograd F(2×2, 3×3) convolution (Lavin & Gray 2016) for the 3×3, pad-1
+// convolutions. Per 4×4 input tile d (tiles two pixels apart, overlapping),
+// the 2×2 output tile is
+//
+//	Y = Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A
+//
+// (matrices in winograd_tiles.go). Summed over the input channels, the
+// element-wise product becomes 16 independent matrix products, one per
+// position ξ of the 4×4 transformed tile:
+//
+//	M[ξ] = U[ξ] · V[ξ],  U[ξ] = (G g Gᵀ)[ξ]  (O×C),  V[ξ] = (Bᵀ d B)[ξ]  (C×tiles),
+//
+// 2.25× fewer multiplications than the direct 3×3 product, and V is 4× the
+// input where im2col's column matrix is 9×. The gradients go back through
+// the same linear maps:
+//
+//	dM = A dY Aᵀ (per tile),
+//	dV[ξ] = U[ξ]ᵀ · dM[ξ],  dX += B dV Bᵀ (per tile, overlapping tiles summed),
+//	dU[ξ] = Σ_tiles dM[ξ] · V[ξ]ᵀ,  dg = Gᵀ dU G.
+//
+// Every product reads its operands in the layout the GEMM packs by plain
+// copies (or reads in place): the contracted dimension is the outer index
+// of both. So V is written as [ξ][c][t] for the forward product (contracting
+// over channels) and as [ξ][t][c] for the weight gradient (contracting over
+// tiles), and dM as [ξ][o][t] for the input gradient and [ξ][t][o] for the
+// weight gradient. Images are processed in groups, as the im2col path does,
+// so that each product is wide enough for the kernel.
+
+// convAlgo selects how a convolution runs.
+type convAlgo int
+
+const (
+	convAuto     convAlgo = iota // winogradWins decides
+	convIm2col                   // im2col + GEMM (conv.go)
+	convWinograd                 // Winograd F(2×2, 3×3) (this file)
+)
+
+// winoGroupTiles is the number of tiles a group of images aims for: the
+// width of the products (the forward's n, the weight gradient's depth).
+const winoGroupTiles = 256
+
+// winoShape is the tile geometry of a Winograd convolution.
+type winoShape struct {
+	*convShape
+	th, tw int // tile rows and columns of an image: ⌈H/2⌉, ⌈W/2⌉
+	tiles  int // th·tw
+	wgroup int // images per group
+}
+
+func newWino(g *convShape) winoShape {
+	ws := winoShape{convShape: g, th: (g.h + 1) / 2, tw: (g.w + 1) / 2}
+	ws.tiles = ws.th * ws.tw
+	ws.wgroup = max(1, min(g.b, (winoGroupTiles+ws.tiles/2)/ws.tiles))
+	return ws
+}
+
+// groups is the number of image groups.
+func (ws *winoShape) groups() int { return (ws.b + ws.wgroup - 1) / ws.wgroup }
+
+// wspan returns the first image and the image count of group gi.
+func (ws *winoShape) wspan(gi int) (int, int) {
+	b0 := gi * ws.wgroup
+	return b0, min(ws.wgroup, ws.b-b0)
+}
+
+// winogradWins reports whether convolution g runs faster as Winograd than
+// as im2col + GEMM on this tape. The bf16 mode keeps im2col: its products
+// round their inputs to bfloat16, and the transformed operands (sums of up
+// to four inputs) would carry that rounding through the transforms.
+func (t *Tape) winogradWins(g *convShape) bool {
+	return g.k == 3 && g.pad == 1 && t.precision == Float32 && g.c >= 8 && g.o >= 8
+}
+
+// winoForward computes the convolution (plus bias and per-sample bias e,
+// either may be nil) of x into out, groups of images spread over the
+// tape's workers.
+func (t *Tape) winoForward(g *convShape, x, w, bias, e, out []float32) {
+	ws := newWino(g)
+	u := t.shared(16 * g.c * g.o)
+	winoWeights(u, 1, g.o, w, g.o, g.c) // U[ξ] as [c][o]: op(A) = U[ξ] read transposed
+	ng := ws.groups()
+	workers := min(t.workers, ng)
+	g.threads = t.innerThreads(workers)
+	if workers <= 1 {
+		for gi := 0; gi < ng; gi++ {
+			winoForwardGroup(t, 0, &ws, gi, x, u, bias, e, out)
+		}
+		return
+	}
+	parallelFor(workers, ng, func(wk, lo, hi int) {
+		for gi := lo; gi < hi; gi++ {
+			winoForwardGroup(t, wk, &ws, gi, x, u, bias, e, out)
+		}
+	})
+}
+
+func winoForwardGroup(t *Tape, wk int, ws *winoShape, gi int, x, u, bias, e, out []float32) {
+	b0, n := ws.wspan(gi)
+	c, o, hw, tiles := ws.c, ws.o, ws.h*ws.w, ws.tiles
+	nt := n * tiles
+	v := t.scratch(wk, 0, 16*c*nt) // V[ξ] as [c][t]
+	m := t.scratch(wk, 1, 16*o*nt) // M[ξ] as [o][t]
+	rows := t.scratch(wk, 2, winoRowsLen(ws.w))
+	for j := 0; j < n; j++ {
+		img := x[(b0+j)*c*hw:]
+		for ci := 0; ci < c; ci++ {
+			winoInput(v[ci*nt+j*tiles:], c*nt, 1, img[ci*hw:(ci+1)*hw], ws.h, ws.w, rows)
+		}
+	}
+	for xi := 0; xi < 16; xi++ {
+		// M[ξ] (O×T) = U[ξ] (O×C) · V[ξ] (C×T)
+		t.sgemm(ws.threads, true, false, o, nt, c, 1, u[xi*c*o:], o, v[xi*c*nt:], nt, 0, m[xi*o*nt:], nt)
+	}
+	for j := 0; j < n; j++ {
+		img := out[(b0+j)*o*hw:]
+		for oi := 0; oi < o; oi++ {
+			var bv float32
+			if bias != nil {
+				bv = bias[oi]
+			}
+			if e != nil {
+				bv += e[(b0+j)*o+oi]
+			}
+			winoOutput(img[oi*hw:(oi+1)*hw], m[oi*nt+j*tiles:], o*nt, 1, ws.h, ws.w, bv)
+		}
+	}
+}
+
+// winoBack is convBack for a convolution that ran as Winograd.
+func winoBack(t *Tape, nd *node) {
+	x, w, bias := nd.a, nd.b, nd.c
+	g := t.convGeom(x, w, nd.i[0])
+	ws := newWino(&g)
+	dy := nd.out.Grad
+	ng := ws.groups()
+	needW := w.RequiresGrad
+	needB := bias != nil && bias.RequiresGrad
+	var de []float32
+	if nd.d != nil && nd.d.RequiresGrad {
+		de = grad(nd.d)
+	}
+	var dx []float32
+	var owX bool
+	if x.RequiresGrad {
+		dx, owX = gradW(x)
+	}
+	// dU and db are sums over the batch, cut into a fixed number of parts
+	// summed in order, as in convBack: the same bits for any worker count.
+	parts := min(ng, fixedParts)
+	workers := min(t.workers, parts)
+	g.threads = t.innerThreads(workers)
+	usz := 16 * g.c * g.o
+	psz := usz + g.o
+	var sh, u, partial []float32
+	switch {
+	case needW || needB:
+		sh = t.shared(usz + parts*psz)
+		partial = sh[usz:]
+	default:
+		sh = t.shared(usz)
+	}
+	if dx != nil {
+		u = sh[:usz]
+		winoWeights(u, g.c, 1, w.Data, g.o, g.c) // U[ξ] as [o][c]: op(A) = U[ξ]ᵀ read transposed
+	}
+	run := func(wk, lo, hi int) {
+		for p := lo; p < hi; p++ {
+			var du, db []float32
+			if partial != nil {
+				acc := partial[p*psz : (p+1)*psz]
+				clear(acc)
+				du, db = acc[:usz], acc[usz:]
+			}
+			g0, g1 := partSpan(p, parts, ng)
+			for gi := g0; gi < g1; gi++ {
+				winoBackGroup(t, wk, &ws, gi, x.Data, u, dy, dx, owX, du, db, de, needW, needB)
+			}
+		}
+	}
+	if workers <= 1 {
+		run(0, 0, parts)
+	} else {
+		parallelFor(workers, parts, run)
+	}
+	if partial == nil {
+		return
+	}
+	total := partial[:psz]
+	for p := 1; p < parts; p++ {
+		addTo(total, partial[p*psz:(p+1)*psz])
+	}
+	if needW {
+		winoWeightGrad(grad(w), total[:usz], 1, g.o, g.o, g.c) // dU[ξ] as [c][o]
+	}
+	if needB {
+		addTo(grad(bias), total[usz:])
+	}
+}
+
+func winoBackGroup(t *Tape, wk int, ws *winoShape, gi int, x, u, dy, dx []float32, owX bool, du, db, de []float32, needW, needB bool) {
+	b0, n := ws.wspan(gi)
+	c, o, hw, tiles := ws.c, ws.o, ws.h*ws.w, ws.tiles
+	nt := n * tiles
+	if needB || de != nil {
+		convBiasGrads(dy, b0, n, o, hw, db, de, needB)
+	}
+	if !needW && dx == nil {
+		return
+	}
+	// dM = A dY Aᵀ, as [ξ][o][t] for the input gradient (a) and as
+	// [ξ][t][o] for the weight gradient (b).
+	var dma, dmb []float32
+	if dx != nil {
+		dma = t.scratch(wk, 1, 16*o*nt)
+	}
+	if needW {
+		dmb = t.scratch(wk, 3, 16*o*nt)
+	}
+	for j := 0; j < n; j++ {
+		img := dy[(b0+j)*o*hw:]
+		for oi := 0; oi < o; oi++ {
+			plane := img[oi*hw : (oi+1)*hw]
+			switch {
+			case dma != nil:
+				var b []float32
+				if dmb != nil {
+					b = dmb[j*tiles*o+oi:]
+				}
+				winoGradOut(dma[oi*nt+j*tiles:], o*nt, 1, b, o*nt, o, plane, ws.h, ws.w)
+			default:
+				winoGradOut(dmb[j*tiles*o+oi:], o*nt, o, nil, 0, 0, plane, ws.h, ws.w)
+			}
+		}
+	}
+	rows := t.scratch(wk, 4, winoRowsLen(ws.w))
+	if needW {
+		v := t.scratch(wk, 0, 16*c*nt) // V[ξ] as [t][c]
+		for j := 0; j < n; j++ {
+			img := x[(b0+j)*c*hw:]
+			for ci := 0; ci < c; ci++ {
+				winoInput(v[j*tiles*c+ci:], c*nt, c, img[ci*hw:(ci+1)*hw], ws.h, ws.w, rows)
+			}
+		}
+		for xi := 0; xi < 16; xi++ {
+			// dU[ξ]ᵀ (C×O) += V[ξ] (C×T) · dM[ξ]ᵀ (T×O), both stored T-major.
+			t.sgemm(ws.threads, true, false, c, o, nt, 1, v[xi*c*nt:], c, dmb[xi*o*nt:], o, 1, du[xi*c*o:], o)
+		}
+	}
+	if dx == nil {
+		return
+	}
+	dv := t.scratch(wk, 2, 16*c*nt) // dV[ξ] as [c][t]
+	for xi := 0; xi < 16; xi++ {
+		// dV[ξ] (C×T) = U[ξ]ᵀ (C×O) · dM[ξ] (O×T)
+		t.sgemm(ws.threads, true, false, c, nt, o, 1, u[xi*o*c:], c, dma[xi*o*nt:], nt, 0, dv[xi*c*nt:], nt)
+	}
+	for j := 0; j < n; j++ {
+		img := dx[(b0+j)*c*hw : (b0+j+1)*c*hw]
+		if owX {
+			clear(img)
+		}
+		for ci := 0; ci < c; ci++ {
+			winoGradIn(img[ci*hw:(ci+1)*hw], dv[ci*nt+j*tiles:], c*nt, 1, ws.h, ws.w, rows)
+		}
+	}
+}
