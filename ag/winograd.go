@@ -20,13 +20,13 @@ package ag
 //	dV[ξ] = U[ξ]ᵀ · dM[ξ],  dX += B dV Bᵀ (per tile, overlapping tiles summed),
 //	dU[ξ] = Σ_tiles dM[ξ] · V[ξ]ᵀ,  dg = Gᵀ dU G.
 //
-// Every product reads its operands in the layout the GEMM packs by plain
-// copies (or reads in place): the contracted dimension is the outer index
-// of both. So V is written as [ξ][c][t] for the forward product (contracting
-// over channels) and as [ξ][t][c] for the weight gradient (contracting over
-// tiles), and dM as [ξ][o][t] for the input gradient and [ξ][t][o] for the
-// weight gradient. Images are processed in groups, as the im2col path does,
-// so that each product is wide enough for the kernel.
+// V, M, dM and dV are stored as [ξ][channel][tile]: the tiles of an image
+// plane are contiguous, so the transforms run along rows of tiles, and the
+// forward and input-gradient products read their operands in the layout the
+// GEMM packs by plain copies (or reads in place). The weight gradient
+// contracts over tiles, so its product packs both operands transposed.
+// Images are processed in groups, as the im2col path does, so that each
+// product is wide enough for the kernel.
 
 // convAlgo selects how a convolution runs.
 type convAlgo int
@@ -102,13 +102,8 @@ func winoForwardGroup(t *Tape, wk int, ws *winoShape, gi int, x, u, bias, e, out
 	nt := n * tiles
 	v := t.scratch(wk, 0, 16*c*nt) // V[ξ] as [c][t]
 	m := t.scratch(wk, 1, 16*o*nt) // M[ξ] as [o][t]
-	rows := t.scratch(wk, 2, winoRowsLen(ws.w))
-	for j := 0; j < n; j++ {
-		img := x[(b0+j)*c*hw:]
-		for ci := 0; ci < c; ci++ {
-			winoInput(v[ci*nt+j*tiles:], c*nt, 1, img[ci*hw:(ci+1)*hw], ws.h, ws.w, rows)
-		}
-	}
+	buf := t.scratch(wk, 2, winoBufLen(ws.h, ws.w))
+	winoInputGroup(v, x, ws, b0, n, buf)
 	for xi := 0; xi < 16; xi++ {
 		// M[ξ] (O×T) = U[ξ] (O×C) · V[ξ] (C×T)
 		t.sgemm(ws.threads, true, false, o, nt, c, 1, u[xi*c*o:], o, v[xi*c*nt:], nt, 0, m[xi*o*nt:], nt)
@@ -123,7 +118,7 @@ func winoForwardGroup(t *Tape, wk int, ws *winoShape, gi int, x, u, bias, e, out
 			if e != nil {
 				bv += e[(b0+j)*o+oi]
 			}
-			winoOutput(img[oi*hw:(oi+1)*hw], m[oi*nt+j*tiles:], o*nt, 1, ws.h, ws.w, bv)
+			winoOutput(useAVX512, img[oi*hw:(oi+1)*hw], m[oi*nt+j*tiles:], o*nt, ws.h, ws.w, bv, buf)
 		}
 	}
 }
@@ -209,43 +204,20 @@ func winoBackGroup(t *Tape, wk int, ws *winoShape, gi int, x, u, dy, dx []float3
 	if !needW && dx == nil {
 		return
 	}
-	// dM = A dY Aᵀ, as [ξ][o][t] for the input gradient (a) and as
-	// [ξ][t][o] for the weight gradient (b).
-	var dma, dmb []float32
-	if dx != nil {
-		dma = t.scratch(wk, 1, 16*o*nt)
-	}
-	if needW {
-		dmb = t.scratch(wk, 3, 16*o*nt)
-	}
+	buf := t.scratch(wk, 4, winoBufLen(ws.h, ws.w))
+	dm := t.scratch(wk, 1, 16*o*nt) // dM[ξ] as [o][t]
 	for j := 0; j < n; j++ {
 		img := dy[(b0+j)*o*hw:]
 		for oi := 0; oi < o; oi++ {
-			plane := img[oi*hw : (oi+1)*hw]
-			switch {
-			case dma != nil:
-				var b []float32
-				if dmb != nil {
-					b = dmb[j*tiles*o+oi:]
-				}
-				winoGradOut(dma[oi*nt+j*tiles:], o*nt, 1, b, o*nt, o, plane, ws.h, ws.w)
-			default:
-				winoGradOut(dmb[j*tiles*o+oi:], o*nt, o, nil, 0, 0, plane, ws.h, ws.w)
-			}
+			winoGradOut(useAVX512, dm[oi*nt+j*tiles:], o*nt, img[oi*hw:(oi+1)*hw], ws.h, ws.w, buf)
 		}
 	}
-	rows := t.scratch(wk, 4, winoRowsLen(ws.w))
 	if needW {
-		v := t.scratch(wk, 0, 16*c*nt) // V[ξ] as [t][c]
-		for j := 0; j < n; j++ {
-			img := x[(b0+j)*c*hw:]
-			for ci := 0; ci < c; ci++ {
-				winoInput(v[j*tiles*c+ci:], c*nt, c, img[ci*hw:(ci+1)*hw], ws.h, ws.w, rows)
-			}
-		}
+		v := t.scratch(wk, 0, 16*c*nt) // V[ξ] as [c][t]
+		winoInputGroup(v, x, ws, b0, n, buf)
 		for xi := 0; xi < 16; xi++ {
-			// dU[ξ]ᵀ (C×O) += V[ξ] (C×T) · dM[ξ]ᵀ (T×O), both stored T-major.
-			t.sgemm(ws.threads, true, false, c, o, nt, 1, v[xi*c*nt:], c, dmb[xi*o*nt:], o, 1, du[xi*c*o:], o)
+			// dU[ξ]ᵀ (C×O) += V[ξ] (C×T) · dM[ξ]ᵀ (T×O)
+			t.sgemm(ws.threads, false, true, c, o, nt, 1, v[xi*c*nt:], nt, dm[xi*o*nt:], nt, 1, du[xi*c*o:], o)
 		}
 	}
 	if dx == nil {
@@ -254,7 +226,7 @@ func winoBackGroup(t *Tape, wk int, ws *winoShape, gi int, x, u, dy, dx []float3
 	dv := t.scratch(wk, 2, 16*c*nt) // dV[ξ] as [c][t]
 	for xi := 0; xi < 16; xi++ {
 		// dV[ξ] (C×T) = U[ξ]ᵀ (C×O) · dM[ξ] (O×T)
-		t.sgemm(ws.threads, true, false, c, nt, o, 1, u[xi*o*c:], c, dma[xi*o*nt:], nt, 0, dv[xi*c*nt:], nt)
+		t.sgemm(ws.threads, true, false, c, nt, o, 1, u[xi*o*c:], c, dm[xi*o*nt:], nt, 0, dv[xi*c*nt:], nt)
 	}
 	for j := 0; j < n; j++ {
 		img := dx[(b0+j)*c*hw : (b0+j+1)*c*hw]
@@ -262,7 +234,18 @@ func winoBackGroup(t *Tape, wk int, ws *winoShape, gi int, x, u, dy, dx []float3
 			clear(img)
 		}
 		for ci := 0; ci < c; ci++ {
-			winoGradIn(img[ci*hw:(ci+1)*hw], dv[ci*nt+j*tiles:], c*nt, 1, ws.h, ws.w, rows)
+			winoGradIn(useAVX512, img[ci*hw:(ci+1)*hw], dv[ci*nt+j*tiles:], c*nt, ws.h, ws.w, buf)
+		}
+	}
+}
+
+// winoInputGroup writes V[ξ] as [c][t] for images b0..b0+n-1 of x.
+func winoInputGroup(v, x []float32, ws *winoShape, b0, n int, buf []float32) {
+	c, hw, nt := ws.c, ws.h*ws.w, n*ws.tiles
+	for j := 0; j < n; j++ {
+		img := x[(b0+j)*c*hw:]
+		for ci := 0; ci < c; ci++ {
+			winoInput(useAVX512, v[ci*nt+j*ws.tiles:], c*nt, img[ci*hw:(ci+1)*hw], ws.h, ws.w, buf)
 		}
 	}
 }

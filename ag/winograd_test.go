@@ -227,3 +227,42 @@ func TestWinogradDispatch(t *testing.T) {
 		}
 	}
 }
+
+// The AVX-512 transform steps must give the same bits as the Go steps, for
+// every plane size up to 32 (odd and even, one tile and many), on each of
+// the four plane transforms.
+func TestWinogradTransformsVecMatchGo(t *testing.T) {
+	if !useAVX512 {
+		t.Skip("no AVX-512 on this CPU: only the Go transforms run")
+	}
+	r := rand.New(rand.NewPCG(5, 5))
+	for _, h := range []int{1, 2, 3, 7, 14, 28} {
+		for w := 1; w <= 33; w++ {
+			th, tw := (h+1)/2, (w+1)/2
+			n := th * tw
+			sx := n + 3 // the 16 matrices not packed end to end
+			x := randTensor(r, h, w).Data
+			m := randTensor(r, 16*sx).Data
+			dx0 := randTensor(r, h, w).Data
+			run := func(vec bool) [][]float32 {
+				buf := make([]float32, winoBufLen(h, w))
+				v := make([]float32, 16*sx)
+				winoInput(vec, v, sx, x, h, w, buf)
+				y := make([]float32, h*w)
+				winoOutput(vec, y, m, sx, h, w, 0.25, buf)
+				dm := make([]float32, 16*sx)
+				winoGradOut(vec, dm, sx, x, h, w, buf)
+				dx := append([]float32(nil), dx0...)
+				winoGradIn(vec, dx, m, sx, h, w, buf)
+				return [][]float32{v, y, dm, dx}
+			}
+			want, got := run(false), run(true)
+			for k, what := range []string{"input", "output", "output gradient", "input gradient"} {
+				if n, i := bitDiff(want[k], got[k]); n > 0 {
+					t.Errorf("%d×%d %s transform: assembly differs from Go in %d values (first at %d: %v vs %v)",
+						h, w, what, n, i, got[k][i], want[k][i])
+				}
+			}
+		}
+	}
+}

@@ -6,61 +6,53 @@ package ag
 // 2i−1…2i+2 and columns 2j−1…2j+2 (zero outside the plane: padding 1, and
 // the missing row or column of the last tile of an odd size). Tiles are
 // numbered t = i·tw + j. A transformed tile's 16 values go to 16 matrices:
-// element ξ = 4k+l of tile t is m[ξ·sx + t·st].
+// element ξ = 4k+l of tile t is m[ξ·sx + t]: the tiles of a plane are
+// contiguous in each matrix, so every transform runs along rows of tiles.
 
-// winoRowLen is the length of one of winoInput's padded rows for a plane
-// tw tiles wide: the columns −1 … 2·tw.
-func winoRowLen(tw int) int { return 2*tw + 2 }
-
-// winoRowsLen is the size of the row buffer winoInput and winoGradIn need.
-func winoRowsLen(w int) int { return 4*winoRowLen((w+1)/2) + w }
+// winoBufLen is the size of the scratch buffer the plane transforms need
+// for an h×w plane.
+func winoBufLen(h, w int) int {
+	th, tw := (h+1)/2, (w+1)/2
+	return 16*th*tw + 8*tw
+}
 
 // winoInput writes V = Bᵀ d B of every tile of the h×w plane x, with
 //
 //	Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1],
 //
-// to v[ξ·sx + t·st]. rows is a scratch buffer of winoRowsLen(w) floats.
-// The row combination Bᵀ d is done once per tile row for the whole width,
-// then each tile combines four columns of it.
-func winoInput(v []float32, sx, st int, x []float32, h, w int, rows []float32) {
+// to v[ξ·sx + t]. buf holds winoBufLen(h, w) floats.
+//
+// First d Bᵀ… per input row: the column combination (winoInRow) of every
+// row y gives h_l[y][j], l = 0…3, stored by the parity of the padded row
+// y+1 in the planes he_l (even) and ho_l (odd), so that tile row i's four
+// input rows 2i−1…2i+2 are he_l[i], ho_l[i], he_l[i+1], ho_l[i+1]. Then the
+// row combination Bᵀ is one pass over all tiles at once (winoBT4).
+func winoInput(vec bool, v []float32, sx int, x []float32, h, w int, buf []float32) {
 	th, tw := (h+1)/2, (w+1)/2
-	wp := winoRowLen(tw)
-	r0, r1, r2, r3 := rows[:wp], rows[wp:2*wp], rows[2*wp:3*wp], rows[3*wp:4*wp]
-	zero := rows[4*wp : 4*wp+w]
-	clear(zero)
-	for _, r := range [4][]float32{r0, r1, r2, r3} {
-		r[0] = 0
-		clear(r[w+1:])
-	}
-	row := func(y int) []float32 {
-		if y < 0 || y >= h {
-			return zero
+	n, p := th*tw, (th+1)*tw
+	var he, ho [4][]float32
+	for l := range 4 {
+		he[l], ho[l] = buf[2*l*p:(2*l+1)*p], buf[(2*l+1)*p:(2*l+2)*p]
+		clear(he[l][:tw]) // padded row 0: above the plane
+		clear(ho[l][th*tw:])
+		if h%2 == 1 {
+			clear(he[l][th*tw:]) // padded row h+1: below the plane
 		}
-		return x[y*w : (y+1)*w]
 	}
-	for i := 0; i < th; i++ {
-		d0, d1, d2, d3 := row(2*i-1), row(2*i), row(2*i+1), row(2*i+2)
-		d1, d2, d3 = d1[:len(d0)], d2[:len(d0)], d3[:len(d0)]
-		a0, a1, a2, a3 := r0[1:1+len(d0)], r1[1:1+len(d0)], r2[1:1+len(d0)], r3[1:1+len(d0)]
-		for p, e0 := range d0 {
-			e1, e2, e3 := d1[p], d2[p], d3[p]
-			a0[p] = e0 - e2
-			a1[p] = e1 + e2
-			a2[p] = e2 - e1
-			a3[p] = e1 - e3
-		}
-		for j := 0; j < tw; j++ {
-			t := (i*tw + j) * st
-			p := 2 * j
-			for k, r := range [4][]float32{r0, r1, r2, r3} {
-				q := r[p : p+4 : p+4]
-				b := v[4*k*sx+t:]
-				b[0] = q[0] - q[2]
-				b[sx] = q[1] + q[2]
-				b[2*sx] = q[2] - q[1]
-				b[3*sx] = q[1] - q[3]
+	for y := 0; y < h; y++ {
+		var d [4][]float32
+		o := (y + 1) / 2 * tw // padded row y+1
+		for l := range 4 {
+			d[l] = he[l][o : o+tw]
+			if y%2 == 0 {
+				d[l] = ho[l][o : o+tw]
 			}
 		}
+		winoInRow(vec, d[0], d[1], d[2], d[3], x[y*w:(y+1)*w])
+	}
+	for l := range 4 {
+		winoBT4(vec, v[l*sx:l*sx+n], v[(4+l)*sx:(4+l)*sx+n], v[(8+l)*sx:(8+l)*sx+n], v[(12+l)*sx:(12+l)*sx+n],
+			he[l][:n], ho[l][:n], he[l][tw:tw+n], ho[l][tw:tw+n])
 	}
 }
 
@@ -68,131 +60,75 @@ func winoInput(v []float32, sx, st int, x []float32, h, w int, rows []float32) {
 //
 //	Aᵀ = [1 1 1 0; 0 1 −1 −1],
 //
-// from m[ξ·sx + t·st] to the h×w plane y, dropping the row and column that
-// the last tiles of an odd size have beyond the plane.
-func winoOutput(y []float32, m []float32, sx, st int, h, w int, bias float32) {
+// from m[ξ·sx + t] to the h×w plane y, dropping the row and column that
+// the last tiles of an odd size have beyond the plane. buf holds
+// winoBufLen(h, w) floats. Aᵀ combines the rows of M for all tiles at once
+// (winoAT2, giving s_r,l for output row 2i+r), then the columns of each
+// output row (winoOutRow).
+func winoOutput(vec bool, y []float32, m []float32, sx int, h, w int, bias float32, buf []float32) {
 	th, tw := (h+1)/2, (w+1)/2
-	for i := 0; i < th; i++ {
-		for j := 0; j < tw; j++ {
-			t := (i*tw + j) * st
-			// Aᵀ on the columns of each row k of M, then on the rows.
-			var s0, s1 [4]float32
-			for k := range 4 {
-				b := m[4*k*sx+t:]
-				m0, m1, m2, m3 := b[0], b[sx], b[2*sx], b[3*sx]
-				s0[k] = m0 + m1 + m2
-				s1[k] = m1 - m2 - m3
-			}
-			y00 := s0[0] + s0[1] + s0[2] + bias
-			y01 := s1[0] + s1[1] + s1[2] + bias
-			y10 := s0[1] - s0[2] - s0[3] + bias
-			y11 := s1[1] - s1[2] - s1[3] + bias
-			o := 2*i*w + 2*j
-			full := 2*j+1 < w
-			y[o] = y00
-			if full {
-				y[o+1] = y01
-			}
-			if 2*i+1 < h {
-				y[o+w] = y10
-				if full {
-					y[o+w+1] = y11
-				}
-			}
-		}
+	n := th * tw
+	var s [2][4][]float32
+	for l := range 4 {
+		s[0][l], s[1][l] = buf[2*l*n:(2*l+1)*n], buf[(2*l+1)*n:(2*l+2)*n]
+		winoAT2(vec, s[0][l], s[1][l], m[l*sx:l*sx+n], m[(4+l)*sx:(4+l)*sx+n], m[(8+l)*sx:(8+l)*sx+n], m[(12+l)*sx:(12+l)*sx+n])
+	}
+	for yr := 0; yr < h; yr++ {
+		r, o := yr%2, yr/2*tw
+		winoOutRow(vec, y[yr*w:(yr+1)*w], s[r][0][o:o+tw], s[r][1][o:o+tw], s[r][2][o:o+tw], s[r][3][o:o+tw], bias)
 	}
 }
 
 // winoGradOut writes dM = A dY Aᵀ, the gradient of M through winoOutput,
-// of every tile of the h×w output gradient plane dy to a[ξ·sa + t·ta] and,
-// when b is not nil, also to b[ξ·sb + t·tb] (the two layouts the input and
-// the weight gradient's products read). Rows and columns beyond the plane
-// count as zero.
-func winoGradOut(a []float32, sa, ta int, b []float32, sb, tb int, dy []float32, h, w int) {
+// of every tile of the h×w output-gradient plane dy to dm[ξ·sx + t]; rows
+// and columns beyond the plane count as zero. buf holds winoBufLen(h, w)
+// floats. A = [1 0; 1 1; 1 −1; 0 −1] expands the two columns of each tile
+// per row of dY (winoGradOutRow, into c_r,l for tile row i's row r), then
+// the two rows for all tiles at once (winoA4).
+func winoGradOut(vec bool, dm []float32, sx int, dy []float32, h, w int, buf []float32) {
 	th, tw := (h+1)/2, (w+1)/2
-	for i := 0; i < th; i++ {
-		for j := 0; j < tw; j++ {
-			o := 2*i*w + 2*j
-			var g00, g01, g10, g11 float32
-			g00 = dy[o]
-			full := 2*j+1 < w
-			if full {
-				g01 = dy[o+1]
-			}
-			if 2*i+1 < h {
-				g10 = dy[o+w]
-				if full {
-					g11 = dy[o+w+1]
-				}
-			}
-			// A = [1 0; 1 1; 1 −1; 0 −1] on the rows, then on the columns.
-			r := [4][2]float32{{g00, g01}, {g00 + g10, g01 + g11}, {g00 - g10, g01 - g11}, {-g10, -g11}}
-			t := i*tw + j
-			for k, q := range r {
-				c := [4]float32{q[0], q[0] + q[1], q[0] - q[1], -q[1]}
-				d := a[4*k*sa+t*ta:]
-				d[0], d[sa], d[2*sa], d[3*sa] = c[0], c[1], c[2], c[3]
-				if b != nil {
-					e := b[4*k*sb+t*tb:]
-					e[0], e[sb], e[2*sb], e[3*sb] = c[0], c[1], c[2], c[3]
-				}
-			}
+	n := th * tw
+	var c [2][4][]float32
+	for l := range 4 {
+		c[0][l], c[1][l] = buf[2*l*n:(2*l+1)*n], buf[(2*l+1)*n:(2*l+2)*n]
+		if h%2 == 1 {
+			clear(c[1][l][(th-1)*tw:]) // the row below an odd plane
 		}
+	}
+	for y := 0; y < h; y++ {
+		r, o := y%2, y/2*tw
+		winoGradOutRow(vec, c[r][0][o:o+tw], c[r][1][o:o+tw], c[r][2][o:o+tw], c[r][3][o:o+tw], dy[y*w:(y+1)*w])
+	}
+	for l := range 4 {
+		winoA4(vec, dm[l*sx:l*sx+n], dm[(4+l)*sx:(4+l)*sx+n], dm[(8+l)*sx:(8+l)*sx+n], dm[(12+l)*sx:(12+l)*sx+n], c[0][l], c[1][l])
 	}
 }
 
 // winoGradIn adds dD = B dV Bᵀ, the gradient of d through winoInput, of
-// every tile from dv[ξ·sx + t·st] into the h×w plane dx, dropping what falls
-// on the padding. Overlapping tiles add up in a fixed order: the column
-// combination dV Bᵀ of a tile row is summed into four padded rows, tile by
-// tile from the left, and the row combination B(·) of those is added to dx,
-// tile row by tile row from the top. rows is a scratch buffer of
-// winoRowsLen(w) floats.
-func winoGradIn(dx []float32, dv []float32, sx, st int, h, w int, rows []float32) {
+// every tile from dv[ξ·sx + t] into the h×w plane dx, dropping what falls
+// on the padding. buf holds winoBufLen(h, w) floats. B combines the rows
+// of dV for all tiles at once (winoB4, giving q_r,l: the gradient reaching
+// input row 2i−1+r), then each such row's columns are combined and added
+// to dx (winoGradInRow), where the overlapping tiles meet. Overlapping
+// rows are added tile row by tile row from the top: a fixed order.
+func winoGradIn(vec bool, dx []float32, dv []float32, sx int, h, w int, buf []float32) {
 	th, tw := (h+1)/2, (w+1)/2
-	wp := winoRowLen(tw)
-	q0, q1, q2, q3 := rows[:wp], rows[wp:2*wp], rows[2*wp:3*wp], rows[3*wp:4*wp]
+	n := th * tw
+	var q [4][4][]float32
+	for l := range 4 {
+		for r := range 4 {
+			q[r][l] = buf[(4*l+r)*n : (4*l+r+1)*n]
+		}
+		winoB4(vec, q[0][l], q[1][l], q[2][l], q[3][l], dv[l*sx:l*sx+n], dv[(4+l)*sx:(4+l)*sx+n], dv[(8+l)*sx:(8+l)*sx+n], dv[(12+l)*sx:(12+l)*sx+n])
+	}
 	for i := 0; i < th; i++ {
-		clear(rows[:4*wp])
-		for j := 0; j < tw; j++ {
-			t := (i*tw + j) * st
-			p := 2 * j
-			for k, q := range [4][]float32{q0, q1, q2, q3} {
-				b := dv[4*k*sx+t:]
-				v0, v1, v2, v3 := b[0], b[sx], b[2*sx], b[3*sx]
-				// Bᵀ's columns: (v0, v1 − v2 + v3, −v0 + v1 + v2, −v3).
-				r := q[p : p+4 : p+4]
-				r[0] += v0
-				r[1] += v1 - v2 + v3
-				r[2] += v2 + v1 - v0
-				r[3] -= v3
+		o := i * tw
+		for r := range 4 {
+			y := 2*i - 1 + r
+			if y < 0 || y >= h {
+				continue
 			}
-		}
-		// Padded column c+1 is plane column c.
-		a0, a1, a2, a3 := q0[1:1+w], q1[1:1+w], q2[1:1+w], q3[1:1+w]
-		if y := 2*i - 1; y >= 0 {
-			d := dx[y*w : (y+1)*w]
-			for c, v := range a0 {
-				d[c] += v
-			}
-		}
-		{
-			d := dx[2*i*w : (2*i+1)*w]
-			for c, v := range a1 {
-				d[c] += v - a2[c] + a3[c]
-			}
-		}
-		if y := 2*i + 1; y < h {
-			d := dx[y*w : (y+1)*w]
-			for c, v := range a2 {
-				d[c] += v + a1[c] - a0[c]
-			}
-		}
-		if y := 2*i + 2; y < h {
-			d := dx[y*w : (y+1)*w]
-			for c, v := range a3 {
-				d[c] -= v
-			}
+			winoGradInRow(vec, dx[y*w:(y+1)*w], q[r][0][o:o+tw], q[r][1][o:o+tw], q[r][2][o:o+tw], q[r][3][o:o+tw])
 		}
 	}
 }

@@ -1,0 +1,28 @@
+package ag
+
+// AVX-512 steps of the Winograd transforms (winograd_amd64.s); the callers
+// in winograd_kernels.go check the lengths.
+
+//go:noescape
+func winoBT4AVX512(o0, o1, o2, o3, a0, a1, a2, a3 *float32, n int)
+
+//go:noescape
+func winoAT2AVX512(o0, o1, a0, a1, a2, a3 *float32, n int)
+
+//go:noescape
+func winoA4AVX512(o0, o1, o2, o3, a0, a1 *float32, n int)
+
+//go:noescape
+func winoB4AVX512(o0, o1, o2, o3, a0, a1, a2, a3 *float32, n int)
+
+//go:noescape
+func winoInRowAVX512(o0, o1, o2, o3, x *float32, lo, hi, tm int)
+
+//go:noescape
+func winoOutRowAVX512(y, a, b, c, d *float32, bias float32, lo, hi, tm int)
+
+//go:noescape
+func winoGradOutRowAVX512(c0, c1, c2, c3, dy *float32, lo, hi, tm int)
+
+//go:noescape
+func winoGradInRowAVX512(x, a, b, c, d *float32, lo, hi, tm int)

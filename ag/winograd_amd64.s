@@ -1,0 +1,437 @@
+#include "textflag.h"
+
+// AVX-512 steps of the Winograd F(2×2, 3×3) transforms; see
+// winograd_kernels.go for what each computes (the Go versions there do the
+// same operations in the same order).
+
+// Permutation indices: even lanes, odd lanes of a 32-float row; the
+// interleave of two 16-lane vectors, low and high half.
+DATA winoIdx<>+0(SB)/4, $0
+DATA winoIdx<>+4(SB)/4, $2
+DATA winoIdx<>+8(SB)/4, $4
+DATA winoIdx<>+12(SB)/4, $6
+DATA winoIdx<>+16(SB)/4, $8
+DATA winoIdx<>+20(SB)/4, $10
+DATA winoIdx<>+24(SB)/4, $12
+DATA winoIdx<>+28(SB)/4, $14
+DATA winoIdx<>+32(SB)/4, $16
+DATA winoIdx<>+36(SB)/4, $18
+DATA winoIdx<>+40(SB)/4, $20
+DATA winoIdx<>+44(SB)/4, $22
+DATA winoIdx<>+48(SB)/4, $24
+DATA winoIdx<>+52(SB)/4, $26
+DATA winoIdx<>+56(SB)/4, $28
+DATA winoIdx<>+60(SB)/4, $30
+DATA winoIdx<>+64(SB)/4, $1
+DATA winoIdx<>+68(SB)/4, $3
+DATA winoIdx<>+72(SB)/4, $5
+DATA winoIdx<>+76(SB)/4, $7
+DATA winoIdx<>+80(SB)/4, $9
+DATA winoIdx<>+84(SB)/4, $11
+DATA winoIdx<>+88(SB)/4, $13
+DATA winoIdx<>+92(SB)/4, $15
+DATA winoIdx<>+96(SB)/4, $17
+DATA winoIdx<>+100(SB)/4, $19
+DATA winoIdx<>+104(SB)/4, $21
+DATA winoIdx<>+108(SB)/4, $23
+DATA winoIdx<>+112(SB)/4, $25
+DATA winoIdx<>+116(SB)/4, $27
+DATA winoIdx<>+120(SB)/4, $29
+DATA winoIdx<>+124(SB)/4, $31
+DATA winoIdx<>+128(SB)/4, $0
+DATA winoIdx<>+132(SB)/4, $16
+DATA winoIdx<>+136(SB)/4, $1
+DATA winoIdx<>+140(SB)/4, $17
+DATA winoIdx<>+144(SB)/4, $2
+DATA winoIdx<>+148(SB)/4, $18
+DATA winoIdx<>+152(SB)/4, $3
+DATA winoIdx<>+156(SB)/4, $19
+DATA winoIdx<>+160(SB)/4, $4
+DATA winoIdx<>+164(SB)/4, $20
+DATA winoIdx<>+168(SB)/4, $5
+DATA winoIdx<>+172(SB)/4, $21
+DATA winoIdx<>+176(SB)/4, $6
+DATA winoIdx<>+180(SB)/4, $22
+DATA winoIdx<>+184(SB)/4, $7
+DATA winoIdx<>+188(SB)/4, $23
+DATA winoIdx<>+192(SB)/4, $8
+DATA winoIdx<>+196(SB)/4, $24
+DATA winoIdx<>+200(SB)/4, $9
+DATA winoIdx<>+204(SB)/4, $25
+DATA winoIdx<>+208(SB)/4, $10
+DATA winoIdx<>+212(SB)/4, $26
+DATA winoIdx<>+216(SB)/4, $11
+DATA winoIdx<>+220(SB)/4, $27
+DATA winoIdx<>+224(SB)/4, $12
+DATA winoIdx<>+228(SB)/4, $28
+DATA winoIdx<>+232(SB)/4, $13
+DATA winoIdx<>+236(SB)/4, $29
+DATA winoIdx<>+240(SB)/4, $14
+DATA winoIdx<>+244(SB)/4, $30
+DATA winoIdx<>+248(SB)/4, $15
+DATA winoIdx<>+252(SB)/4, $31
+GLOBL winoIdx<>(SB), RODATA|NOPTR, $256
+
+// func winoBT4AVX512(o0, o1, o2, o3, a0, a1, a2, a3 *float32, n int)
+// (o0, o1, o2, o3) = (a0−a2, a1+a2, a2−a1, a1−a3), n floats each.
+TEXT ·winoBT4AVX512(SB), NOSPLIT, $0-72
+	MOVQ o0+0(FP), DI
+	MOVQ o1+8(FP), R8
+	MOVQ o2+16(FP), R9
+	MOVQ o3+24(FP), R10
+	MOVQ a0+32(FP), SI
+	MOVQ a1+40(FP), DX
+	MOVQ a2+48(FP), BX
+	MOVQ a3+56(FP), R12
+	MOVQ n+64(FP), CX
+	VPXORD Z31, Z31, Z31
+	MOVL $0x80000000, R11
+	VPBROADCASTD R11, Z30
+	XORQ AX, AX
+winobt4_loop:
+	CMPQ CX, $16
+	JLT winobt4_tail
+	VMOVUPS (SI)(AX*4), Z0
+	VMOVUPS (DX)(AX*4), Z1
+	VMOVUPS (BX)(AX*4), Z2
+	VMOVUPS (R12)(AX*4), Z3
+	VSUBPS Z2, Z0, Z4
+	VADDPS Z2, Z1, Z5
+	VSUBPS Z1, Z2, Z6
+	VSUBPS Z3, Z1, Z7
+	VMOVUPS Z4, (DI)(AX*4)
+	VMOVUPS Z5, (R8)(AX*4)
+	VMOVUPS Z6, (R9)(AX*4)
+	VMOVUPS Z7, (R10)(AX*4)
+	ADDQ $16, AX
+	SUBQ $16, CX
+	JMP winobt4_loop
+winobt4_tail:
+	TESTQ CX, CX
+	JEQ winobt4_done
+	MOVL $1, R11
+	SHLL CX, R11
+	DECL R11
+	KMOVW R11, K1
+	VMOVUPS.Z (SI)(AX*4), K1, Z0
+	VMOVUPS.Z (DX)(AX*4), K1, Z1
+	VMOVUPS.Z (BX)(AX*4), K1, Z2
+	VMOVUPS.Z (R12)(AX*4), K1, Z3
+	VSUBPS Z2, Z0, Z4
+	VADDPS Z2, Z1, Z5
+	VSUBPS Z1, Z2, Z6
+	VSUBPS Z3, Z1, Z7
+	VMOVUPS Z4, K1, (DI)(AX*4)
+	VMOVUPS Z5, K1, (R8)(AX*4)
+	VMOVUPS Z6, K1, (R9)(AX*4)
+	VMOVUPS Z7, K1, (R10)(AX*4)
+winobt4_done:
+	VZEROUPPER
+	RET
+
+// func winoAT2AVX512(o0, o1, a0, a1, a2, a3 *float32, n int)
+// (o0, o1) = (a0+a1+a2, a1−a2−a3), n floats each.
+TEXT ·winoAT2AVX512(SB), NOSPLIT, $0-56
+	MOVQ o0+0(FP), DI
+	MOVQ o1+8(FP), R8
+	MOVQ a0+16(FP), SI
+	MOVQ a1+24(FP), DX
+	MOVQ a2+32(FP), BX
+	MOVQ a3+40(FP), R12
+	MOVQ n+48(FP), CX
+	VPXORD Z31, Z31, Z31
+	MOVL $0x80000000, R11
+	VPBROADCASTD R11, Z30
+	XORQ AX, AX
+winoat2_loop:
+	CMPQ CX, $16
+	JLT winoat2_tail
+	VMOVUPS (SI)(AX*4), Z0
+	VMOVUPS (DX)(AX*4), Z1
+	VMOVUPS (BX)(AX*4), Z2
+	VMOVUPS (R12)(AX*4), Z3
+	VADDPS Z1, Z0, Z4
+	VADDPS Z2, Z4, Z4
+	VSUBPS Z2, Z1, Z5
+	VSUBPS Z3, Z5, Z5
+	VMOVUPS Z4, (DI)(AX*4)
+	VMOVUPS Z5, (R8)(AX*4)
+	ADDQ $16, AX
+	SUBQ $16, CX
+	JMP winoat2_loop
+winoat2_tail:
+	TESTQ CX, CX
+	JEQ winoat2_done
+	MOVL $1, R11
+	SHLL CX, R11
+	DECL R11
+	KMOVW R11, K1
+	VMOVUPS.Z (SI)(AX*4), K1, Z0
+	VMOVUPS.Z (DX)(AX*4), K1, Z1
+	VMOVUPS.Z (BX)(AX*4), K1, Z2
+	VMOVUPS.Z (R12)(AX*4), K1, Z3
+	VADDPS Z1, Z0, Z4
+	VADDPS Z2, Z4, Z4
+	VSUBPS Z2, Z1, Z5
+	VSUBPS Z3, Z5, Z5
+	VMOVUPS Z4, K1, (DI)(AX*4)
+	VMOVUPS Z5, K1, (R8)(AX*4)
+winoat2_done:
+	VZEROUPPER
+	RET
+
+// func winoA4AVX512(o0, o1, o2, o3, a0, a1 *float32, n int)
+// (o0, o1, o2, o3) = (a0, a0+a1, a0−a1, −a1), n floats each.
+TEXT ·winoA4AVX512(SB), NOSPLIT, $0-56
+	MOVQ o0+0(FP), DI
+	MOVQ o1+8(FP), R8
+	MOVQ o2+16(FP), R9
+	MOVQ o3+24(FP), R10
+	MOVQ a0+32(FP), SI
+	MOVQ a1+40(FP), DX
+	MOVQ n+48(FP), CX
+	VPXORD Z31, Z31, Z31
+	MOVL $0x80000000, R11
+	VPBROADCASTD R11, Z30
+	XORQ AX, AX
+winoa4_loop:
+	CMPQ CX, $16
+	JLT winoa4_tail
+	VMOVUPS (SI)(AX*4), Z0
+	VMOVUPS (DX)(AX*4), Z1
+	VMOVAPS Z0, Z4
+	VADDPS Z1, Z0, Z5
+	VSUBPS Z1, Z0, Z6
+	VPXORD Z30, Z1, Z7
+	VMOVUPS Z4, (DI)(AX*4)
+	VMOVUPS Z5, (R8)(AX*4)
+	VMOVUPS Z6, (R9)(AX*4)
+	VMOVUPS Z7, (R10)(AX*4)
+	ADDQ $16, AX
+	SUBQ $16, CX
+	JMP winoa4_loop
+winoa4_tail:
+	TESTQ CX, CX
+	JEQ winoa4_done
+	MOVL $1, R11
+	SHLL CX, R11
+	DECL R11
+	KMOVW R11, K1
+	VMOVUPS.Z (SI)(AX*4), K1, Z0
+	VMOVUPS.Z (DX)(AX*4), K1, Z1
+	VMOVAPS Z0, Z4
+	VADDPS Z1, Z0, Z5
+	VSUBPS Z1, Z0, Z6
+	VPXORD Z30, Z1, Z7
+	VMOVUPS Z4, K1, (DI)(AX*4)
+	VMOVUPS Z5, K1, (R8)(AX*4)
+	VMOVUPS Z6, K1, (R9)(AX*4)
+	VMOVUPS Z7, K1, (R10)(AX*4)
+winoa4_done:
+	VZEROUPPER
+	RET
+
+// func winoB4AVX512(o0, o1, o2, o3, a0, a1, a2, a3 *float32, n int)
+// (o0, o1, o2, o3) = (a0, a1−a2+a3, a1+a2−a0, −a3), n floats each.
+TEXT ·winoB4AVX512(SB), NOSPLIT, $0-72
+	MOVQ o0+0(FP), DI
+	MOVQ o1+8(FP), R8
+	MOVQ o2+16(FP), R9
+	MOVQ o3+24(FP), R10
+	MOVQ a0+32(FP), SI
+	MOVQ a1+40(FP), DX
+	MOVQ a2+48(FP), BX
+	MOVQ a3+56(FP), R12
+	MOVQ n+64(FP), CX
+	VPXORD Z31, Z31, Z31
+	MOVL $0x80000000, R11
+	VPBROADCASTD R11, Z30
+	XORQ AX, AX
+winob4_loop:
+	CMPQ CX, $16
+	JLT winob4_tail
+	VMOVUPS (SI)(AX*4), Z0
+	VMOVUPS (DX)(AX*4), Z1
+	VMOVUPS (BX)(AX*4), Z2
+	VMOVUPS (R12)(AX*4), Z3
+	VMOVAPS Z0, Z4
+	VSUBPS Z2, Z1, Z5
+	VADDPS Z3, Z5, Z5
+	VADDPS Z2, Z1, Z6
+	VSUBPS Z0, Z6, Z6
+	VPXORD Z30, Z3, Z7
+	VMOVUPS Z4, (DI)(AX*4)
+	VMOVUPS Z5, (R8)(AX*4)
+	VMOVUPS Z6, (R9)(AX*4)
+	VMOVUPS Z7, (R10)(AX*4)
+	ADDQ $16, AX
+	SUBQ $16, CX
+	JMP winob4_loop
+winob4_tail:
+	TESTQ CX, CX
+	JEQ winob4_done
+	MOVL $1, R11
+	SHLL CX, R11
+	DECL R11
+	KMOVW R11, K1
+	VMOVUPS.Z (SI)(AX*4), K1, Z0
+	VMOVUPS.Z (DX)(AX*4), K1, Z1
+	VMOVUPS.Z (BX)(AX*4), K1, Z2
+	VMOVUPS.Z (R12)(AX*4), K1, Z3
+	VMOVAPS Z0, Z4
+	VSUBPS Z2, Z1, Z5
+	VADDPS Z3, Z5, Z5
+	VADDPS Z2, Z1, Z6
+	VSUBPS Z0, Z6, Z6
+	VPXORD Z30, Z3, Z7
+	VMOVUPS Z4, K1, (DI)(AX*4)
+	VMOVUPS Z5, K1, (R8)(AX*4)
+	VMOVUPS Z6, K1, (R9)(AX*4)
+	VMOVUPS Z7, K1, (R10)(AX*4)
+winob4_done:
+	VZEROUPPER
+	RET
+
+// The row steps read and write rows of w ≤ 32 floats as two 16-lane halves
+// under the masks lo and hi, and the row's tw = ⌈w/2⌉ tiles under tm.
+
+// func winoInRowAVX512(o0, o1, o2, o3, x *float32, lo, hi, tm int)
+// o[j] = x[2j], e[j] = x[2j−1] (zero outside the row); tile j:
+// (e[j]−e[j+1], o[j]+e[j+1], e[j+1]−o[j], o[j]−o[j+1]).
+TEXT ·winoInRowAVX512(SB), NOSPLIT, $0-64
+	MOVQ o0+0(FP), DI
+	MOVQ o1+8(FP), R8
+	MOVQ o2+16(FP), R9
+	MOVQ o3+24(FP), R10
+	MOVQ x+32(FP), SI
+	MOVQ lo+40(FP), R11
+	KMOVW R11, K1
+	MOVQ hi+48(FP), R11
+	KMOVW R11, K2
+	MOVQ tm+56(FP), R11
+	KMOVW R11, K3
+	VPXORD Z31, Z31, Z31
+	VMOVUPS.Z (SI), K1, Z0
+	VMOVUPS.Z 64(SI), K2, Z1
+	VMOVUPS winoIdx<>+0(SB), Z2
+	VPERMI2PS Z1, Z0, Z2 // o[j] = x[2j]
+	VMOVUPS winoIdx<>+64(SB), Z3
+	VPERMI2PS Z1, Z0, Z3 // e[j+1] = x[2j+1]
+	VALIGND $15, Z31, Z3, Z4 // e[j]
+	VALIGND $1, Z2, Z31, Z5  // o[j+1]
+	VSUBPS Z3, Z4, Z6
+	VADDPS Z3, Z2, Z7
+	VSUBPS Z2, Z3, Z8
+	VSUBPS Z5, Z2, Z9
+	VMOVUPS Z6, K3, (DI)
+	VMOVUPS Z7, K3, (R8)
+	VMOVUPS Z8, K3, (R9)
+	VMOVUPS Z9, K3, (R10)
+	VZEROUPPER
+	RET
+
+// func winoOutRowAVX512(y, a, b, c, d *float32, bias float32, lo, hi, tm int)
+// y[2j] = a+b+c+bias, y[2j+1] = b−c−d+bias of tile j.
+TEXT ·winoOutRowAVX512(SB), NOSPLIT, $0-72
+	MOVQ y+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ c+24(FP), BX
+	MOVQ d+32(FP), R12
+	VBROADCASTSS bias+40(FP), Z10
+	MOVQ lo+48(FP), R11
+	KMOVW R11, K1
+	MOVQ hi+56(FP), R11
+	KMOVW R11, K2
+	MOVQ tm+64(FP), R11
+	KMOVW R11, K3
+	VMOVUPS.Z (SI), K3, Z0
+	VMOVUPS.Z (DX), K3, Z1
+	VMOVUPS.Z (BX), K3, Z2
+	VMOVUPS.Z (R12), K3, Z3
+	VADDPS Z1, Z0, Z4
+	VADDPS Z2, Z4, Z4
+	VADDPS Z10, Z4, Z4
+	VSUBPS Z2, Z1, Z5
+	VSUBPS Z3, Z5, Z5
+	VADDPS Z10, Z5, Z5
+	VMOVUPS winoIdx<>+128(SB), Z6
+	VPERMI2PS Z5, Z4, Z6
+	VMOVUPS winoIdx<>+192(SB), Z7
+	VPERMI2PS Z5, Z4, Z7
+	VMOVUPS Z6, K1, (DI)
+	VMOVUPS Z7, K2, 64(DI)
+	VZEROUPPER
+	RET
+
+// func winoGradOutRowAVX512(c0, c1, c2, c3, dy *float32, lo, hi, tm int)
+// p = dy[2j], q = dy[2j+1] (zero outside the row); tile j: (p, p+q, p−q, −q).
+TEXT ·winoGradOutRowAVX512(SB), NOSPLIT, $0-64
+	MOVQ c0+0(FP), DI
+	MOVQ c1+8(FP), R8
+	MOVQ c2+16(FP), R9
+	MOVQ c3+24(FP), R10
+	MOVQ dy+32(FP), SI
+	MOVQ lo+40(FP), R11
+	KMOVW R11, K1
+	MOVQ hi+48(FP), R11
+	KMOVW R11, K2
+	MOVQ tm+56(FP), R11
+	KMOVW R11, K3
+	MOVL $0x80000000, R11
+	VPBROADCASTD R11, Z30
+	VMOVUPS.Z (SI), K1, Z0
+	VMOVUPS.Z 64(SI), K2, Z1
+	VMOVUPS winoIdx<>+0(SB), Z2
+	VPERMI2PS Z1, Z0, Z2 // p
+	VMOVUPS winoIdx<>+64(SB), Z3
+	VPERMI2PS Z1, Z0, Z3 // q
+	VADDPS Z3, Z2, Z4
+	VSUBPS Z3, Z2, Z5
+	VPXORD Z30, Z3, Z6
+	VMOVUPS Z2, K3, (DI)
+	VMOVUPS Z4, K3, (R8)
+	VMOVUPS Z5, K3, (R9)
+	VMOVUPS Z6, K3, (R10)
+	VZEROUPPER
+	RET
+
+// func winoGradInRowAVX512(x, a, b, c, d *float32, lo, hi, tm int)
+// x[2j] += b−c+d−d[j−1], x[2j+1] += b+c−a+a[j+1] (zero outside the tiles).
+TEXT ·winoGradInRowAVX512(SB), NOSPLIT, $0-64
+	MOVQ x+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ c+24(FP), BX
+	MOVQ d+32(FP), R12
+	MOVQ lo+40(FP), R11
+	KMOVW R11, K1
+	MOVQ hi+48(FP), R11
+	KMOVW R11, K2
+	MOVQ tm+56(FP), R11
+	KMOVW R11, K3
+	VPXORD Z31, Z31, Z31
+	VMOVUPS.Z (SI), K3, Z0
+	VMOVUPS.Z (DX), K3, Z1
+	VMOVUPS.Z (BX), K3, Z2
+	VMOVUPS.Z (R12), K3, Z3
+	VALIGND $15, Z31, Z3, Z4 // d[j−1]
+	VALIGND $1, Z0, Z31, Z5  // a[j+1]
+	VSUBPS Z2, Z1, Z6
+	VADDPS Z3, Z6, Z6
+	VSUBPS Z4, Z6, Z6
+	VADDPS Z2, Z1, Z7
+	VSUBPS Z0, Z7, Z7
+	VADDPS Z5, Z7, Z7
+	VMOVUPS winoIdx<>+128(SB), Z8
+	VPERMI2PS Z7, Z6, Z8
+	VMOVUPS winoIdx<>+192(SB), Z9
+	VPERMI2PS Z7, Z6, Z9
+	VMOVUPS.Z (DI), K1, Z10
+	VMOVUPS.Z 64(DI), K2, Z11
+	VADDPS Z8, Z10, Z10
+	VADDPS Z9, Z11, Z11
+	VMOVUPS Z10, K1, (DI)
+	VMOVUPS Z11, K2, 64(DI)
+	VZEROUPPER
+	RET

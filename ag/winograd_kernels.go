@@ -1,0 +1,189 @@
+package ag
+
+// The one-dimensional steps of the Winograd tile transforms
+// (winograd_tiles.go): combinations of four or two streams over all tiles
+// at once, and per image row the column combinations, which split the row
+// into its even and odd columns (or merge them). Each runs as AVX-512
+// assembly when vec is set (rows up to 32 wide) and in Go otherwise; both
+// do the same operations in the same order, so they give the same bits.
+
+// winoVecRow reports whether the assembly row steps handle rows w wide.
+func winoVecRow(vec bool, w int) bool { return vec && w >= 1 && w <= 32 }
+
+// winoRowMasks returns the load/store masks of the two 16-lane halves of a
+// row w wide and of its ⌈w/2⌉ tiles.
+func winoRowMasks(w int) (lo, hi, tm int) {
+	return int(laneMask16(w)), int(laneMask16(w - 16)), int(laneMask16((w + 1) / 2))
+}
+
+// laneMask16 has the low n of 16 bits set.
+func laneMask16(n int) uint16 {
+	switch {
+	case n >= 16:
+		return 0xffff
+	case n <= 0:
+		return 0
+	}
+	return uint16(1)<<n - 1
+}
+
+// winoBT4 is Bᵀ on four streams: (a0−a2, a1+a2, a2−a1, a1−a3).
+func winoBT4(vec bool, o0, o1, o2, o3, a0, a1, a2, a3 []float32) {
+	n := len(o0)
+	o1, o2, o3, a0, a1, a2, a3 = o1[:n], o2[:n], o3[:n], a0[:n], a1[:n], a2[:n], a3[:n]
+	if vec && n > 0 {
+		winoBT4AVX512(&o0[0], &o1[0], &o2[0], &o3[0], &a0[0], &a1[0], &a2[0], &a3[0], n)
+		return
+	}
+	for j := range o0 {
+		x0, x1, x2, x3 := a0[j], a1[j], a2[j], a3[j]
+		o0[j] = x0 - x2
+		o1[j] = x1 + x2
+		o2[j] = x2 - x1
+		o3[j] = x1 - x3
+	}
+}
+
+// winoAT2 is Aᵀ on four streams: (a0+a1+a2, a1−a2−a3).
+func winoAT2(vec bool, o0, o1, a0, a1, a2, a3 []float32) {
+	n := len(o0)
+	o1, a0, a1, a2, a3 = o1[:n], a0[:n], a1[:n], a2[:n], a3[:n]
+	if vec && n > 0 {
+		winoAT2AVX512(&o0[0], &o1[0], &a0[0], &a1[0], &a2[0], &a3[0], n)
+		return
+	}
+	for j := range o0 {
+		x1, x2 := a1[j], a2[j]
+		o0[j] = a0[j] + x1 + x2
+		o1[j] = x1 - x2 - a3[j]
+	}
+}
+
+// winoA4 is A on two streams: (a0, a0+a1, a0−a1, −a1).
+func winoA4(vec bool, o0, o1, o2, o3, a0, a1 []float32) {
+	n := len(o0)
+	o1, o2, o3, a0, a1 = o1[:n], o2[:n], o3[:n], a0[:n], a1[:n]
+	if vec && n > 0 {
+		winoA4AVX512(&o0[0], &o1[0], &o2[0], &o3[0], &a0[0], &a1[0], n)
+		return
+	}
+	for j := range o0 {
+		p, q := a0[j], a1[j]
+		o0[j] = p
+		o1[j] = p + q
+		o2[j] = p - q
+		o3[j] = -q
+	}
+}
+
+// winoB4 is B on four streams: (a0, a1−a2+a3, a1+a2−a0, −a3).
+func winoB4(vec bool, o0, o1, o2, o3, a0, a1, a2, a3 []float32) {
+	n := len(o0)
+	o1, o2, o3, a0, a1, a2, a3 = o1[:n], o2[:n], o3[:n], a0[:n], a1[:n], a2[:n], a3[:n]
+	if vec && n > 0 {
+		winoB4AVX512(&o0[0], &o1[0], &o2[0], &o3[0], &a0[0], &a1[0], &a2[0], &a3[0], n)
+		return
+	}
+	for j := range o0 {
+		x0, x1, x2, x3 := a0[j], a1[j], a2[j], a3[j]
+		o0[j] = x0
+		o1[j] = x1 - x2 + x3
+		o2[j] = x1 + x2 - x0
+		o3[j] = -x3
+	}
+}
+
+// winoInRow is d·B for the tiles of one input row x (padding 1 on the
+// left, zeros past the end): with e[j] = x[2j−1] and o[j] = x[2j], tile j
+// gives (e[j]−e[j+1], o[j]+e[j+1], e[j+1]−o[j], o[j]−o[j+1]).
+func winoInRow(vec bool, o0, o1, o2, o3, x []float32) {
+	w, tw := len(x), len(o0)
+	o1, o2, o3 = o1[:tw], o2[:tw], o3[:tw]
+	if winoVecRow(vec, w) {
+		lo, hi, tm := winoRowMasks(w)
+		winoInRowAVX512(&o0[0], &o1[0], &o2[0], &o3[0], &x[0], lo, hi, tm)
+		return
+	}
+	at := func(c int) float32 {
+		if c < 0 || c >= w {
+			return 0
+		}
+		return x[c]
+	}
+	for j := range o0 {
+		e0, od0, e1, od1 := at(2*j-1), at(2*j), at(2*j+1), at(2*j+2)
+		o0[j] = e0 - e1
+		o1[j] = od0 + e1
+		o2[j] = e1 - od0
+		o3[j] = od0 - od1
+	}
+}
+
+// winoOutRow is ·A for the tiles of one output row y: y[2j] = a+b+c+bias
+// and y[2j+1] = b−c−d+bias of tile j (the last dropped when len(y) is odd).
+func winoOutRow(vec bool, y, a, b, c, d []float32, bias float32) {
+	w, tw := len(y), len(a)
+	b, c, d = b[:tw], c[:tw], d[:tw]
+	if winoVecRow(vec, w) {
+		lo, hi, tm := winoRowMasks(w)
+		winoOutRowAVX512(&y[0], &a[0], &b[0], &c[0], &d[0], bias, lo, hi, tm)
+		return
+	}
+	for j := range a {
+		y[2*j] = a[j] + b[j] + c[j] + bias
+		if 2*j+1 < w {
+			y[2*j+1] = b[j] - c[j] - d[j] + bias
+		}
+	}
+}
+
+// winoGradOutRow is ·Aᵀ for the tiles of one row g of dY: with p = g[2j]
+// and q = g[2j+1] (zero past the row), tile j gives (p, p+q, p−q, −q).
+func winoGradOutRow(vec bool, c0, c1, c2, c3, g []float32) {
+	w, tw := len(g), len(c0)
+	c1, c2, c3 = c1[:tw], c2[:tw], c3[:tw]
+	if winoVecRow(vec, w) {
+		lo, hi, tm := winoRowMasks(w)
+		winoGradOutRowAVX512(&c0[0], &c1[0], &c2[0], &c3[0], &g[0], lo, hi, tm)
+		return
+	}
+	for j := range c0 {
+		p := g[2*j]
+		var q float32
+		if 2*j+1 < w {
+			q = g[2*j+1]
+		}
+		c0[j] = p
+		c1[j] = p + q
+		c2[j] = p - q
+		c3[j] = -q
+	}
+}
+
+// winoGradInRow adds Bᵀ's column combination of one row of tiles (a, b, c,
+// d: the tiles' four columns before it) to the dx row x: tile j's columns
+// 2j−1 … 2j+2 get (a, b−c+d, b+c−a, −d), overlapping tiles summed: column
+// 2j gets tile j's second and tile j−1's fourth column, column 2j+1 tile
+// j's third and tile j+1's first.
+func winoGradInRow(vec bool, x, a, b, c, d []float32) {
+	w, tw := len(x), len(a)
+	b, c, d = b[:tw], c[:tw], d[:tw]
+	if winoVecRow(vec, w) {
+		lo, hi, tm := winoRowMasks(w)
+		winoGradInRowAVX512(&x[0], &a[0], &b[0], &c[0], &d[0], lo, hi, tm)
+		return
+	}
+	for j := range a {
+		var dPrev, aNext float32
+		if j > 0 {
+			dPrev = d[j-1]
+		}
+		if j+1 < tw {
+			aNext = a[j+1]
+		}
+		x[2*j] += b[j] - c[j] + d[j] - dPrev
+		if 2*j+1 < w {
+			x[2*j+1] += b[j] + c[j] - a[j] + aNext
+		}
+	}
+}

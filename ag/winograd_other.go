@@ -1,0 +1,17 @@
+//go:build !amd64
+
+package ag
+
+// No assembly for this architecture: useAVX512 is false and the Go steps
+// in winograd_kernels.go run instead.
+
+func winoBT4AVX512(o0, o1, o2, o3, a0, a1, a2, a3 *float32, n int) { panic("unreachable") }
+func winoAT2AVX512(o0, o1, a0, a1, a2, a3 *float32, n int)         { panic("unreachable") }
+func winoA4AVX512(o0, o1, o2, o3, a0, a1 *float32, n int)          { panic("unreachable") }
+func winoB4AVX512(o0, o1, o2, o3, a0, a1, a2, a3 *float32, n int)  { panic("unreachable") }
+func winoInRowAVX512(o0, o1, o2, o3, x *float32, lo, hi, tm int)   { panic("unreachable") }
+func winoOutRowAVX512(y, a, b, c, d *float32, bias float32, lo, hi, tm int) {
+	panic("unreachable")
+}
+func winoGradOutRowAVX512(c0, c1, c2, c3, dy *float32, lo, hi, tm int) { panic("unreachable") }
+func winoGradInRowAVX512(x, a, b, c, d *float32, lo, hi, tm int)      { panic("unreachable") }
