@@ -435,3 +435,283 @@ TEXT ·winoGradInRowAVX512(SB), NOSPLIT, $0-64
 	VMOVUPS Z11, K2, 64(DI)
 	VZEROUPPER
 	RET
+
+// The plane loops: the row steps above over every row of an h×w plane,
+// with the layouts of winograd_tiles.go's buffers.
+
+// func winoInRowsAVX512(buf *float32, p, tw int, x *float32, h, w, lo, hi, tm int)
+// Row y of x goes to padded row y+1 of h_l: he_l = buf + 2l·p floats for even
+// padded rows, ho_l = he_l + p for odd ones, tw floats per row.
+TEXT ·winoInRowsAVX512(SB), NOSPLIT, $0-72
+	MOVQ buf+0(FP), DI
+	MOVQ p+8(FP), R9
+	SHLQ $2, R9          // ho − he, bytes
+	MOVQ R9, R8
+	SHLQ $1, R8          // l stride, bytes
+	MOVQ tw+16(FP), R10
+	SHLQ $2, R10         // row bytes
+	MOVQ x+24(FP), SI
+	MOVQ h+32(FP), CX
+	MOVQ w+40(FP), DX
+	SHLQ $2, DX
+	MOVQ lo+48(FP), R11
+	KMOVW R11, K1
+	MOVQ hi+56(FP), R11
+	KMOVW R11, K2
+	MOVQ tm+64(FP), R11
+	KMOVW R11, K3
+	VPXORD Z31, Z31, Z31
+	VMOVUPS winoIdx<>+0(SB), Z28
+	VMOVUPS winoIdx<>+64(SB), Z29
+	XORQ AX, AX
+inrows_loop:
+	CMPQ AX, CX
+	JGE inrows_done
+	MOVQ AX, R12
+	INCQ R12
+	SHRQ $1, R12
+	IMULQ R10, R12
+	TESTQ $1, AX
+	JNE inrows_odd
+	ADDQ R9, R12
+inrows_odd:
+	LEAQ (DI)(R12*1), R13
+	LEAQ (R13)(R8*1), R11
+	VMOVUPS.Z (SI), K1, Z0
+	VMOVUPS.Z 64(SI), K2, Z1
+	VMOVAPS Z28, Z2
+	VPERMI2PS Z1, Z0, Z2
+	VMOVAPS Z29, Z3
+	VPERMI2PS Z1, Z0, Z3
+	VALIGND $15, Z31, Z3, Z4
+	VALIGND $1, Z2, Z31, Z5
+	VSUBPS Z3, Z4, Z6
+	VADDPS Z3, Z2, Z7
+	VSUBPS Z2, Z3, Z8
+	VSUBPS Z5, Z2, Z9
+	VMOVUPS Z6, K3, (R13)
+	VMOVUPS Z7, K3, (R11)
+	VMOVUPS Z8, K3, (R13)(R8*2)
+	VMOVUPS Z9, K3, (R11)(R8*2)
+	ADDQ DX, SI
+	INCQ AX
+	JMP inrows_loop
+inrows_done:
+	VZEROUPPER
+	RET
+
+// func winoOutRowsAVX512(y, s *float32, n, tw, h, w int, bias float32, lo, hi, tm int)
+// Output row yr = 2i+r from s_r,l = s + (2l+r)·n floats, tile row i.
+TEXT ·winoOutRowsAVX512(SB), NOSPLIT, $0-80
+	MOVQ y+0(FP), DI
+	MOVQ s+8(FP), SI
+	MOVQ n+16(FP), R9
+	SHLQ $2, R9          // r stride, bytes
+	MOVQ R9, R8
+	SHLQ $1, R8          // l stride, bytes
+	MOVQ tw+24(FP), R10
+	SHLQ $2, R10
+	MOVQ h+32(FP), CX
+	MOVQ w+40(FP), DX
+	SHLQ $2, DX
+	VBROADCASTSS bias+48(FP), Z10
+	MOVQ lo+56(FP), R11
+	KMOVW R11, K1
+	MOVQ hi+64(FP), R11
+	KMOVW R11, K2
+	MOVQ tm+72(FP), R11
+	KMOVW R11, K3
+	VMOVUPS winoIdx<>+128(SB), Z28
+	VMOVUPS winoIdx<>+192(SB), Z29
+	XORQ AX, AX
+outrows_loop:
+	CMPQ AX, CX
+	JGE outrows_done
+	MOVQ AX, R12
+	SHRQ $1, R12
+	IMULQ R10, R12
+	TESTQ $1, AX
+	JEQ outrows_even
+	ADDQ R9, R12
+outrows_even:
+	LEAQ (SI)(R12*1), R13
+	LEAQ (R13)(R8*1), R11
+	VMOVUPS.Z (R13), K3, Z0
+	VMOVUPS.Z (R11), K3, Z1
+	VMOVUPS.Z (R13)(R8*2), K3, Z2
+	VMOVUPS.Z (R11)(R8*2), K3, Z3
+	VADDPS Z1, Z0, Z4
+	VADDPS Z2, Z4, Z4
+	VADDPS Z10, Z4, Z4
+	VSUBPS Z2, Z1, Z5
+	VSUBPS Z3, Z5, Z5
+	VADDPS Z10, Z5, Z5
+	VMOVAPS Z28, Z6
+	VPERMI2PS Z5, Z4, Z6
+	VMOVAPS Z29, Z7
+	VPERMI2PS Z5, Z4, Z7
+	VMOVUPS Z6, K1, (DI)
+	VMOVUPS Z7, K2, 64(DI)
+	ADDQ DX, DI
+	INCQ AX
+	JMP outrows_loop
+outrows_done:
+	VZEROUPPER
+	RET
+
+// func winoGradOutRowsAVX512(c *float32, n, tw int, dy *float32, h, w, lo, hi, tm int)
+// Row y = 2i+r of dy goes to c_r,l = c + (2l+r)·n floats, tile row i.
+TEXT ·winoGradOutRowsAVX512(SB), NOSPLIT, $0-72
+	MOVQ c+0(FP), DI
+	MOVQ n+8(FP), R9
+	SHLQ $2, R9
+	MOVQ R9, R8
+	SHLQ $1, R8
+	MOVQ tw+16(FP), R10
+	SHLQ $2, R10
+	MOVQ dy+24(FP), SI
+	MOVQ h+32(FP), CX
+	MOVQ w+40(FP), DX
+	SHLQ $2, DX
+	MOVQ lo+48(FP), R11
+	KMOVW R11, K1
+	MOVQ hi+56(FP), R11
+	KMOVW R11, K2
+	MOVQ tm+64(FP), R11
+	KMOVW R11, K3
+	MOVL $0x80000000, R11
+	VPBROADCASTD R11, Z30
+	VMOVUPS winoIdx<>+0(SB), Z28
+	VMOVUPS winoIdx<>+64(SB), Z29
+	XORQ AX, AX
+gorows_loop:
+	CMPQ AX, CX
+	JGE gorows_done
+	MOVQ AX, R12
+	SHRQ $1, R12
+	IMULQ R10, R12
+	TESTQ $1, AX
+	JEQ gorows_even
+	ADDQ R9, R12
+gorows_even:
+	LEAQ (DI)(R12*1), R13
+	LEAQ (R13)(R8*1), R11
+	VMOVUPS.Z (SI), K1, Z0
+	VMOVUPS.Z 64(SI), K2, Z1
+	VMOVAPS Z28, Z2
+	VPERMI2PS Z1, Z0, Z2
+	VMOVAPS Z29, Z3
+	VPERMI2PS Z1, Z0, Z3
+	VADDPS Z3, Z2, Z4
+	VSUBPS Z3, Z2, Z5
+	VPXORD Z30, Z3, Z6
+	VMOVUPS Z2, K3, (R13)
+	VMOVUPS Z4, K3, (R11)
+	VMOVUPS Z5, K3, (R13)(R8*2)
+	VMOVUPS Z6, K3, (R11)(R8*2)
+	ADDQ DX, SI
+	INCQ AX
+	JMP gorows_loop
+gorows_done:
+	VZEROUPPER
+	RET
+
+// GRADIN_ADD adds tile-row contribution at R13 (q_r,0; q_r,l at +l·4n
+// floats, R8 = 4n·4 bytes, R11 = R13 + R8) to the row in Z10, Z11.
+#define GRADIN_ADD \
+	LEAQ (R13)(R8*1), R11; \
+	VMOVUPS.Z (R13), K3, Z0; \
+	VMOVUPS.Z (R11), K3, Z1; \
+	VMOVUPS.Z (R13)(R8*2), K3, Z2; \
+	VMOVUPS.Z (R11)(R8*2), K3, Z3; \
+	VALIGND $15, Z31, Z3, Z4; \
+	VALIGND $1, Z0, Z31, Z5; \
+	VSUBPS Z2, Z1, Z6; \
+	VADDPS Z3, Z6, Z6; \
+	VSUBPS Z4, Z6, Z6; \
+	VADDPS Z2, Z1, Z7; \
+	VSUBPS Z0, Z7, Z7; \
+	VADDPS Z5, Z7, Z7; \
+	VMOVAPS Z28, Z8; \
+	VPERMI2PS Z7, Z6, Z8; \
+	VMOVAPS Z29, Z9; \
+	VPERMI2PS Z7, Z6, Z9; \
+	VADDPS Z8, Z10, Z10; \
+	VADDPS Z9, Z11, Z11
+
+// func winoGradInRowsAVX512(dx, q *float32, n, tw, th, h, w, lo, hi, tm int)
+// Adds to dx row y its contributions from the tile rows above and below, in
+// the order of winoGradIn: y = 2i gets (i−1, r=3) then (i, r=1); y = 2i+1
+// gets (i, r=2) then (i+1, r=0); q_r,l = q + (4l+r)·n floats.
+TEXT ·winoGradInRowsAVX512(SB), NOSPLIT, $0-80
+	MOVQ dx+0(FP), DI
+	MOVQ q+8(FP), SI
+	MOVQ n+16(FP), R9
+	SHLQ $2, R9          // r stride, bytes
+	MOVQ R9, R8
+	SHLQ $2, R8          // l stride, bytes
+	MOVQ tw+24(FP), R10
+	SHLQ $2, R10
+	MOVQ th+32(FP), BX
+	MOVQ h+40(FP), CX
+	MOVQ w+48(FP), DX
+	SHLQ $2, DX
+	MOVQ lo+56(FP), R11
+	KMOVW R11, K1
+	MOVQ hi+64(FP), R11
+	KMOVW R11, K2
+	MOVQ tm+72(FP), R11
+	KMOVW R11, K3
+	VPXORD Z31, Z31, Z31
+	VMOVUPS winoIdx<>+128(SB), Z28
+	VMOVUPS winoIdx<>+192(SB), Z29
+	XORQ AX, AX
+girows_loop:
+	CMPQ AX, CX
+	JGE girows_done
+	VMOVUPS.Z (DI), K1, Z10
+	VMOVUPS.Z 64(DI), K2, Z11
+	MOVQ AX, R12
+	SHRQ $1, R12         // i
+	TESTQ $1, AX
+	JNE girows_odd
+	// y = 2i: (i−1, r=3) if i ≥ 1, then (i, r=1).
+	TESTQ R12, R12
+	JEQ girows_even2
+	MOVQ R12, R13
+	DECQ R13
+	IMULQ R10, R13
+	ADDQ SI, R13
+	LEAQ (R13)(R9*2), R13
+	ADDQ R9, R13
+	GRADIN_ADD
+girows_even2:
+	MOVQ R12, R13
+	IMULQ R10, R13
+	ADDQ SI, R13
+	ADDQ R9, R13
+	GRADIN_ADD
+	JMP girows_store
+girows_odd:
+	// y = 2i+1: (i, r=2), then (i+1, r=0) if i+1 < th.
+	MOVQ R12, R13
+	IMULQ R10, R13
+	ADDQ SI, R13
+	LEAQ (R13)(R9*2), R13
+	GRADIN_ADD
+	INCQ R12
+	CMPQ R12, BX
+	JGE girows_store
+	MOVQ R12, R13
+	IMULQ R10, R13
+	ADDQ SI, R13
+	GRADIN_ADD
+girows_store:
+	VMOVUPS Z10, K1, (DI)
+	VMOVUPS Z11, K2, 64(DI)
+	ADDQ DX, DI
+	INCQ AX
+	JMP girows_loop
+girows_done:
+	VZEROUPPER
+	RET

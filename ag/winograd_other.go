@@ -15,3 +15,16 @@ func winoOutRowAVX512(y, a, b, c, d *float32, bias float32, lo, hi, tm int) {
 }
 func winoGradOutRowAVX512(c0, c1, c2, c3, dy *float32, lo, hi, tm int) { panic("unreachable") }
 func winoGradInRowAVX512(x, a, b, c, d *float32, lo, hi, tm int)      { panic("unreachable") }
+
+func winoInRowsAVX512(buf *float32, p, tw int, x *float32, h, w, lo, hi, tm int) {
+	panic("unreachable")
+}
+func winoOutRowsAVX512(y, s *float32, n, tw, h, w int, bias float32, lo, hi, tm int) {
+	panic("unreachable")
+}
+func winoGradOutRowsAVX512(c *float32, n, tw int, dy *float32, h, w, lo, hi, tm int) {
+	panic("unreachable")
+}
+func winoGradInRowsAVX512(dx, q *float32, n, tw, th, h, w, lo, hi, tm int) {
+	panic("unreachable")
+}

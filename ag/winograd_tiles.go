@@ -39,16 +39,22 @@ func winoInput(vec bool, v []float32, sx int, x []float32, h, w int, buf []float
 			clear(he[l][th*tw:]) // padded row h+1: below the plane
 		}
 	}
-	for y := 0; y < h; y++ {
-		var d [4][]float32
-		o := (y + 1) / 2 * tw // padded row y+1
-		for l := range 4 {
-			d[l] = he[l][o : o+tw]
-			if y%2 == 0 {
-				d[l] = ho[l][o : o+tw]
+	if winoVecRow(vec, w) {
+		_ = x[h*w-1]
+		lo, hi, tm := winoRowMasks(w)
+		winoInRowsAVX512(&buf[0], p, tw, &x[0], h, w, lo, hi, tm)
+	} else {
+		for y := 0; y < h; y++ {
+			var d [4][]float32
+			o := (y + 1) / 2 * tw // padded row y+1
+			for l := range 4 {
+				d[l] = he[l][o : o+tw]
+				if y%2 == 0 {
+					d[l] = ho[l][o : o+tw]
+				}
 			}
+			winoInRow(vec, d[0], d[1], d[2], d[3], x[y*w:(y+1)*w])
 		}
-		winoInRow(vec, d[0], d[1], d[2], d[3], x[y*w:(y+1)*w])
 	}
 	for l := range 4 {
 		winoBT4(vec, v[l*sx:l*sx+n], v[(4+l)*sx:(4+l)*sx+n], v[(8+l)*sx:(8+l)*sx+n], v[(12+l)*sx:(12+l)*sx+n],
@@ -73,6 +79,12 @@ func winoOutput(vec bool, y []float32, m []float32, sx int, h, w int, bias float
 		s[0][l], s[1][l] = buf[2*l*n:(2*l+1)*n], buf[(2*l+1)*n:(2*l+2)*n]
 		winoAT2(vec, s[0][l], s[1][l], m[l*sx:l*sx+n], m[(4+l)*sx:(4+l)*sx+n], m[(8+l)*sx:(8+l)*sx+n], m[(12+l)*sx:(12+l)*sx+n])
 	}
+	if winoVecRow(vec, w) {
+		_ = y[h*w-1]
+		lo, hi, tm := winoRowMasks(w)
+		winoOutRowsAVX512(&y[0], &buf[0], n, tw, h, w, bias, lo, hi, tm)
+		return
+	}
 	for yr := 0; yr < h; yr++ {
 		r, o := yr%2, yr/2*tw
 		winoOutRow(vec, y[yr*w:(yr+1)*w], s[r][0][o:o+tw], s[r][1][o:o+tw], s[r][2][o:o+tw], s[r][3][o:o+tw], bias)
@@ -95,9 +107,15 @@ func winoGradOut(vec bool, dm []float32, sx int, dy []float32, h, w int, buf []f
 			clear(c[1][l][(th-1)*tw:]) // the row below an odd plane
 		}
 	}
-	for y := 0; y < h; y++ {
-		r, o := y%2, y/2*tw
-		winoGradOutRow(vec, c[r][0][o:o+tw], c[r][1][o:o+tw], c[r][2][o:o+tw], c[r][3][o:o+tw], dy[y*w:(y+1)*w])
+	if winoVecRow(vec, w) {
+		_ = dy[h*w-1]
+		lo, hi, tm := winoRowMasks(w)
+		winoGradOutRowsAVX512(&buf[0], n, tw, &dy[0], h, w, lo, hi, tm)
+	} else {
+		for y := 0; y < h; y++ {
+			r, o := y%2, y/2*tw
+			winoGradOutRow(vec, c[r][0][o:o+tw], c[r][1][o:o+tw], c[r][2][o:o+tw], c[r][3][o:o+tw], dy[y*w:(y+1)*w])
+		}
 	}
 	for l := range 4 {
 		winoA4(vec, dm[l*sx:l*sx+n], dm[(4+l)*sx:(4+l)*sx+n], dm[(8+l)*sx:(8+l)*sx+n], dm[(12+l)*sx:(12+l)*sx+n], c[0][l], c[1][l])
@@ -120,6 +138,12 @@ func winoGradIn(vec bool, dx []float32, dv []float32, sx int, h, w int, buf []fl
 			q[r][l] = buf[(4*l+r)*n : (4*l+r+1)*n]
 		}
 		winoB4(vec, q[0][l], q[1][l], q[2][l], q[3][l], dv[l*sx:l*sx+n], dv[(4+l)*sx:(4+l)*sx+n], dv[(8+l)*sx:(8+l)*sx+n], dv[(12+l)*sx:(12+l)*sx+n])
+	}
+	if winoVecRow(vec, w) {
+		_ = dx[h*w-1]
+		lo, hi, tm := winoRowMasks(w)
+		winoGradInRowsAVX512(&dx[0], &buf[0], n, tw, th, h, w, lo, hi, tm)
+		return
 	}
 	for i := 0; i < th; i++ {
 		o := i * tw
