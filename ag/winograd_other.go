@@ -14,7 +14,7 @@ func winoOutRowAVX512(y, a, b, c, d *float32, bias float32, lo, hi, tm int) {
 	panic("unreachable")
 }
 func winoGradOutRowAVX512(c0, c1, c2, c3, dy *float32, lo, hi, tm int) { panic("unreachable") }
-func winoGradInRowAVX512(x, a, b, c, d *float32, lo, hi, tm int)      { panic("unreachable") }
+func winoGradInRowAVX512(x, a, b, c, d *float32, lo, hi, tm int)       { panic("unreachable") }
 
 func winoInRowsAVX512(buf *float32, p, tw int, x *float32, h, w, lo, hi, tm int) {
 	panic("unreachable")

@@ -203,21 +203,26 @@ func TestWinogradIsDeterministic(t *testing.T) {
 	}
 }
 
-// The automatic choice: Winograd for the U-Net's 3×3, pad-1 convolutions at
-// float32, im2col in bf16 mode and for other kernels.
+// The automatic choice: Winograd for the U-Net's 3×3, pad-1 convolutions on
+// 14×14 and 28×28 maps at float32; im2col in bf16 mode, on 7×7 maps, for
+// one input or output channel and for other kernels.
 func TestWinogradDispatch(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 1))
 	for _, s := range []struct {
-		c, o, k, pad int
-		prec         Precision
-		want         convAlgo
+		c, o, hw, k, pad int
+		prec             Precision
+		want             convAlgo
 	}{
-		{32, 32, 3, 1, Float32, convWinograd},
-		{32, 32, 3, 1, BF16, convIm2col},
-		{32, 32, 1, 0, Float32, convIm2col},
-		{32, 32, 3, 0, Float32, convIm2col},
+		{32, 32, 14, 3, 1, Float32, convWinograd},
+		{96, 32, 28, 3, 1, Float32, convWinograd},
+		{32, 32, 14, 3, 1, BF16, convIm2col},
+		{64, 64, 7, 3, 1, Float32, convIm2col},
+		{1, 32, 28, 3, 1, Float32, convIm2col},
+		{32, 1, 28, 3, 1, Float32, convIm2col},
+		{32, 32, 14, 1, 0, Float32, convIm2col},
+		{32, 32, 14, 3, 0, Float32, convIm2col},
 	} {
-		x := randTensor(r, 2, s.c, 8, 8).SetRequiresGrad()
+		x := randTensor(r, 2, s.c, s.hw, s.hw).SetRequiresGrad()
 		w := randTensor(r, s.o, s.c, s.k, s.k)
 		tp := NewTape()
 		tp.SetPrecision(s.prec)
