@@ -238,11 +238,8 @@ func winoBackGroup(t *Tape, wk int, ws *winoShape, gi int, x, u, dy, dx []float3
 	}
 	for j := 0; j < n; j++ {
 		img := dx[(b0+j)*c*hw : (b0+j+1)*c*hw]
-		if owX {
-			clear(img)
-		}
 		for ci := 0; ci < c; ci++ {
-			winoGradIn(useAVX512, img[ci*hw:(ci+1)*hw], dv[ci*nt+j*tiles:], c*nt, ws.h, ws.w, buf)
+			winoGradIn(useAVX512, img[ci*hw:(ci+1)*hw], dv[ci*nt+j*tiles:], c*nt, ws.h, ws.w, owX, buf)
 		}
 	}
 }

@@ -16,18 +16,6 @@ func winoA4AVX512(o0, o1, o2, o3, a0, a1 *float32, n int)
 func winoB4AVX512(o0, o1, o2, o3, a0, a1, a2, a3 *float32, n int)
 
 //go:noescape
-func winoInRowAVX512(o0, o1, o2, o3, x *float32, lo, hi, tm int)
-
-//go:noescape
-func winoOutRowAVX512(y, a, b, c, d *float32, bias float32, lo, hi, tm int)
-
-//go:noescape
-func winoGradOutRowAVX512(c0, c1, c2, c3, dy *float32, lo, hi, tm int)
-
-//go:noescape
-func winoGradInRowAVX512(x, a, b, c, d *float32, lo, hi, tm int)
-
-//go:noescape
 func winoInRowsAVX512(buf *float32, p, tw int, x *float32, h, w, lo, hi, tm int)
 
 //go:noescape
@@ -37,4 +25,4 @@ func winoOutRowsAVX512(y, s *float32, n, tw, h, w int, bias float32, lo, hi, tm 
 func winoGradOutRowsAVX512(c *float32, n, tw int, dy *float32, h, w, lo, hi, tm int)
 
 //go:noescape
-func winoGradInRowsAVX512(dx, q *float32, n, tw, th, h, w, lo, hi, tm int)
+func winoGradInRowsAVX512(dx, q *float32, n, tw, th, h, w, lo, hi, tm, ow int)

@@ -292,153 +292,9 @@ winob4_done:
 	VZEROUPPER
 	RET
 
-// The row steps read and write rows of w ≤ 32 floats as two 16-lane halves
-// under the masks lo and hi, and the row's tw = ⌈w/2⌉ tiles under tm.
-
-// func winoInRowAVX512(o0, o1, o2, o3, x *float32, lo, hi, tm int)
-// o[j] = x[2j], e[j] = x[2j−1] (zero outside the row); tile j:
-// (e[j]−e[j+1], o[j]+e[j+1], e[j+1]−o[j], o[j]−o[j+1]).
-TEXT ·winoInRowAVX512(SB), NOSPLIT, $0-64
-	MOVQ o0+0(FP), DI
-	MOVQ o1+8(FP), R8
-	MOVQ o2+16(FP), R9
-	MOVQ o3+24(FP), R10
-	MOVQ x+32(FP), SI
-	MOVQ lo+40(FP), R11
-	KMOVW R11, K1
-	MOVQ hi+48(FP), R11
-	KMOVW R11, K2
-	MOVQ tm+56(FP), R11
-	KMOVW R11, K3
-	VPXORD Z31, Z31, Z31
-	VMOVUPS.Z (SI), K1, Z0
-	VMOVUPS.Z 64(SI), K2, Z1
-	VMOVUPS winoIdx<>+0(SB), Z2
-	VPERMI2PS Z1, Z0, Z2 // o[j] = x[2j]
-	VMOVUPS winoIdx<>+64(SB), Z3
-	VPERMI2PS Z1, Z0, Z3 // e[j+1] = x[2j+1]
-	VALIGND $15, Z31, Z3, Z4 // e[j]
-	VALIGND $1, Z2, Z31, Z5  // o[j+1]
-	VSUBPS Z3, Z4, Z6
-	VADDPS Z3, Z2, Z7
-	VSUBPS Z2, Z3, Z8
-	VSUBPS Z5, Z2, Z9
-	VMOVUPS Z6, K3, (DI)
-	VMOVUPS Z7, K3, (R8)
-	VMOVUPS Z8, K3, (R9)
-	VMOVUPS Z9, K3, (R10)
-	VZEROUPPER
-	RET
-
-// func winoOutRowAVX512(y, a, b, c, d *float32, bias float32, lo, hi, tm int)
-// y[2j] = a+b+c+bias, y[2j+1] = b−c−d+bias of tile j.
-TEXT ·winoOutRowAVX512(SB), NOSPLIT, $0-72
-	MOVQ y+0(FP), DI
-	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DX
-	MOVQ c+24(FP), BX
-	MOVQ d+32(FP), R12
-	VBROADCASTSS bias+40(FP), Z10
-	MOVQ lo+48(FP), R11
-	KMOVW R11, K1
-	MOVQ hi+56(FP), R11
-	KMOVW R11, K2
-	MOVQ tm+64(FP), R11
-	KMOVW R11, K3
-	VMOVUPS.Z (SI), K3, Z0
-	VMOVUPS.Z (DX), K3, Z1
-	VMOVUPS.Z (BX), K3, Z2
-	VMOVUPS.Z (R12), K3, Z3
-	VADDPS Z1, Z0, Z4
-	VADDPS Z2, Z4, Z4
-	VADDPS Z10, Z4, Z4
-	VSUBPS Z2, Z1, Z5
-	VSUBPS Z3, Z5, Z5
-	VADDPS Z10, Z5, Z5
-	VMOVUPS winoIdx<>+128(SB), Z6
-	VPERMI2PS Z5, Z4, Z6
-	VMOVUPS winoIdx<>+192(SB), Z7
-	VPERMI2PS Z5, Z4, Z7
-	VMOVUPS Z6, K1, (DI)
-	VMOVUPS Z7, K2, 64(DI)
-	VZEROUPPER
-	RET
-
-// func winoGradOutRowAVX512(c0, c1, c2, c3, dy *float32, lo, hi, tm int)
-// p = dy[2j], q = dy[2j+1] (zero outside the row); tile j: (p, p+q, p−q, −q).
-TEXT ·winoGradOutRowAVX512(SB), NOSPLIT, $0-64
-	MOVQ c0+0(FP), DI
-	MOVQ c1+8(FP), R8
-	MOVQ c2+16(FP), R9
-	MOVQ c3+24(FP), R10
-	MOVQ dy+32(FP), SI
-	MOVQ lo+40(FP), R11
-	KMOVW R11, K1
-	MOVQ hi+48(FP), R11
-	KMOVW R11, K2
-	MOVQ tm+56(FP), R11
-	KMOVW R11, K3
-	MOVL $0x80000000, R11
-	VPBROADCASTD R11, Z30
-	VMOVUPS.Z (SI), K1, Z0
-	VMOVUPS.Z 64(SI), K2, Z1
-	VMOVUPS winoIdx<>+0(SB), Z2
-	VPERMI2PS Z1, Z0, Z2 // p
-	VMOVUPS winoIdx<>+64(SB), Z3
-	VPERMI2PS Z1, Z0, Z3 // q
-	VADDPS Z3, Z2, Z4
-	VSUBPS Z3, Z2, Z5
-	VPXORD Z30, Z3, Z6
-	VMOVUPS Z2, K3, (DI)
-	VMOVUPS Z4, K3, (R8)
-	VMOVUPS Z5, K3, (R9)
-	VMOVUPS Z6, K3, (R10)
-	VZEROUPPER
-	RET
-
-// func winoGradInRowAVX512(x, a, b, c, d *float32, lo, hi, tm int)
-// x[2j] += b−c+d−d[j−1], x[2j+1] += b+c−a+a[j+1] (zero outside the tiles).
-TEXT ·winoGradInRowAVX512(SB), NOSPLIT, $0-64
-	MOVQ x+0(FP), DI
-	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DX
-	MOVQ c+24(FP), BX
-	MOVQ d+32(FP), R12
-	MOVQ lo+40(FP), R11
-	KMOVW R11, K1
-	MOVQ hi+48(FP), R11
-	KMOVW R11, K2
-	MOVQ tm+56(FP), R11
-	KMOVW R11, K3
-	VPXORD Z31, Z31, Z31
-	VMOVUPS.Z (SI), K3, Z0
-	VMOVUPS.Z (DX), K3, Z1
-	VMOVUPS.Z (BX), K3, Z2
-	VMOVUPS.Z (R12), K3, Z3
-	VALIGND $15, Z31, Z3, Z4 // d[j−1]
-	VALIGND $1, Z0, Z31, Z5  // a[j+1]
-	VSUBPS Z2, Z1, Z6
-	VADDPS Z3, Z6, Z6
-	VSUBPS Z4, Z6, Z6
-	VADDPS Z2, Z1, Z7
-	VSUBPS Z0, Z7, Z7
-	VADDPS Z5, Z7, Z7
-	VMOVUPS winoIdx<>+128(SB), Z8
-	VPERMI2PS Z7, Z6, Z8
-	VMOVUPS winoIdx<>+192(SB), Z9
-	VPERMI2PS Z7, Z6, Z9
-	VMOVUPS.Z (DI), K1, Z10
-	VMOVUPS.Z 64(DI), K2, Z11
-	VADDPS Z8, Z10, Z10
-	VADDPS Z9, Z11, Z11
-	VMOVUPS Z10, K1, (DI)
-	VMOVUPS Z11, K2, 64(DI)
-	VZEROUPPER
-	RET
-
-// The plane loops: the row steps above over every row of an h×w plane,
-// with the layouts of winograd_tiles.go's buffers.
-
+// The row steps: every row of an h×w plane (w ≤ 32), read or written as
+// two 16-lane halves under the masks lo and hi, its tw = ⌈w/2⌉ tiles under
+// tm, with the layouts of winograd_tiles.go's buffers.
 // func winoInRowsAVX512(buf *float32, p, tw int, x *float32, h, w, lo, hi, tm int)
 // Row y of x goes to padded row y+1 of h_l: he_l = buf + 2l·p floats for even
 // padded rows, ho_l = he_l + p for odd ones, tw floats per row.
@@ -639,11 +495,12 @@ gorows_done:
 	VADDPS Z8, Z10, Z10; \
 	VADDPS Z9, Z11, Z11
 
-// func winoGradInRowsAVX512(dx, q *float32, n, tw, th, h, w, lo, hi, tm int)
-// Adds to dx row y its contributions from the tile rows above and below, in
-// the order of winoGradIn: y = 2i gets (i−1, r=3) then (i, r=1); y = 2i+1
-// gets (i, r=2) then (i+1, r=0); q_r,l = q + (4l+r)·n floats.
-TEXT ·winoGradInRowsAVX512(SB), NOSPLIT, $0-80
+// func winoGradInRowsAVX512(dx, q *float32, n, tw, th, h, w, lo, hi, tm, ow int)
+// Adds to dx row y (or, when ow ≠ 0, writes to it, starting from zero) its
+// contributions from the tile rows above and below, in the order of
+// winoGradIn: y = 2i gets (i−1, r=3) then (i, r=1); y = 2i+1 gets (i, r=2)
+// then (i+1, r=0); q_r,l = q + (4l+r)·n floats.
+TEXT ·winoGradInRowsAVX512(SB), NOSPLIT, $0-88
 	MOVQ dx+0(FP), DI
 	MOVQ q+8(FP), SI
 	MOVQ n+16(FP), R9
@@ -669,8 +526,13 @@ TEXT ·winoGradInRowsAVX512(SB), NOSPLIT, $0-80
 girows_loop:
 	CMPQ AX, CX
 	JGE girows_done
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	CMPQ ow+80(FP), $0
+	JNE girows_zero
 	VMOVUPS.Z (DI), K1, Z10
 	VMOVUPS.Z 64(DI), K2, Z11
+girows_zero:
 	MOVQ AX, R12
 	SHRQ $1, R12         // i
 	TESTQ $1, AX

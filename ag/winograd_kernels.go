@@ -3,9 +3,11 @@ package ag
 // The one-dimensional steps of the Winograd tile transforms
 // (winograd_tiles.go): combinations of four or two streams over all tiles
 // at once, and per image row the column combinations, which split the row
-// into its even and odd columns (or merge them). Each runs as AVX-512
-// assembly when vec is set (rows up to 32 wide) and in Go otherwise; both
-// do the same operations in the same order, so they give the same bits.
+// into its even and odd columns (or merge them). The stream steps run as
+// AVX-512 assembly when vec is set; the row steps here are the Go versions
+// of the assembly plane loops (winograd_amd64.s) for rows up to 32 wide.
+// Both do the same operations in the same order, so they give the same
+// bits.
 
 // winoVecRow reports whether the assembly row steps handle rows w wide.
 func winoVecRow(vec bool, w int) bool { return vec && w >= 1 && w <= 32 }
@@ -96,14 +98,9 @@ func winoB4(vec bool, o0, o1, o2, o3, a0, a1, a2, a3 []float32) {
 // winoInRow is d·B for the tiles of one input row x (padding 1 on the
 // left, zeros past the end): with e[j] = x[2j−1] and o[j] = x[2j], tile j
 // gives (e[j]−e[j+1], o[j]+e[j+1], e[j+1]−o[j], o[j]−o[j+1]).
-func winoInRow(vec bool, o0, o1, o2, o3, x []float32) {
+func winoInRow(o0, o1, o2, o3, x []float32) {
 	w, tw := len(x), len(o0)
 	o1, o2, o3 = o1[:tw], o2[:tw], o3[:tw]
-	if winoVecRow(vec, w) {
-		lo, hi, tm := winoRowMasks(w)
-		winoInRowAVX512(&o0[0], &o1[0], &o2[0], &o3[0], &x[0], lo, hi, tm)
-		return
-	}
 	at := func(c int) float32 {
 		if c < 0 || c >= w {
 			return 0
@@ -121,14 +118,9 @@ func winoInRow(vec bool, o0, o1, o2, o3, x []float32) {
 
 // winoOutRow is ·A for the tiles of one output row y: y[2j] = a+b+c+bias
 // and y[2j+1] = b−c−d+bias of tile j (the last dropped when len(y) is odd).
-func winoOutRow(vec bool, y, a, b, c, d []float32, bias float32) {
+func winoOutRow(y, a, b, c, d []float32, bias float32) {
 	w, tw := len(y), len(a)
 	b, c, d = b[:tw], c[:tw], d[:tw]
-	if winoVecRow(vec, w) {
-		lo, hi, tm := winoRowMasks(w)
-		winoOutRowAVX512(&y[0], &a[0], &b[0], &c[0], &d[0], bias, lo, hi, tm)
-		return
-	}
 	for j := range a {
 		y[2*j] = a[j] + b[j] + c[j] + bias
 		if 2*j+1 < w {
@@ -139,14 +131,9 @@ func winoOutRow(vec bool, y, a, b, c, d []float32, bias float32) {
 
 // winoGradOutRow is ·Aᵀ for the tiles of one row g of dY: with p = g[2j]
 // and q = g[2j+1] (zero past the row), tile j gives (p, p+q, p−q, −q).
-func winoGradOutRow(vec bool, c0, c1, c2, c3, g []float32) {
+func winoGradOutRow(c0, c1, c2, c3, g []float32) {
 	w, tw := len(g), len(c0)
 	c1, c2, c3 = c1[:tw], c2[:tw], c3[:tw]
-	if winoVecRow(vec, w) {
-		lo, hi, tm := winoRowMasks(w)
-		winoGradOutRowAVX512(&c0[0], &c1[0], &c2[0], &c3[0], &g[0], lo, hi, tm)
-		return
-	}
 	for j := range c0 {
 		p := g[2*j]
 		var q float32
@@ -165,14 +152,9 @@ func winoGradOutRow(vec bool, c0, c1, c2, c3, g []float32) {
 // 2j−1 … 2j+2 get (a, b−c+d, b+c−a, −d), overlapping tiles summed: column
 // 2j gets tile j's second and tile j−1's fourth column, column 2j+1 tile
 // j's third and tile j+1's first.
-func winoGradInRow(vec bool, x, a, b, c, d []float32) {
+func winoGradInRow(x, a, b, c, d []float32) {
 	w, tw := len(x), len(a)
 	b, c, d = b[:tw], c[:tw], d[:tw]
-	if winoVecRow(vec, w) {
-		lo, hi, tm := winoRowMasks(w)
-		winoGradInRowAVX512(&x[0], &a[0], &b[0], &c[0], &d[0], lo, hi, tm)
-		return
-	}
 	for j := range a {
 		var dPrev, aNext float32
 		if j > 0 {

@@ -258,11 +258,13 @@ func TestWinogradTransformsVecMatchGo(t *testing.T) {
 				dm := make([]float32, 16*sx)
 				winoGradOut(vec, dm, sx, x, h, w, buf)
 				dx := append([]float32(nil), dx0...)
-				winoGradIn(vec, dx, m, sx, h, w, buf)
-				return [][]float32{v, y, dm, dx}
+				winoGradIn(vec, dx, m, sx, h, w, false, buf)
+				dxw := append([]float32(nil), dx0...)
+				winoGradIn(vec, dxw, m, sx, h, w, true, buf)
+				return [][]float32{v, y, dm, dx, dxw}
 			}
 			want, got := run(false), run(true)
-			for k, what := range []string{"input", "output", "output gradient", "input gradient"} {
+			for k, what := range []string{"input", "output", "output gradient", "input gradient (added)", "input gradient (written)"} {
 				if n, i := bitDiff(want[k], got[k]); n > 0 {
 					t.Errorf("%d×%d %s transform: assembly differs from Go in %d values (first at %d: %v vs %v)",
 						h, w, what, n, i, got[k][i], want[k][i])

@@ -53,7 +53,7 @@ func winoInput(vec bool, v []float32, sx int, x []float32, h, w int, buf []float
 					d[l] = ho[l][o : o+tw]
 				}
 			}
-			winoInRow(vec, d[0], d[1], d[2], d[3], x[y*w:(y+1)*w])
+			winoInRow(d[0], d[1], d[2], d[3], x[y*w:(y+1)*w])
 		}
 	}
 	for l := range 4 {
@@ -87,7 +87,7 @@ func winoOutput(vec bool, y []float32, m []float32, sx int, h, w int, bias float
 	}
 	for yr := 0; yr < h; yr++ {
 		r, o := yr%2, yr/2*tw
-		winoOutRow(vec, y[yr*w:(yr+1)*w], s[r][0][o:o+tw], s[r][1][o:o+tw], s[r][2][o:o+tw], s[r][3][o:o+tw], bias)
+		winoOutRow(y[yr*w:(yr+1)*w], s[r][0][o:o+tw], s[r][1][o:o+tw], s[r][2][o:o+tw], s[r][3][o:o+tw], bias)
 	}
 }
 
@@ -114,7 +114,7 @@ func winoGradOut(vec bool, dm []float32, sx int, dy []float32, h, w int, buf []f
 	} else {
 		for y := 0; y < h; y++ {
 			r, o := y%2, y/2*tw
-			winoGradOutRow(vec, c[r][0][o:o+tw], c[r][1][o:o+tw], c[r][2][o:o+tw], c[r][3][o:o+tw], dy[y*w:(y+1)*w])
+			winoGradOutRow(c[r][0][o:o+tw], c[r][1][o:o+tw], c[r][2][o:o+tw], c[r][3][o:o+tw], dy[y*w:(y+1)*w])
 		}
 	}
 	for l := range 4 {
@@ -123,13 +123,13 @@ func winoGradOut(vec bool, dm []float32, sx int, dy []float32, h, w int, buf []f
 }
 
 // winoGradIn adds dD = B dV Bᵀ, the gradient of d through winoInput, of
-// every tile from dv[ξ·sx + t] into the h×w plane dx, dropping what falls
-// on the padding. buf holds winoBufLen(h, w) floats. B combines the rows
+// every tile from dv[ξ·sx + t] into the h×w plane dx (or writes it there
+// when ow is set), dropping what falls on the padding. buf holds winoBufLen(h, w) floats. B combines the rows
 // of dV for all tiles at once (winoB4, giving q_r,l: the gradient reaching
 // input row 2i−1+r), then each such row's columns are combined and added
 // to dx (winoGradInRow), where the overlapping tiles meet. Overlapping
 // rows are added tile row by tile row from the top: a fixed order.
-func winoGradIn(vec bool, dx []float32, dv []float32, sx int, h, w int, buf []float32) {
+func winoGradIn(vec bool, dx []float32, dv []float32, sx int, h, w int, ow bool, buf []float32) {
 	th, tw := (h+1)/2, (w+1)/2
 	n := th * tw
 	var q [4][4][]float32
@@ -142,8 +142,11 @@ func winoGradIn(vec bool, dx []float32, dv []float32, sx int, h, w int, buf []fl
 	if winoVecRow(vec, w) {
 		_ = dx[h*w-1]
 		lo, hi, tm := winoRowMasks(w)
-		winoGradInRowsAVX512(&dx[0], &buf[0], n, tw, th, h, w, lo, hi, tm)
+		winoGradInRowsAVX512(&dx[0], &buf[0], n, tw, th, h, w, lo, hi, tm, b2i(ow))
 		return
+	}
+	if ow {
+		clear(dx[:h*w])
 	}
 	for i := 0; i < th; i++ {
 		o := i * tw
@@ -152,7 +155,7 @@ func winoGradIn(vec bool, dx []float32, dv []float32, sx int, h, w int, buf []fl
 			if y < 0 || y >= h {
 				continue
 			}
-			winoGradInRow(vec, dx[y*w:(y+1)*w], q[r][0][o:o+tw], q[r][1][o:o+tw], q[r][2][o:o+tw], q[r][3][o:o+tw])
+			winoGradInRow(dx[y*w:(y+1)*w], q[r][0][o:o+tw], q[r][1][o:o+tw], q[r][2][o:o+tw], q[r][3][o:o+tw])
 		}
 	}
 }
@@ -207,4 +210,11 @@ func winoWeightGrad(gw []float32, du []float32, so, sc int, o, c int) {
 			}
 		}
 	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
