@@ -206,10 +206,10 @@ func winoBackGroup(t *Tape, wk int, ws *winoShape, gi int, x, u, dy, dx []float3
 	b0, n := ws.wspan(gi)
 	c, o, hw, tiles := ws.c, ws.o, ws.h*ws.w, ws.tiles
 	nt := n * tiles
-	if needB || de != nil {
-		convBiasGrads(dy, b0, n, o, hw, db, de, needB)
-	}
 	if !needW && dx == nil {
+		if needB || de != nil {
+			convBiasGrads(dy, b0, n, o, hw, db, de, needB)
+		}
 		return
 	}
 	buf := t.scratch(wk, 4, winoBufLen(ws.h, ws.w))
@@ -217,7 +217,14 @@ func winoBackGroup(t *Tape, wk int, ws *winoShape, gi int, x, u, dy, dx []float3
 	for j := 0; j < n; j++ {
 		img := dy[(b0+j)*o*hw:]
 		for oi := 0; oi < o; oi++ {
-			winoGradOut(useAVX512, dm[oi*nt+j*tiles:], o*nt, img[oi*hw:(oi+1)*hw], ws.h, ws.w, buf)
+			// The plane's sum of dY is its share of db and de.
+			s := winoGradOut(useAVX512, dm[oi*nt+j*tiles:], o*nt, img[oi*hw:(oi+1)*hw], ws.h, ws.w, buf)
+			if needB {
+				db[oi] += s
+			}
+			if de != nil {
+				de[(b0+j)*o+oi] += s
+			}
 		}
 	}
 	if needW {

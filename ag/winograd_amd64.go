@@ -22,7 +22,7 @@ func winoInRowsAVX512(buf *float32, p, tw int, x *float32, h, w, lo, hi, tm int)
 func winoOutRowsAVX512(y, s *float32, n, tw, h, w int, bias float32, lo, hi, tm int)
 
 //go:noescape
-func winoGradOutRowsAVX512(c *float32, n, tw int, dy *float32, h, w, lo, hi, tm int)
+func winoGradOutRowsAVX512(c *float32, n, tw int, dy *float32, h, w, lo, hi, tm int, sum *float32)
 
 //go:noescape
 func winoGradInRowsAVX512(dx, q *float32, n, tw, th, h, w, lo, hi, tm, ow int)

@@ -415,9 +415,12 @@ outrows_done:
 	VZEROUPPER
 	RET
 
-// func winoGradOutRowsAVX512(c *float32, n, tw int, dy *float32, h, w, lo, hi, tm int)
+// func winoGradOutRowsAVX512(c *float32, n, tw int, dy *float32, h, w, lo, hi, tm int, sum *float32)
 // Row y = 2i+r of dy goes to c_r,l = c + (2l+r)·n floats, tile row i.
-TEXT ·winoGradOutRowsAVX512(SB), NOSPLIT, $0-72
+// *sum is the sum of dy: per lane j the p then the q of every row, then the
+// lanes pairwise (j + j+8, j + j+4, j + j+2, j + j+1), as winoGradOutRow and
+// winoLaneSum do it.
+TEXT ·winoGradOutRowsAVX512(SB), NOSPLIT, $0-80
 	MOVQ c+0(FP), DI
 	MOVQ n+8(FP), R9
 	SHLQ $2, R9
@@ -439,6 +442,7 @@ TEXT ·winoGradOutRowsAVX512(SB), NOSPLIT, $0-72
 	VPBROADCASTD R11, Z30
 	VMOVUPS winoIdx<>+0(SB), Z28
 	VMOVUPS winoIdx<>+64(SB), Z29
+	VPXORD Z12, Z12, Z12
 	XORQ AX, AX
 gorows_loop:
 	CMPQ AX, CX
@@ -461,6 +465,8 @@ gorows_even:
 	VADDPS Z3, Z2, Z4
 	VSUBPS Z3, Z2, Z5
 	VPXORD Z30, Z3, Z6
+	VADDPS Z2, Z12, Z12
+	VADDPS Z3, Z12, Z12
 	VMOVUPS Z2, K3, (R13)
 	VMOVUPS Z4, K3, (R11)
 	VMOVUPS Z5, K3, (R13)(R8*2)
@@ -469,6 +475,16 @@ gorows_even:
 	INCQ AX
 	JMP gorows_loop
 gorows_done:
+	VEXTRACTF64X4 $1, Z12, Y13
+	VADDPS Y13, Y12, Y12
+	VEXTRACTF128 $1, Y12, X13
+	VADDPS X13, X12, X12
+	VPERMILPS $0x4E, X12, X13
+	VADDPS X13, X12, X12
+	VPERMILPS $0xB1, X12, X13
+	VADDPS X13, X12, X12
+	MOVQ sum+72(FP), R11
+	MOVSS X12, (R11)
 	VZEROUPPER
 	RET
 

@@ -130,8 +130,9 @@ func winoOutRow(y, a, b, c, d []float32, bias float32) {
 }
 
 // winoGradOutRow is ·Aᵀ for the tiles of one row g of dY: with p = g[2j]
-// and q = g[2j+1] (zero past the row), tile j gives (p, p+q, p−q, −q).
-func winoGradOutRow(c0, c1, c2, c3, g []float32) {
+// and q = g[2j+1] (zero past the row), tile j gives (p, p+q, p−q, −q). It
+// adds p then q to lane j of acc (tiles past 16 to lane j mod 16).
+func winoGradOutRow(c0, c1, c2, c3, g []float32, acc *winoLanes) {
 	w, tw := len(g), len(c0)
 	c1, c2, c3 = c1[:tw], c2[:tw], c3[:tw]
 	for j := range c0 {
@@ -144,7 +145,23 @@ func winoGradOutRow(c0, c1, c2, c3, g []float32) {
 		c1[j] = p + q
 		c2[j] = p - q
 		c3[j] = -q
+		acc[j%16] += p
+		acc[j%16] += q
 	}
+}
+
+// winoLanes are sixteen partial sums, one per vector lane.
+type winoLanes [16]float32
+
+// sum adds the lanes pairwise, as the assembly reduces a vector:
+// j + j+8, then j + j+4, j + j+2 and j + j+1.
+func (a *winoLanes) sum() float32 {
+	for k := 8; k >= 1; k /= 2 {
+		for j := 0; j < k; j++ {
+			a[j] += a[j+k]
+		}
+	}
+	return a[0]
 }
 
 // winoGradInRow adds Bᵀ's column combination of one row of tiles (a, b, c,

@@ -179,6 +179,10 @@ func TestWinogradGrads(t *testing.T) {
 			tolF: 1e-5, tolG: 1e-4,
 		}
 		t.Run(c.name, func(t *testing.T) { runOpCase(t, c) })
+		// Only the biases need gradients: no transform runs backward.
+		c.name += "/biases-only"
+		c.noGrad = []bool{true, true, false, false}
+		t.Run(c.name, func(t *testing.T) { runOpCase(t, c) })
 	}
 }
 
@@ -256,15 +260,15 @@ func TestWinogradTransformsVecMatchGo(t *testing.T) {
 				y := make([]float32, h*w)
 				winoOutput(vec, y, m, sx, h, w, 0.25, buf)
 				dm := make([]float32, 16*sx)
-				winoGradOut(vec, dm, sx, x, h, w, buf)
+				sum := winoGradOut(vec, dm, sx, x, h, w, buf)
 				dx := append([]float32(nil), dx0...)
 				winoGradIn(vec, dx, m, sx, h, w, false, buf)
 				dxw := append([]float32(nil), dx0...)
 				winoGradIn(vec, dxw, m, sx, h, w, true, buf)
-				return [][]float32{v, y, dm, dx, dxw}
+				return [][]float32{v, y, dm, dx, dxw, {sum}}
 			}
 			want, got := run(false), run(true)
-			for k, what := range []string{"input", "output", "output gradient", "input gradient (added)", "input gradient (written)"} {
+			for k, what := range []string{"input", "output", "output gradient", "input gradient (added)", "input gradient (written)", "plane sum"} {
 				if n, i := bitDiff(want[k], got[k]); n > 0 {
 					t.Errorf("%d×%d %s transform: assembly differs from Go in %d values (first at %d: %v vs %v)",
 						h, w, what, n, i, got[k][i], want[k][i])

@@ -93,11 +93,12 @@ func winoOutput(vec bool, y []float32, m []float32, sx int, h, w int, bias float
 
 // winoGradOut writes dM = A dY Aᵀ, the gradient of M through winoOutput,
 // of every tile of the h×w output-gradient plane dy to dm[ξ·sx + t]; rows
-// and columns beyond the plane count as zero. buf holds winoBufLen(h, w)
-// floats. A = [1 0; 1 1; 1 −1; 0 −1] expands the two columns of each tile
-// per row of dY (winoGradOutRow, into c_r,l for tile row i's row r), then
-// the two rows for all tiles at once (winoA4).
-func winoGradOut(vec bool, dm []float32, sx int, dy []float32, h, w int, buf []float32) {
+// and columns beyond the plane count as zero. It returns the sum of dy (the
+// bias gradient's share of this plane), summed as winoLaneSum says. buf
+// holds winoBufLen(h, w) floats. A = [1 0; 1 1; 1 −1; 0 −1] expands the two
+// columns of each tile per row of dY (winoGradOutRow, into c_r,l for tile
+// row i's row r), then the two rows for all tiles at once (winoA4).
+func winoGradOut(vec bool, dm []float32, sx int, dy []float32, h, w int, buf []float32) float32 {
 	th, tw := (h+1)/2, (w+1)/2
 	n := th * tw
 	var c [2][4][]float32
@@ -107,27 +108,32 @@ func winoGradOut(vec bool, dm []float32, sx int, dy []float32, h, w int, buf []f
 			clear(c[1][l][(th-1)*tw:]) // the row below an odd plane
 		}
 	}
+	var sum float32
 	if winoVecRow(vec, w) {
 		_ = dy[h*w-1]
 		lo, hi, tm := winoRowMasks(w)
-		winoGradOutRowsAVX512(&buf[0], n, tw, &dy[0], h, w, lo, hi, tm)
+		winoGradOutRowsAVX512(&buf[0], n, tw, &dy[0], h, w, lo, hi, tm, &sum)
 	} else {
+		var acc winoLanes
 		for y := 0; y < h; y++ {
 			r, o := y%2, y/2*tw
-			winoGradOutRow(c[r][0][o:o+tw], c[r][1][o:o+tw], c[r][2][o:o+tw], c[r][3][o:o+tw], dy[y*w:(y+1)*w])
+			winoGradOutRow(c[r][0][o:o+tw], c[r][1][o:o+tw], c[r][2][o:o+tw], c[r][3][o:o+tw], dy[y*w:(y+1)*w], &acc)
 		}
+		sum = acc.sum()
 	}
 	for l := range 4 {
 		winoA4(vec, dm[l*sx:l*sx+n], dm[(4+l)*sx:(4+l)*sx+n], dm[(8+l)*sx:(8+l)*sx+n], dm[(12+l)*sx:(12+l)*sx+n], c[0][l], c[1][l])
 	}
+	return sum
 }
 
 // winoGradIn adds dD = B dV Bᵀ, the gradient of d through winoInput, of
 // every tile from dv[ξ·sx + t] into the h×w plane dx (or writes it there
-// when ow is set), dropping what falls on the padding. buf holds winoBufLen(h, w) floats. B combines the rows
-// of dV for all tiles at once (winoB4, giving q_r,l: the gradient reaching
-// input row 2i−1+r), then each such row's columns are combined and added
-// to dx (winoGradInRow), where the overlapping tiles meet. Overlapping
+// when ow is set), dropping what falls on the padding. buf holds
+// winoBufLen(h, w) floats. B combines the rows of dV for all tiles at once
+// (winoB4, giving q_r,l: the gradient reaching input row 2i−1+r), then each
+// such row's columns are combined and added to dx (winoGradInRow), where
+// the overlapping tiles meet. Overlapping
 // rows are added tile row by tile row from the top: a fixed order.
 func winoGradIn(vec bool, dx []float32, dv []float32, sx int, h, w int, ow bool, buf []float32) {
 	th, tw := (h+1)/2, (w+1)/2
