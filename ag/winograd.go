@@ -171,14 +171,18 @@ func winoBack(t *Tape, nd *node) {
 	run := func(wk, lo, hi int) {
 		for p := lo; p < hi; p++ {
 			var du, db []float32
+			g0, g1 := partSpan(p, parts, ng)
 			if partial != nil {
 				acc := partial[p*psz : (p+1)*psz]
-				clear(acc)
 				du, db = acc[:usz], acc[usz:]
+				clear(db)
+				if !needW || g0 == g1 {
+					clear(du)
+				}
 			}
-			g0, g1 := partSpan(p, parts, ng)
 			for gi := g0; gi < g1; gi++ {
-				winoBackGroup(t, wk, &ws, gi, x.Data, u, dy, dx, owX, du, db, de, needW, needB)
+				// The part's first group stores its dU, the others add.
+				winoBackGroup(t, wk, &ws, gi, x.Data, u, dy, dx, owX, du, db, de, needW, needB, gi == g0)
 			}
 		}
 	}
@@ -202,7 +206,7 @@ func winoBack(t *Tape, nd *node) {
 	}
 }
 
-func winoBackGroup(t *Tape, wk int, ws *winoShape, gi int, x, u, dy, dx []float32, owX bool, du, db, de []float32, needW, needB bool) {
+func winoBackGroup(t *Tape, wk int, ws *winoShape, gi int, x, u, dy, dx []float32, owX bool, du, db, de []float32, needW, needB, first bool) {
 	b0, n := ws.wspan(gi)
 	c, o, hw, tiles := ws.c, ws.o, ws.h*ws.w, ws.tiles
 	nt := n * tiles
@@ -214,6 +218,7 @@ func winoBackGroup(t *Tape, wk int, ws *winoShape, gi int, x, u, dy, dx []float3
 	}
 	buf := t.scratch(wk, 4, winoBufLen(ws.h, ws.w))
 	dm := t.scratch(wk, 1, 16*o*nt) // dM[ξ] as [o][t]
+	winoGradOutPads(buf, ws.h, ws.w)
 	for j := 0; j < n; j++ {
 		img := dy[(b0+j)*o*hw:]
 		for oi := 0; oi < o; oi++ {
@@ -232,7 +237,7 @@ func winoBackGroup(t *Tape, wk int, ws *winoShape, gi int, x, u, dy, dx []float3
 		winoInputGroup(v, x, ws, b0, n, buf)
 		for xi := 0; xi < 16; xi++ {
 			// dU[ξ]ᵀ (C×O) += V[ξ] (C×T) · dM[ξ]ᵀ (T×O)
-			t.sgemm(ws.threads, false, true, c, o, nt, 1, v[xi*c*nt:], nt, dm[xi*o*nt:], nt, 1, du[xi*c*o:], o)
+			t.sgemm(ws.threads, false, true, c, o, nt, 1, v[xi*c*nt:], nt, dm[xi*o*nt:], nt, beta(!first), du[xi*c*o:], o)
 		}
 	}
 	if dx == nil {
@@ -254,6 +259,7 @@ func winoBackGroup(t *Tape, wk int, ws *winoShape, gi int, x, u, dy, dx []float3
 // winoInputGroup writes V[ξ] as [c][t] for images b0..b0+n-1 of x.
 func winoInputGroup(v, x []float32, ws *winoShape, b0, n int, buf []float32) {
 	c, hw, nt := ws.c, ws.h*ws.w, n*ws.tiles
+	winoInputPads(buf, ws.h, ws.w)
 	for j := 0; j < n; j++ {
 		img := x[(b0+j)*c*hw:]
 		for ci := 0; ci < c; ci++ {

@@ -255,11 +255,16 @@ func TestWinogradTransformsVecMatchGo(t *testing.T) {
 			dx0 := randTensor(r, h, w).Data
 			run := func(vec bool) [][]float32 {
 				buf := make([]float32, winoBufLen(h, w))
+				for i := range buf {
+					buf[i] = float32(math.NaN()) // what earlier planes leave
+				}
 				v := make([]float32, 16*sx)
+				winoInputPads(buf, h, w)
 				winoInput(vec, v, sx, x, h, w, buf)
 				y := make([]float32, h*w)
 				winoOutput(vec, y, m, sx, h, w, 0.25, buf)
 				dm := make([]float32, 16*sx)
+				winoGradOutPads(buf, h, w)
 				sum := winoGradOut(vec, dm, sx, x, h, w, buf)
 				dx := append([]float32(nil), dx0...)
 				winoGradIn(vec, dx, m, sx, h, w, false, buf)
@@ -269,6 +274,11 @@ func TestWinogradTransformsVecMatchGo(t *testing.T) {
 			}
 			want, got := run(false), run(true)
 			for k, what := range []string{"input", "output", "output gradient", "input gradient (added)", "input gradient (written)", "plane sum"} {
+				for i, v := range got[k] {
+					if math.IsNaN(float64(v)) {
+						t.Fatalf("%d×%d %s transform: NaN at %d: a padding row was read before it was zeroed", h, w, what, i)
+					}
+				}
 				if n, i := bitDiff(want[k], got[k]); n > 0 {
 					t.Errorf("%d×%d %s transform: assembly differs from Go in %d values (first at %d: %v vs %v)",
 						h, w, what, n, i, got[k][i], want[k][i])

@@ -16,11 +16,27 @@ func winoBufLen(h, w int) int {
 	return 16*th*tw + 8*tw
 }
 
+// winoInputPads zeroes the rows of winoInput's buffer that stand for the
+// padding above and below an h×w plane (the plane's rows never touch them).
+func winoInputPads(buf []float32, h, w int) {
+	th, tw := (h+1)/2, (w+1)/2
+	p := (th + 1) * tw
+	for l := range 4 {
+		he, ho := buf[2*l*p:(2*l+1)*p], buf[(2*l+1)*p:(2*l+2)*p]
+		clear(he[:tw]) // padded row 0: above the plane
+		clear(ho[th*tw:])
+		if h%2 == 1 {
+			clear(he[th*tw:]) // padded row h+1: below the plane
+		}
+	}
+}
+
 // winoInput writes V = Bᵀ d B of every tile of the h×w plane x, with
 //
 //	Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1],
 //
-// to v[ξ·sx + t]. buf holds winoBufLen(h, w) floats.
+// to v[ξ·sx + t]. buf holds winoBufLen(h, w) floats, its padding rows
+// zeroed by winoInputPads.
 //
 // First d Bᵀ… per input row: the column combination (winoInRow) of every
 // row y gives h_l[y][j], l = 0…3, stored by the parity of the padded row
@@ -30,20 +46,21 @@ func winoBufLen(h, w int) int {
 func winoInput(vec bool, v []float32, sx int, x []float32, h, w int, buf []float32) {
 	th, tw := (h+1)/2, (w+1)/2
 	n, p := th*tw, (th+1)*tw
+	if winoVecRow(vec, w) {
+		_, _, _ = x[h*w-1], v[15*sx+n-1], buf[8*p-1]
+		lo, hi, tm := winoRowMasks(w)
+		winoInRowsAVX512(&buf[0], p, tw, &x[0], h, w, lo, hi, tm)
+		for l := range 4 {
+			he, ho := 2*l*p, (2*l+1)*p
+			winoBT4AVX512(&v[l*sx], &v[(4+l)*sx], &v[(8+l)*sx], &v[(12+l)*sx], &buf[he], &buf[ho], &buf[he+tw], &buf[ho+tw], n)
+		}
+		return
+	}
 	var he, ho [4][]float32
 	for l := range 4 {
 		he[l], ho[l] = buf[2*l*p:(2*l+1)*p], buf[(2*l+1)*p:(2*l+2)*p]
-		clear(he[l][:tw]) // padded row 0: above the plane
-		clear(ho[l][th*tw:])
-		if h%2 == 1 {
-			clear(he[l][th*tw:]) // padded row h+1: below the plane
-		}
 	}
-	if winoVecRow(vec, w) {
-		_ = x[h*w-1]
-		lo, hi, tm := winoRowMasks(w)
-		winoInRowsAVX512(&buf[0], p, tw, &x[0], h, w, lo, hi, tm)
-	} else {
+	{
 		for y := 0; y < h; y++ {
 			var d [4][]float32
 			o := (y + 1) / 2 * tw // padded row y+1
@@ -74,16 +91,19 @@ func winoInput(vec bool, v []float32, sx int, x []float32, h, w int, buf []float
 func winoOutput(vec bool, y []float32, m []float32, sx int, h, w int, bias float32, buf []float32) {
 	th, tw := (h+1)/2, (w+1)/2
 	n := th * tw
+	if winoVecRow(vec, w) {
+		_, _, _ = y[h*w-1], m[15*sx+n-1], buf[8*n-1]
+		for l := range 4 {
+			winoAT2AVX512(&buf[2*l*n], &buf[(2*l+1)*n], &m[l*sx], &m[(4+l)*sx], &m[(8+l)*sx], &m[(12+l)*sx], n)
+		}
+		lo, hi, tm := winoRowMasks(w)
+		winoOutRowsAVX512(&y[0], &buf[0], n, tw, h, w, bias, lo, hi, tm)
+		return
+	}
 	var s [2][4][]float32
 	for l := range 4 {
 		s[0][l], s[1][l] = buf[2*l*n:(2*l+1)*n], buf[(2*l+1)*n:(2*l+2)*n]
 		winoAT2(vec, s[0][l], s[1][l], m[l*sx:l*sx+n], m[(4+l)*sx:(4+l)*sx+n], m[(8+l)*sx:(8+l)*sx+n], m[(12+l)*sx:(12+l)*sx+n])
-	}
-	if winoVecRow(vec, w) {
-		_ = y[h*w-1]
-		lo, hi, tm := winoRowMasks(w)
-		winoOutRowsAVX512(&y[0], &buf[0], n, tw, h, w, bias, lo, hi, tm)
-		return
 	}
 	for yr := 0; yr < h; yr++ {
 		r, o := yr%2, yr/2*tw
@@ -91,29 +111,45 @@ func winoOutput(vec bool, y []float32, m []float32, sx int, h, w int, bias float
 	}
 }
 
+// winoGradOutPads zeroes the rows of winoGradOut's buffer that stand for the
+// row below an h×w plane of odd height (the plane's rows never touch them).
+func winoGradOutPads(buf []float32, h, w int) {
+	if h%2 == 0 {
+		return
+	}
+	th, tw := (h+1)/2, (w+1)/2
+	n := th * tw
+	for l := range 4 {
+		clear(buf[(2*l+1)*n+(th-1)*tw : (2*l+2)*n])
+	}
+}
+
 // winoGradOut writes dM = A dY Aᵀ, the gradient of M through winoOutput,
 // of every tile of the h×w output-gradient plane dy to dm[ξ·sx + t]; rows
 // and columns beyond the plane count as zero. It returns the sum of dy (the
-// bias gradient's share of this plane), summed as winoLaneSum says. buf
-// holds winoBufLen(h, w) floats. A = [1 0; 1 1; 1 −1; 0 −1] expands the two
+// bias gradient's share of this plane), summed as winoLanes.sum says. buf
+// holds winoBufLen(h, w) floats, its padding rows zeroed by
+// winoGradOutPads. A = [1 0; 1 1; 1 −1; 0 −1] expands the two
 // columns of each tile per row of dY (winoGradOutRow, into c_r,l for tile
 // row i's row r), then the two rows for all tiles at once (winoA4).
 func winoGradOut(vec bool, dm []float32, sx int, dy []float32, h, w int, buf []float32) float32 {
 	th, tw := (h+1)/2, (w+1)/2
 	n := th * tw
+	var sum float32
+	if winoVecRow(vec, w) {
+		_, _, _ = dy[h*w-1], dm[15*sx+n-1], buf[8*n-1]
+		lo, hi, tm := winoRowMasks(w)
+		winoGradOutRowsAVX512(&buf[0], n, tw, &dy[0], h, w, lo, hi, tm, &sum)
+		for l := range 4 {
+			winoA4AVX512(&dm[l*sx], &dm[(4+l)*sx], &dm[(8+l)*sx], &dm[(12+l)*sx], &buf[2*l*n], &buf[(2*l+1)*n], n)
+		}
+		return sum
+	}
 	var c [2][4][]float32
 	for l := range 4 {
 		c[0][l], c[1][l] = buf[2*l*n:(2*l+1)*n], buf[(2*l+1)*n:(2*l+2)*n]
-		if h%2 == 1 {
-			clear(c[1][l][(th-1)*tw:]) // the row below an odd plane
-		}
 	}
-	var sum float32
-	if winoVecRow(vec, w) {
-		_ = dy[h*w-1]
-		lo, hi, tm := winoRowMasks(w)
-		winoGradOutRowsAVX512(&buf[0], n, tw, &dy[0], h, w, lo, hi, tm, &sum)
-	} else {
+	{
 		var acc winoLanes
 		for y := 0; y < h; y++ {
 			r, o := y%2, y/2*tw
@@ -138,18 +174,22 @@ func winoGradOut(vec bool, dm []float32, sx int, dy []float32, h, w int, buf []f
 func winoGradIn(vec bool, dx []float32, dv []float32, sx int, h, w int, ow bool, buf []float32) {
 	th, tw := (h+1)/2, (w+1)/2
 	n := th * tw
+	if winoVecRow(vec, w) {
+		_, _, _ = dx[h*w-1], dv[15*sx+n-1], buf[16*n-1]
+		for l := range 4 {
+			q := 4 * l * n
+			winoB4AVX512(&buf[q], &buf[q+n], &buf[q+2*n], &buf[q+3*n], &dv[l*sx], &dv[(4+l)*sx], &dv[(8+l)*sx], &dv[(12+l)*sx], n)
+		}
+		lo, hi, tm := winoRowMasks(w)
+		winoGradInRowsAVX512(&dx[0], &buf[0], n, tw, th, h, w, lo, hi, tm, b2i(ow))
+		return
+	}
 	var q [4][4][]float32
 	for l := range 4 {
 		for r := range 4 {
 			q[r][l] = buf[(4*l+r)*n : (4*l+r+1)*n]
 		}
 		winoB4(vec, q[0][l], q[1][l], q[2][l], q[3][l], dv[l*sx:l*sx+n], dv[(4+l)*sx:(4+l)*sx+n], dv[(8+l)*sx:(8+l)*sx+n], dv[(12+l)*sx:(12+l)*sx+n])
-	}
-	if winoVecRow(vec, w) {
-		_ = dx[h*w-1]
-		lo, hi, tm := winoRowMasks(w)
-		winoGradInRowsAVX512(&dx[0], &buf[0], n, tw, th, h, w, lo, hi, tm, b2i(ow))
-		return
 	}
 	if ow {
 		clear(dx[:h*w])
