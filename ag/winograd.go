@@ -41,6 +41,19 @@ const (
 // width of the products (the forward's n, the weight gradient's depth).
 const winoGroupTiles = 256
 
+// winoMatStride is the distance in floats between consecutive ones of the
+// 16 matrices [ch][nt] (V, M, dM or dV of a group): ch·nt rounded up to an
+// odd multiple of 64, so that the 16 rows the transforms write at once
+// start 256 bytes apart modulo 4 KB. With a plain ch·nt (a multiple of
+// 4 KB on 7×7 maps in groups of 16) all 16 map to the same cache sets.
+func winoMatStride(ch, nt int) int {
+	s := (ch*nt + 63) / 64
+	if s%2 == 0 {
+		s++
+	}
+	return 64 * s
+}
+
 // winoShape is the tile geometry of a Winograd convolution.
 type winoShape struct {
 	*convShape
@@ -108,13 +121,14 @@ func winoForwardGroup(t *Tape, wk int, ws *winoShape, gi int, x, u, bias, e, out
 	b0, n := ws.wspan(gi)
 	c, o, hw, tiles := ws.c, ws.o, ws.h*ws.w, ws.tiles
 	nt := n * tiles
-	v := t.scratch(wk, 0, 16*c*nt) // V[ξ] as [c][t]
-	m := t.scratch(wk, 1, 16*o*nt) // M[ξ] as [o][t]
+	sc, so := winoMatStride(c, nt), winoMatStride(o, nt)
+	v := t.scratch(wk, 0, 16*sc) // V[ξ] as [c][t]
+	m := t.scratch(wk, 1, 16*so) // M[ξ] as [o][t]
 	buf := t.scratch(wk, 2, winoBufLen(ws.h, ws.w))
 	winoInputGroup(v, x, ws, b0, n, buf)
 	for xi := 0; xi < 16; xi++ {
 		// M[ξ] (O×T) = U[ξ] (O×C) · V[ξ] (C×T)
-		t.sgemm(ws.threads, true, false, o, nt, c, 1, u[xi*c*o:], o, v[xi*c*nt:], nt, 0, m[xi*o*nt:], nt)
+		t.sgemm(ws.threads, true, false, o, nt, c, 1, u[xi*c*o:], o, v[xi*sc:], nt, 0, m[xi*so:], nt)
 	}
 	for j := 0; j < n; j++ {
 		img := out[(b0+j)*o*hw:]
@@ -126,7 +140,7 @@ func winoForwardGroup(t *Tape, wk int, ws *winoShape, gi int, x, u, bias, e, out
 			if e != nil {
 				bv += e[(b0+j)*o+oi]
 			}
-			winoOutput(useAVX512, img[oi*hw:(oi+1)*hw], m[oi*nt+j*tiles:], o*nt, ws.h, ws.w, bv, buf)
+			winoOutput(useAVX512, img[oi*hw:(oi+1)*hw], m[oi*nt+j*tiles:], so, ws.h, ws.w, bv, buf)
 		}
 	}
 }
@@ -217,13 +231,14 @@ func winoBackGroup(t *Tape, wk int, ws *winoShape, gi int, x, u, dy, dx []float3
 		return
 	}
 	buf := t.scratch(wk, 4, winoBufLen(ws.h, ws.w))
-	dm := t.scratch(wk, 1, 16*o*nt) // dM[ξ] as [o][t]
+	sc, so := winoMatStride(c, nt), winoMatStride(o, nt)
+	dm := t.scratch(wk, 1, 16*so) // dM[ξ] as [o][t]
 	winoGradOutPads(buf, ws.h, ws.w)
 	for j := 0; j < n; j++ {
 		img := dy[(b0+j)*o*hw:]
 		for oi := 0; oi < o; oi++ {
 			// The plane's sum of dY is its share of db and de.
-			s := winoGradOut(useAVX512, dm[oi*nt+j*tiles:], o*nt, img[oi*hw:(oi+1)*hw], ws.h, ws.w, buf)
+			s := winoGradOut(useAVX512, dm[oi*nt+j*tiles:], so, img[oi*hw:(oi+1)*hw], ws.h, ws.w, buf)
 			if needB {
 				db[oi] += s
 			}
@@ -233,25 +248,25 @@ func winoBackGroup(t *Tape, wk int, ws *winoShape, gi int, x, u, dy, dx []float3
 		}
 	}
 	if needW {
-		v := t.scratch(wk, 0, 16*c*nt) // V[ξ] as [c][t]
+		v := t.scratch(wk, 0, 16*sc) // V[ξ] as [c][t]
 		winoInputGroup(v, x, ws, b0, n, buf)
 		for xi := 0; xi < 16; xi++ {
 			// dU[ξ]ᵀ (C×O) += V[ξ] (C×T) · dM[ξ]ᵀ (T×O)
-			t.sgemm(ws.threads, false, true, c, o, nt, 1, v[xi*c*nt:], nt, dm[xi*o*nt:], nt, beta(!first), du[xi*c*o:], o)
+			t.sgemm(ws.threads, false, true, c, o, nt, 1, v[xi*sc:], nt, dm[xi*so:], nt, beta(!first), du[xi*c*o:], o)
 		}
 	}
 	if dx == nil {
 		return
 	}
-	dv := t.scratch(wk, 2, 16*c*nt) // dV[ξ] as [c][t]
+	dv := t.scratch(wk, 2, 16*sc) // dV[ξ] as [c][t]
 	for xi := 0; xi < 16; xi++ {
 		// dV[ξ] (C×T) = U[ξ]ᵀ (C×O) · dM[ξ] (O×T)
-		t.sgemm(ws.threads, true, false, c, nt, o, 1, u[xi*o*c:], c, dm[xi*o*nt:], nt, 0, dv[xi*c*nt:], nt)
+		t.sgemm(ws.threads, true, false, c, nt, o, 1, u[xi*o*c:], c, dm[xi*so:], nt, 0, dv[xi*sc:], nt)
 	}
 	for j := 0; j < n; j++ {
 		img := dx[(b0+j)*c*hw : (b0+j+1)*c*hw]
 		for ci := 0; ci < c; ci++ {
-			winoGradIn(useAVX512, img[ci*hw:(ci+1)*hw], dv[ci*nt+j*tiles:], c*nt, ws.h, ws.w, owX, buf)
+			winoGradIn(useAVX512, img[ci*hw:(ci+1)*hw], dv[ci*nt+j*tiles:], sc, ws.h, ws.w, owX, buf)
 		}
 	}
 }
@@ -259,11 +274,12 @@ func winoBackGroup(t *Tape, wk int, ws *winoShape, gi int, x, u, dy, dx []float3
 // winoInputGroup writes V[ξ] as [c][t] for images b0..b0+n-1 of x.
 func winoInputGroup(v, x []float32, ws *winoShape, b0, n int, buf []float32) {
 	c, hw, nt := ws.c, ws.h*ws.w, n*ws.tiles
+	sc := winoMatStride(c, nt)
 	winoInputPads(buf, ws.h, ws.w)
 	for j := 0; j < n; j++ {
 		img := x[(b0+j)*c*hw:]
 		for ci := 0; ci < c; ci++ {
-			winoInput(useAVX512, v[ci*nt+j*ws.tiles:], c*nt, img[ci*hw:(ci+1)*hw], ws.h, ws.w, buf)
+			winoInput(useAVX512, v[ci*nt+j*ws.tiles:], sc, img[ci*hw:(ci+1)*hw], ws.h, ws.w, buf)
 		}
 	}
 }
