@@ -80,18 +80,18 @@ func (ws *winoShape) wspan(gi int) (int, int) {
 
 // winogradWins reports whether convolution g runs faster as Winograd than
 // as im2col + GEMM on this tape, from BenchmarkConv's U-Net shapes at
-// batch 64 on one thread: 15–25 % less CPU time forward and backward on
-// 14×14 and 28×28 maps with 32 to 128 channels, 15–30 % more on 7×7 maps
-// (four tiles a row fill a quarter of the 16-lane row steps). Maps wider
-// than 32 would take the Go row steps and were not measured. With one
-// input or output channel the products degenerate to matrix–vector ones.
+// batch 64 on one thread: Winograd takes less CPU time forward and
+// forward+backward on 7×7, 14×14 and 28×28 maps with 32 to 128 input
+// channels (also with one output channel), more with one input channel
+// (the products' depth is then 1). Maps smaller than 7 or wider than 32
+// (where the Go row steps would run) were not measured and keep im2col.
 //
 // The bf16 mode keeps im2col: its products round their inputs to
 // bfloat16, and the transformed operands (sums of up to four inputs) would
 // carry that rounding through the transforms.
 func (t *Tape) winogradWins(g *convShape) bool {
 	return g.k == 3 && g.pad == 1 && t.precision == Float32 &&
-		g.c >= 8 && g.o >= 8 && min(g.h, g.w) >= 12 && g.w <= 32
+		g.c >= 8 && min(g.h, g.w) >= 7 && g.w <= 32
 }
 
 // winoForward computes the convolution (plus bias and per-sample bias e,

@@ -208,8 +208,8 @@ func TestWinogradIsDeterministic(t *testing.T) {
 }
 
 // The automatic choice: Winograd for the U-Net's 3×3, pad-1 convolutions on
-// 14×14 and 28×28 maps at float32; im2col in bf16 mode, on 7×7 maps, for
-// one input or output channel and for other kernels.
+// 7×7 to 28×28 maps at float32; im2col in bf16 mode, for one input channel,
+// on maps smaller than 7 or wider than 32, and for other kernels.
 func TestWinogradDispatch(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 1))
 	for _, s := range []struct {
@@ -220,9 +220,11 @@ func TestWinogradDispatch(t *testing.T) {
 		{32, 32, 14, 3, 1, Float32, convWinograd},
 		{96, 32, 28, 3, 1, Float32, convWinograd},
 		{32, 32, 14, 3, 1, BF16, convIm2col},
-		{64, 64, 7, 3, 1, Float32, convIm2col},
+		{64, 64, 7, 3, 1, Float32, convWinograd},
+		{32, 1, 28, 3, 1, Float32, convWinograd},
 		{1, 32, 28, 3, 1, Float32, convIm2col},
-		{32, 1, 28, 3, 1, Float32, convIm2col},
+		{64, 64, 5, 3, 1, Float32, convIm2col},
+		{32, 32, 40, 3, 1, Float32, convIm2col},
 		{32, 32, 14, 1, 0, Float32, convIm2col},
 		{32, 32, 14, 3, 0, Float32, convIm2col},
 	} {
