@@ -252,7 +252,7 @@ func winoBackGroup(t *Tape, wk int, ws *winoShape, gi int, x, u, dy, dx []float3
 		winoInputGroup(v, x, ws, b0, n, buf)
 		for xi := 0; xi < 16; xi++ {
 			// dU[ξ]ᵀ (C×O) += V[ξ] (C×T) · dM[ξ]ᵀ (T×O)
-			t.sgemm(ws.threads, false, true, c, o, nt, 1, v[xi*sc:], nt, dm[xi*so:], nt, beta(!first), du[xi*c*o:], o)
+			t.sgemm(ws.threads, false, true, c, o, nt, 1, v[xi*sc:], nt, dm[xi*so:], nt, beta(first), du[xi*c*o:], o)
 		}
 	}
 	if dx == nil {

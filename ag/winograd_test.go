@@ -59,13 +59,17 @@ func to64(x []float32) []float64 {
 	return a
 }
 
-// worstRatio returns max |got − want| / bound over the elements, and where.
+// worstRatio returns max |got − want| / bound over the elements, and where
+// (+Inf at the first NaN).
 func worstRatio(got []float32, want, bound []float64) (float64, int) {
 	var r float64
 	at := -1
 	for i := range want {
 		d := math.Abs(float64(got[i])-want[i]) / math.Max(bound[i], 1e-30)
-		if d > r || math.IsNaN(d) {
+		if math.IsNaN(d) {
+			return math.Inf(1), i
+		}
+		if d > r {
 			r, at = d, i
 		}
 	}
@@ -96,6 +100,7 @@ func TestWinogradMatchesDirectConvolution(t *testing.T) {
 		{40, 9, 7, 7, 11, 3},   // groups of 16, 16, 8 images
 		{5, 33, 14, 14, 20, 3}, // groups of five
 		{2, 18, 28, 28, 35, 1}, // one image per group, wide products
+		{37, 5, 28, 28, 6, 2},  // 37 groups in 16 parts of two or three
 	} {
 		t.Run(fmt.Sprintf("%+v", s), func(t *testing.T) {
 			r := rand.New(rand.NewPCG(uint64(s.b*s.c), uint64(s.h*s.w+s.o)))
@@ -122,6 +127,7 @@ func TestWinogradMatchesDirectConvolution(t *testing.T) {
 				}
 				tp := NewTape()
 				tp.SetWorkers(s.workers)
+				dirtyScratch(tp, 1<<20)
 				out := tp.conv2dAlgo(algo, x, w, bias, e, 1)
 				if got := convAlgo(tp.nodes[len(tp.nodes)-1].i[1]); got != algo {
 					t.Fatalf("asked for algorithm %d, the tape recorded %d", algo, got)
@@ -288,4 +294,21 @@ func TestWinogradTransformsVecMatchGo(t *testing.T) {
 			}
 		}
 	}
+}
+
+// dirtyScratch fills the tape's scratch and shared buffers with NaN, as
+// if earlier ops had left their data there: an op that reads scratch it
+// has not written then produces NaN.
+func dirtyScratch(tp *Tape, n int) {
+	nan := func() []float32 {
+		b := make([]float32, n)
+		for i := range b {
+			b[i] = float32(math.NaN())
+		}
+		return b
+	}
+	for i := range tp.scr {
+		tp.scr[i] = nan()
+	}
+	tp.shr = nan()
 }
