@@ -214,65 +214,68 @@ func winoGradIn(vec bool, dx []float32, dv []float32, sx int, h, w int, ow bool,
 // that the writes are sequential.
 func winoWeights(u []float32, so, sc int, w []float32, o, c int) {
 	n := o * c
-	one := func(oc, cc int) {
-		g := w[(oc*c+cc)*9 : (oc*c+cc)*9+9]
-		// G on the columns of each kernel row, then on the rows.
-		var r [3][4]float32
-		for a := range 3 {
-			g0, g1, g2 := g[3*a], g[3*a+1], g[3*a+2]
-			r[a] = [4]float32{g0, (g0 + g1 + g2) / 2, (g0 - g1 + g2) / 2, g2}
-		}
-		base := oc*so + cc*sc
-		for l := range 4 {
-			g0, g1, g2 := r[0][l], r[1][l], r[2][l]
-			u[l*n+base] = g0
-			u[(4+l)*n+base] = (g0 + g1 + g2) / 2
-			u[(8+l)*n+base] = (g0 - g1 + g2) / 2
-			u[(12+l)*n+base] = g2
+	outer, inner := winoKernelOrder(o, c, so)
+	for a := 0; a < outer; a++ {
+		for b := 0; b < inner; b++ {
+			oc, cc := a, b
+			if so == 1 {
+				oc, cc = b, a
+			}
+			g := w[(oc*c+cc)*9 : (oc*c+cc)*9+9]
+			// G on the columns of each kernel row, then on the rows.
+			var r [3][4]float32
+			for k := range 3 {
+				g0, g1, g2 := g[3*k], g[3*k+1], g[3*k+2]
+				r[k] = [4]float32{g0, (g0 + g1 + g2) / 2, (g0 - g1 + g2) / 2, g2}
+			}
+			base := oc*so + cc*sc
+			for l := range 4 {
+				g0, g1, g2 := r[0][l], r[1][l], r[2][l]
+				u[l*n+base] = g0
+				u[(4+l)*n+base] = (g0 + g1 + g2) / 2
+				u[(8+l)*n+base] = (g0 - g1 + g2) / 2
+				u[(12+l)*n+base] = g2
+			}
 		}
 	}
-	winoEachKernel(o, c, so == 1, one)
 }
 
 // winoWeightGrad adds dg = Gᵀ dU G, the gradient of g through winoWeights,
-// to gw [O, C, 3, 3], from du[ξ·O·C + o·so + c·sc].
+// to gw [O, C, 3, 3], from du[ξ·O·C + o·so + c·sc] (read sequentially).
 func winoWeightGrad(gw []float32, du []float32, so, sc int, o, c int) {
 	n := o * c
-	one := func(oc, cc int) {
-		base := oc*so + cc*sc
-		// Gᵀ's rows (1 ½ ½ 0; 0 ½ −½ 0; 0 ½ ½ 1) on the columns of each
-		// row k of dU, then on the rows.
-		var r [4][3]float32
-		for k := range 4 {
-			u0, u1, u2, u3 := du[4*k*n+base], du[(4*k+1)*n+base], du[(4*k+2)*n+base], du[(4*k+3)*n+base]
-			r[k] = [3]float32{u0 + (u1+u2)/2, (u1 - u2) / 2, (u1+u2)/2 + u3}
-		}
-		g := gw[(oc*c+cc)*9 : (oc*c+cc)*9+9]
-		for b := range 3 {
-			g[b] += r[0][b] + (r[1][b]+r[2][b])/2
-			g[3+b] += (r[1][b] - r[2][b]) / 2
-			g[6+b] += (r[1][b]+r[2][b])/2 + r[3][b]
-		}
-	}
-	winoEachKernel(o, c, so == 1, one)
-}
-
-// winoEachKernel calls fn for every (output, input) channel pair, output
-// channels innermost when oInner.
-func winoEachKernel(o, c int, oInner bool, fn func(oc, cc int)) {
-	if oInner {
-		for cc := 0; cc < c; cc++ {
-			for oc := 0; oc < o; oc++ {
-				fn(oc, cc)
+	outer, inner := winoKernelOrder(o, c, so)
+	for a := 0; a < outer; a++ {
+		for b := 0; b < inner; b++ {
+			oc, cc := a, b
+			if so == 1 {
+				oc, cc = b, a
+			}
+			base := oc*so + cc*sc
+			// Gᵀ's rows (1 ½ ½ 0; 0 ½ −½ 0; 0 ½ ½ 1) on the columns of each
+			// row k of dU, then on the rows.
+			var r [4][3]float32
+			for k := range 4 {
+				u0, u1, u2, u3 := du[4*k*n+base], du[(4*k+1)*n+base], du[(4*k+2)*n+base], du[(4*k+3)*n+base]
+				r[k] = [3]float32{u0 + (u1+u2)/2, (u1 - u2) / 2, (u1+u2)/2 + u3}
+			}
+			g := gw[(oc*c+cc)*9 : (oc*c+cc)*9+9]
+			for j := range 3 {
+				g[j] += r[0][j] + (r[1][j]+r[2][j])/2
+				g[3+j] += (r[1][j] - r[2][j]) / 2
+				g[6+j] += (r[1][j]+r[2][j])/2 + r[3][j]
 			}
 		}
-		return
 	}
-	for oc := 0; oc < o; oc++ {
-		for cc := 0; cc < c; cc++ {
-			fn(oc, cc)
-		}
+}
+
+// winoKernelOrder returns the loop bounds over (output, input) channel
+// pairs: output channels inner when so = 1, input channels inner otherwise.
+func winoKernelOrder(o, c, so int) (outer, inner int) {
+	if so == 1 {
+		return c, o
 	}
+	return o, c
 }
 
 func b2i(b bool) int {
