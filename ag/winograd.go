@@ -190,8 +190,8 @@ func winoBack(t *Tape, nd *node) {
 				acc := partial[p*psz : (p+1)*psz]
 				du, db = acc[:usz], acc[usz:]
 				clear(db)
-				if !needW || g0 == g1 {
-					clear(du)
+				if !needW {
+					clear(du) // summed below, though unused
 				}
 			}
 			for gi := g0; gi < g1; gi++ {
