@@ -99,25 +99,26 @@ func (t *Tape) winogradWins(g *convShape) bool {
 // tape's workers.
 func (t *Tape) winoForward(g *convShape, x, w, bias, e, out []float32) {
 	ws := newWino(g)
-	u := t.shared(16 * g.c * g.o)
-	winoWeights(u, 1, g.o, w, g.o, g.c) // U[ξ] as [c][o]: op(A) = U[ξ] read transposed
+	su := winoMatStride(g.o, g.c)
+	u := t.shared(16 * su)
+	winoWeights(u, su, 1, g.o, w, g.o, g.c) // U[ξ] as [c][o]: op(A) = U[ξ] read transposed
 	ng := ws.groups()
 	workers := min(t.workers, ng)
 	g.threads = t.innerThreads(workers)
 	if workers <= 1 {
 		for gi := 0; gi < ng; gi++ {
-			winoForwardGroup(t, 0, &ws, gi, x, u, bias, e, out)
+			winoForwardGroup(t, 0, &ws, gi, x, u, su, bias, e, out)
 		}
 		return
 	}
 	parallelFor(workers, ng, func(wk, lo, hi int) {
 		for gi := lo; gi < hi; gi++ {
-			winoForwardGroup(t, wk, &ws, gi, x, u, bias, e, out)
+			winoForwardGroup(t, wk, &ws, gi, x, u, su, bias, e, out)
 		}
 	})
 }
 
-func winoForwardGroup(t *Tape, wk int, ws *winoShape, gi int, x, u, bias, e, out []float32) {
+func winoForwardGroup(t *Tape, wk int, ws *winoShape, gi int, x, u []float32, su int, bias, e, out []float32) {
 	b0, n := ws.wspan(gi)
 	c, o, hw, tiles := ws.c, ws.o, ws.h*ws.w, ws.tiles
 	nt := n * tiles
@@ -128,7 +129,7 @@ func winoForwardGroup(t *Tape, wk int, ws *winoShape, gi int, x, u, bias, e, out
 	winoInputGroup(v, x, ws, b0, n, buf)
 	for xi := 0; xi < 16; xi++ {
 		// M[ξ] (O×T) = U[ξ] (O×C) · V[ξ] (C×T)
-		t.sgemm(ws.threads, true, false, o, nt, c, 1, u[xi*c*o:], o, v[xi*sc:], nt, 0, m[xi*so:], nt)
+		t.sgemm(ws.threads, true, false, o, nt, c, 1, u[xi*su:], o, v[xi*sc:], nt, 0, m[xi*so:], nt)
 	}
 	for j := 0; j < n; j++ {
 		img := out[(b0+j)*o*hw:]
@@ -168,7 +169,8 @@ func winoBack(t *Tape, nd *node) {
 	parts := min(ng, fixedParts)
 	workers := min(t.workers, parts)
 	g.threads = t.innerThreads(workers)
-	usz := 16 * g.c * g.o
+	su := winoMatStride(g.o, g.c) // U[ξ] and dU[ξ] are su apart
+	usz := 16 * su
 	psz := usz + g.o
 	var sh, u, partial []float32
 	switch {
@@ -180,7 +182,7 @@ func winoBack(t *Tape, nd *node) {
 	}
 	if dx != nil {
 		u = sh[:usz]
-		winoWeights(u, g.c, 1, w.Data, g.o, g.c) // U[ξ] as [o][c]: op(A) = U[ξ]ᵀ read transposed
+		winoWeights(u, su, g.c, 1, w.Data, g.o, g.c) // U[ξ] as [o][c]: op(A) = U[ξ]ᵀ read transposed
 	}
 	run := func(wk, lo, hi int) {
 		for p := lo; p < hi; p++ {
@@ -196,7 +198,7 @@ func winoBack(t *Tape, nd *node) {
 			}
 			for gi := g0; gi < g1; gi++ {
 				// The part's first group stores its dU, the others add.
-				winoBackGroup(t, wk, &ws, gi, x.Data, u, dy, dx, owX, du, db, de, needW, needB, gi == g0)
+				winoBackGroup(t, wk, &ws, gi, x.Data, u, su, dy, dx, owX, du, db, de, needW, needB, gi == g0)
 			}
 		}
 	}
@@ -213,14 +215,14 @@ func winoBack(t *Tape, nd *node) {
 		addTo(total, partial[p*psz:(p+1)*psz])
 	}
 	if needW {
-		winoWeightGrad(grad(w), total[:usz], 1, g.o, g.o, g.c) // dU[ξ] as [c][o]
+		winoWeightGrad(grad(w), total[:usz], su, 1, g.o, g.o, g.c) // dU[ξ] as [c][o]
 	}
 	if needB {
 		addTo(grad(bias), total[usz:])
 	}
 }
 
-func winoBackGroup(t *Tape, wk int, ws *winoShape, gi int, x, u, dy, dx []float32, owX bool, du, db, de []float32, needW, needB, first bool) {
+func winoBackGroup(t *Tape, wk int, ws *winoShape, gi int, x, u []float32, su int, dy, dx []float32, owX bool, du, db, de []float32, needW, needB, first bool) {
 	b0, n := ws.wspan(gi)
 	c, o, hw, tiles := ws.c, ws.o, ws.h*ws.w, ws.tiles
 	nt := n * tiles
@@ -252,7 +254,7 @@ func winoBackGroup(t *Tape, wk int, ws *winoShape, gi int, x, u, dy, dx []float3
 		winoInputGroup(v, x, ws, b0, n, buf)
 		for xi := 0; xi < 16; xi++ {
 			// dU[ξ]ᵀ (C×O) += V[ξ] (C×T) · dM[ξ]ᵀ (T×O)
-			t.sgemm(ws.threads, false, true, c, o, nt, 1, v[xi*sc:], nt, dm[xi*so:], nt, beta(first), du[xi*c*o:], o)
+			t.sgemm(ws.threads, false, true, c, o, nt, 1, v[xi*sc:], nt, dm[xi*so:], nt, beta(first), du[xi*su:], o)
 		}
 	}
 	if dx == nil {
@@ -261,7 +263,7 @@ func winoBackGroup(t *Tape, wk int, ws *winoShape, gi int, x, u, dy, dx []float3
 	dv := t.scratch(wk, 2, 16*sc) // dV[ξ] as [c][t]
 	for xi := 0; xi < 16; xi++ {
 		// dV[ξ] (C×T) = U[ξ]ᵀ (C×O) · dM[ξ] (O×T)
-		t.sgemm(ws.threads, true, false, c, nt, o, 1, u[xi*o*c:], c, dm[xi*so:], nt, 0, dv[xi*sc:], nt)
+		t.sgemm(ws.threads, true, false, c, nt, o, 1, u[xi*su:], c, dm[xi*so:], nt, 0, dv[xi*sc:], nt)
 	}
 	for j := 0; j < n; j++ {
 		img := dx[(b0+j)*c*hw : (b0+j+1)*c*hw]

@@ -210,10 +210,14 @@ func winoGradIn(vec bool, dx []float32, dv []float32, sx int, h, w int, ow bool,
 //
 //	G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1],
 //
-// to u[ξ·O·C + o·so + c·sc]: so = 1 ([c][o]) or sc = 1 ([o][c]), walked so
+// to u[ξ·su + o·so + c·sc]: so = 1 ([c][o]) or sc = 1 ([o][c]), walked so
 // that the writes are sequential.
-func winoWeights(u []float32, so, sc int, w []float32, o, c int) {
+func winoWeights(u []float32, su, so, sc int, w []float32, o, c int) {
 	n := o * c
+	var us [16][]float32
+	for xi := range us {
+		us[xi] = u[xi*su : xi*su+n]
+	}
 	outer, inner := winoKernelOrder(o, c, so)
 	for a := 0; a < outer; a++ {
 		for b := 0; b < inner; b++ {
@@ -221,29 +225,35 @@ func winoWeights(u []float32, so, sc int, w []float32, o, c int) {
 			if so == 1 {
 				oc, cc = b, a
 			}
-			g := w[(oc*c+cc)*9 : (oc*c+cc)*9+9]
-			// G on the columns of each kernel row, then on the rows.
-			var r [3][4]float32
-			for k := range 3 {
-				g0, g1, g2 := g[3*k], g[3*k+1], g[3*k+2]
-				r[k] = [4]float32{g0, (g0 + g1 + g2) / 2, (g0 - g1 + g2) / 2, g2}
-			}
+			k := (oc*c + cc) * 9
+			g := w[k : k+9 : k+9]
 			base := oc*so + cc*sc
+			// G on the columns of each kernel row (r_a = g_a Gᵀ), then on
+			// the rows: U[·][l] = G r[·][l].
 			for l := range 4 {
-				g0, g1, g2 := r[0][l], r[1][l], r[2][l]
-				u[l*n+base] = g0
-				u[(4+l)*n+base] = (g0 + g1 + g2) / 2
-				u[(8+l)*n+base] = (g0 - g1 + g2) / 2
-				u[(12+l)*n+base] = g2
+				var r0, r1, r2 float32
+				switch l {
+				case 0:
+					r0, r1, r2 = g[0], g[3], g[6]
+				case 1:
+					r0, r1, r2 = (g[0]+g[1]+g[2])/2, (g[3]+g[4]+g[5])/2, (g[6]+g[7]+g[8])/2
+				case 2:
+					r0, r1, r2 = (g[0]-g[1]+g[2])/2, (g[3]-g[4]+g[5])/2, (g[6]-g[7]+g[8])/2
+				default:
+					r0, r1, r2 = g[2], g[5], g[8]
+				}
+				us[l][base] = r0
+				us[4+l][base] = (r0 + r1 + r2) / 2
+				us[8+l][base] = (r0 - r1 + r2) / 2
+				us[12+l][base] = r2
 			}
 		}
 	}
 }
 
 // winoWeightGrad adds dg = Gᵀ dU G, the gradient of g through winoWeights,
-// to gw [O, C, 3, 3], from du[ξ·O·C + o·so + c·sc] (read sequentially).
-func winoWeightGrad(gw []float32, du []float32, so, sc int, o, c int) {
-	n := o * c
+// to gw [O, C, 3, 3], from du[ξ·su + o·so + c·sc] (read sequentially).
+func winoWeightGrad(gw []float32, du []float32, su, so, sc int, o, c int) {
 	outer, inner := winoKernelOrder(o, c, so)
 	for a := 0; a < outer; a++ {
 		for b := 0; b < inner; b++ {
@@ -256,7 +266,7 @@ func winoWeightGrad(gw []float32, du []float32, so, sc int, o, c int) {
 			// row k of dU, then on the rows.
 			var r [4][3]float32
 			for k := range 4 {
-				u0, u1, u2, u3 := du[4*k*n+base], du[(4*k+1)*n+base], du[(4*k+2)*n+base], du[(4*k+3)*n+base]
+				u0, u1, u2, u3 := du[4*k*su+base], du[(4*k+1)*su+base], du[(4*k+2)*su+base], du[(4*k+3)*su+base]
 				r[k] = [3]float32{u0 + (u1+u2)/2, (u1 - u2) / 2, (u1+u2)/2 + u3}
 			}
 			g := gw[(oc*c+cc)*9 : (oc*c+cc)*9+9]
