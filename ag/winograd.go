@@ -42,16 +42,26 @@ const (
 const winoGroupTiles = 256
 
 // winoMatStride is the distance in floats between consecutive ones of the
-// 16 matrices [ch][nt] (V, M, dM or dV of a group): ch·nt rounded up to an
+// 16 matrices [ch][ld] (V, M, dM or dV of a group): ch·ld rounded up to an
 // odd multiple of 64, so that the 16 rows the transforms write at once
 // start 256 bytes apart modulo 4 KB. With a plain ch·nt (a multiple of
 // 4 KB on 7×7 maps in groups of 16) all 16 map to the same cache sets.
-func winoMatStride(ch, nt int) int {
-	s := (ch*nt + 63) / 64
+func winoMatStride(ch, ld int) int {
+	s := (ch*ld + 63) / 64
 	if s%2 == 0 {
 		s++
 	}
 	return 64 * s
+}
+
+// winoLd is the row stride of the matrices [ch][nt]: nt, plus 16 when nt
+// is a multiple of 64 (7×7 maps in groups of 16), so that the rows the GEMM
+// reads in place do not all fall into the same few cache sets.
+func winoLd(nt int) int {
+	if nt%64 == 0 {
+		return nt + 16
+	}
+	return nt
 }
 
 // winoShape is the tile geometry of a Winograd convolution.
@@ -121,15 +131,15 @@ func (t *Tape) winoForward(g *convShape, x, w, bias, e, out []float32) {
 func winoForwardGroup(t *Tape, wk int, ws *winoShape, gi int, x, u []float32, su int, bias, e, out []float32) {
 	b0, n := ws.wspan(gi)
 	c, o, hw, tiles := ws.c, ws.o, ws.h*ws.w, ws.tiles
-	nt := n * tiles
-	sc, so := winoMatStride(c, nt), winoMatStride(o, nt)
-	v := t.scratch(wk, 0, 16*sc) // V[ξ] as [c][t]
+	nt, ld := n*tiles, winoLd(n*tiles)
+	sc, so := winoMatStride(c, ld), winoMatStride(o, ld)
+	v := t.scratch(wk, 0, 16*sc) // V[ξ] as [c][t], rows ld apart
 	m := t.scratch(wk, 1, 16*so) // M[ξ] as [o][t]
 	buf := t.scratch(wk, 2, winoBufLen(ws.h, ws.w))
 	winoInputGroup(v, x, ws, b0, n, buf)
 	for xi := 0; xi < 16; xi++ {
 		// M[ξ] (O×T) = U[ξ] (O×C) · V[ξ] (C×T)
-		t.sgemm(ws.threads, true, false, o, nt, c, 1, u[xi*su:], o, v[xi*sc:], nt, 0, m[xi*so:], nt)
+		t.sgemm(ws.threads, true, false, o, nt, c, 1, u[xi*su:], o, v[xi*sc:], ld, 0, m[xi*so:], ld)
 	}
 	for j := 0; j < n; j++ {
 		img := out[(b0+j)*o*hw:]
@@ -141,7 +151,7 @@ func winoForwardGroup(t *Tape, wk int, ws *winoShape, gi int, x, u []float32, su
 			if e != nil {
 				bv += e[(b0+j)*o+oi]
 			}
-			winoOutput(useAVX512, img[oi*hw:(oi+1)*hw], m[oi*nt+j*tiles:], so, ws.h, ws.w, bv, buf)
+			winoOutput(useAVX512, img[oi*hw:(oi+1)*hw], m[oi*ld+j*tiles:], so, ws.h, ws.w, bv, buf)
 		}
 	}
 }
@@ -225,7 +235,7 @@ func winoBack(t *Tape, nd *node) {
 func winoBackGroup(t *Tape, wk int, ws *winoShape, gi int, x, u []float32, su int, dy, dx []float32, owX bool, du, db, de []float32, needW, needB, first bool) {
 	b0, n := ws.wspan(gi)
 	c, o, hw, tiles := ws.c, ws.o, ws.h*ws.w, ws.tiles
-	nt := n * tiles
+	nt, ld := n*tiles, winoLd(n*tiles)
 	if !needW && dx == nil {
 		if needB || de != nil {
 			convBiasGrads(dy, b0, n, o, hw, db, de, needB)
@@ -233,14 +243,14 @@ func winoBackGroup(t *Tape, wk int, ws *winoShape, gi int, x, u []float32, su in
 		return
 	}
 	buf := t.scratch(wk, 4, winoBufLen(ws.h, ws.w))
-	sc, so := winoMatStride(c, nt), winoMatStride(o, nt)
+	sc, so := winoMatStride(c, ld), winoMatStride(o, ld)
 	dm := t.scratch(wk, 1, 16*so) // dM[ξ] as [o][t]
 	winoGradOutPads(buf, ws.h, ws.w)
 	for j := 0; j < n; j++ {
 		img := dy[(b0+j)*o*hw:]
 		for oi := 0; oi < o; oi++ {
 			// The plane's sum of dY is its share of db and de.
-			s := winoGradOut(useAVX512, dm[oi*nt+j*tiles:], so, img[oi*hw:(oi+1)*hw], ws.h, ws.w, buf)
+			s := winoGradOut(useAVX512, dm[oi*ld+j*tiles:], so, img[oi*hw:(oi+1)*hw], ws.h, ws.w, buf)
 			if needB {
 				db[oi] += s
 			}
@@ -254,7 +264,7 @@ func winoBackGroup(t *Tape, wk int, ws *winoShape, gi int, x, u []float32, su in
 		winoInputGroup(v, x, ws, b0, n, buf)
 		for xi := 0; xi < 16; xi++ {
 			// dU[ξ]ᵀ (C×O) += V[ξ] (C×T) · dM[ξ]ᵀ (T×O)
-			t.sgemm(ws.threads, false, true, c, o, nt, 1, v[xi*sc:], nt, dm[xi*so:], nt, beta(first), du[xi*su:], o)
+			t.sgemm(ws.threads, false, true, c, o, nt, 1, v[xi*sc:], ld, dm[xi*so:], ld, beta(first), du[xi*su:], o)
 		}
 	}
 	if dx == nil {
@@ -263,25 +273,26 @@ func winoBackGroup(t *Tape, wk int, ws *winoShape, gi int, x, u []float32, su in
 	dv := t.scratch(wk, 2, 16*sc) // dV[ξ] as [c][t]
 	for xi := 0; xi < 16; xi++ {
 		// dV[ξ] (C×T) = U[ξ]ᵀ (C×O) · dM[ξ] (O×T)
-		t.sgemm(ws.threads, true, false, c, nt, o, 1, u[xi*su:], c, dm[xi*so:], nt, 0, dv[xi*sc:], nt)
+		t.sgemm(ws.threads, true, false, c, nt, o, 1, u[xi*su:], c, dm[xi*so:], ld, 0, dv[xi*sc:], ld)
 	}
 	for j := 0; j < n; j++ {
 		img := dx[(b0+j)*c*hw : (b0+j+1)*c*hw]
 		for ci := 0; ci < c; ci++ {
-			winoGradIn(useAVX512, img[ci*hw:(ci+1)*hw], dv[ci*nt+j*tiles:], sc, ws.h, ws.w, owX, buf)
+			winoGradIn(useAVX512, img[ci*hw:(ci+1)*hw], dv[ci*ld+j*tiles:], sc, ws.h, ws.w, owX, buf)
 		}
 	}
 }
 
-// winoInputGroup writes V[ξ] as [c][t] for images b0..b0+n-1 of x.
+// winoInputGroup writes V[ξ] as [c][t] (rows winoLd apart) for images
+// b0..b0+n-1 of x.
 func winoInputGroup(v, x []float32, ws *winoShape, b0, n int, buf []float32) {
-	c, hw, nt := ws.c, ws.h*ws.w, n*ws.tiles
-	sc := winoMatStride(c, nt)
+	c, hw, ld := ws.c, ws.h*ws.w, winoLd(n*ws.tiles)
+	sc := winoMatStride(c, ld)
 	winoInputPads(buf, ws.h, ws.w)
 	for j := 0; j < n; j++ {
 		img := x[(b0+j)*c*hw:]
 		for ci := 0; ci < c; ci++ {
-			winoInput(useAVX512, v[ci*nt+j*ws.tiles:], sc, img[ci*hw:(ci+1)*hw], ws.h, ws.w, buf)
+			winoInput(useAVX512, v[ci*ld+j*ws.tiles:], sc, img[ci*hw:(ci+1)*hw], ws.h, ws.w, buf)
 		}
 	}
 }
