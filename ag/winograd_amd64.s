@@ -295,67 +295,6 @@ winob4_done:
 // The row steps: every row of an h×w plane (w ≤ 32), read or written as
 // two 16-lane halves under the masks lo and hi, its tw = ⌈w/2⌉ tiles under
 // tm, with the layouts of winograd_tiles.go's buffers.
-// func winoInRowsAVX512(buf *float32, p, tw int, x *float32, h, w, lo, hi, tm int)
-// Row y of x goes to padded row y+1 of h_l: he_l = buf + 2l·p floats for even
-// padded rows, ho_l = he_l + p for odd ones, tw floats per row.
-TEXT ·winoInRowsAVX512(SB), NOSPLIT, $0-72
-	MOVQ buf+0(FP), DI
-	MOVQ p+8(FP), R9
-	SHLQ $2, R9          // ho − he, bytes
-	MOVQ R9, R8
-	SHLQ $1, R8          // l stride, bytes
-	MOVQ tw+16(FP), R10
-	SHLQ $2, R10         // row bytes
-	MOVQ x+24(FP), SI
-	MOVQ h+32(FP), CX
-	MOVQ w+40(FP), DX
-	SHLQ $2, DX
-	MOVQ lo+48(FP), R11
-	KMOVW R11, K1
-	MOVQ hi+56(FP), R11
-	KMOVW R11, K2
-	MOVQ tm+64(FP), R11
-	KMOVW R11, K3
-	VPXORD Z31, Z31, Z31
-	VMOVUPS winoIdx<>+0(SB), Z28
-	VMOVUPS winoIdx<>+64(SB), Z29
-	XORQ AX, AX
-inrows_loop:
-	CMPQ AX, CX
-	JGE inrows_done
-	MOVQ AX, R12
-	INCQ R12
-	SHRQ $1, R12
-	IMULQ R10, R12
-	TESTQ $1, AX
-	JNE inrows_odd
-	ADDQ R9, R12
-inrows_odd:
-	LEAQ (DI)(R12*1), R13
-	LEAQ (R13)(R8*1), R11
-	VMOVUPS.Z (SI), K1, Z0
-	VMOVUPS.Z 64(SI), K2, Z1
-	VMOVAPS Z28, Z2
-	VPERMI2PS Z1, Z0, Z2
-	VMOVAPS Z29, Z3
-	VPERMI2PS Z1, Z0, Z3
-	VALIGND $15, Z31, Z3, Z4
-	VALIGND $1, Z2, Z31, Z5
-	VSUBPS Z3, Z4, Z6
-	VADDPS Z3, Z2, Z7
-	VSUBPS Z2, Z3, Z8
-	VSUBPS Z5, Z2, Z9
-	VMOVUPS Z6, K3, (R13)
-	VMOVUPS Z7, K3, (R11)
-	VMOVUPS Z8, K3, (R13)(R8*2)
-	VMOVUPS Z9, K3, (R11)(R8*2)
-	ADDQ DX, SI
-	INCQ AX
-	JMP inrows_loop
-inrows_done:
-	VZEROUPPER
-	RET
-
 // func winoOutRowsAVX512(y, s *float32, n, tw, h, w int, bias float32, lo, hi, tm int)
 // Output row yr = 2i+r from s_r,l = s + (2l+r)·n floats, tile row i.
 TEXT ·winoOutRowsAVX512(SB), NOSPLIT, $0-80
@@ -591,5 +530,141 @@ girows_store:
 	INCQ AX
 	JMP girows_loop
 girows_done:
+	VZEROUPPER
+	RET
+
+// HROW computes d·Bᵀ of the input row at src (winoInRow) into t0…t3, with
+// Z28, Z29 the even/odd indices and Z31 zero; Z16…Z21 are temporaries.
+#define HROW(src, t0, t1, t2, t3) \
+	VMOVUPS.Z (src), K1, Z16; \
+	VMOVUPS.Z 64(src), K2, Z17; \
+	VMOVAPS Z28, Z18; \
+	VPERMI2PS Z17, Z16, Z18; \
+	VMOVAPS Z29, Z19; \
+	VPERMI2PS Z17, Z16, Z19; \
+	VALIGND $15, Z31, Z19, Z20; \
+	VALIGND $1, Z18, Z31, Z21; \
+	VSUBPS Z19, Z20, t0; \
+	VADDPS Z19, Z18, t1; \
+	VSUBPS Z18, Z19, t2; \
+	VSUBPS Z21, Z18, t3
+
+// func winoInputFusedAVX512(v *float32, sx int, x *float32, h, w, tw, lo, hi, tm int)
+// The whole input transform of one plane (winoInRow, then winoBT4 per tile
+// row) without the intermediate planes: the column combinations of input
+// rows 2i−1, 2i (P0, P1: Z0…Z7, kept from the previous tile row) and 2i+1,
+// 2i+2 (N0, N1: Z8…Z15) give tile row i's 16 rows of V at v + ξ·sx + i·tw.
+TEXT ·winoInputFusedAVX512(SB), NOSPLIT, $0-72
+	MOVQ v+0(FP), DI
+	MOVQ sx+8(FP), R8
+	SHLQ $2, R8          // ξ stride, bytes
+	MOVQ R8, R11
+	SHLQ $2, R11         // 4 ξ, bytes
+	MOVQ x+16(FP), SI
+	MOVQ h+24(FP), CX
+	MOVQ w+32(FP), DX
+	SHLQ $2, DX          // input row, bytes
+	MOVQ tw+40(FP), R10
+	SHLQ $2, R10         // tile row in V, bytes
+	MOVQ lo+48(FP), R13
+	KMOVW R13, K1
+	MOVQ hi+56(FP), R13
+	KMOVW R13, K2
+	MOVQ tm+64(FP), R13
+	KMOVW R13, K3
+	VPXORD Z31, Z31, Z31
+	VMOVUPS winoIdx<>+0(SB), Z28
+	VMOVUPS winoIdx<>+64(SB), Z29
+	MOVQ CX, BX
+	INCQ BX
+	SHRQ $1, BX          // tile rows
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	HROW(SI, Z4, Z5, Z6, Z7)
+	ADDQ DX, SI
+	MOVQ $1, AX          // next input row
+infused_loop:
+	CMPQ AX, CX
+	JGE infused_n0zero
+	HROW(SI, Z8, Z9, Z10, Z11)
+	ADDQ DX, SI
+	JMP infused_n0done
+infused_n0zero:
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+infused_n0done:
+	INCQ AX
+	CMPQ AX, CX
+	JGE infused_n1zero
+	HROW(SI, Z12, Z13, Z14, Z15)
+	ADDQ DX, SI
+	JMP infused_n1done
+infused_n1zero:
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+infused_n1done:
+	INCQ AX
+	// k = 0: P0 − N0
+	MOVQ DI, R9
+	LEAQ (R9)(R8*2), R12
+	ADDQ R8, R12
+	VSUBPS Z8, Z0, Z22
+	VMOVUPS Z22, K3, (R9)
+	VSUBPS Z9, Z1, Z22
+	VMOVUPS Z22, K3, (R9)(R8*1)
+	VSUBPS Z10, Z2, Z22
+	VMOVUPS Z22, K3, (R9)(R8*2)
+	VSUBPS Z11, Z3, Z22
+	VMOVUPS Z22, K3, (R12)
+	// k = 1: P1 + N0
+	ADDQ R11, R9
+	ADDQ R11, R12
+	VADDPS Z8, Z4, Z22
+	VMOVUPS Z22, K3, (R9)
+	VADDPS Z9, Z5, Z22
+	VMOVUPS Z22, K3, (R9)(R8*1)
+	VADDPS Z10, Z6, Z22
+	VMOVUPS Z22, K3, (R9)(R8*2)
+	VADDPS Z11, Z7, Z22
+	VMOVUPS Z22, K3, (R12)
+	// k = 2: N0 − P1
+	ADDQ R11, R9
+	ADDQ R11, R12
+	VSUBPS Z4, Z8, Z22
+	VMOVUPS Z22, K3, (R9)
+	VSUBPS Z5, Z9, Z22
+	VMOVUPS Z22, K3, (R9)(R8*1)
+	VSUBPS Z6, Z10, Z22
+	VMOVUPS Z22, K3, (R9)(R8*2)
+	VSUBPS Z7, Z11, Z22
+	VMOVUPS Z22, K3, (R12)
+	// k = 3: P1 − N1
+	ADDQ R11, R9
+	ADDQ R11, R12
+	VSUBPS Z12, Z4, Z22
+	VMOVUPS Z22, K3, (R9)
+	VSUBPS Z13, Z5, Z22
+	VMOVUPS Z22, K3, (R9)(R8*1)
+	VSUBPS Z14, Z6, Z22
+	VMOVUPS Z22, K3, (R9)(R8*2)
+	VSUBPS Z15, Z7, Z22
+	VMOVUPS Z22, K3, (R12)
+	VMOVAPS Z8, Z0
+	VMOVAPS Z9, Z1
+	VMOVAPS Z10, Z2
+	VMOVAPS Z11, Z3
+	VMOVAPS Z12, Z4
+	VMOVAPS Z13, Z5
+	VMOVAPS Z14, Z6
+	VMOVAPS Z15, Z7
+	ADDQ R10, DI
+	DECQ BX
+	JNZ infused_loop
 	VZEROUPPER
 	RET

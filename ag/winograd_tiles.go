@@ -36,24 +36,22 @@ func winoInputPads(buf []float32, h, w int) {
 //	Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1],
 //
 // to v[ξ·sx + t]. buf holds winoBufLen(h, w) floats, its padding rows
-// zeroed by winoInputPads.
+// zeroed by winoInputPads (the assembly needs neither).
 //
-// First d Bᵀ… per input row: the column combination (winoInRow) of every
+// First d B per input row: the column combination (winoInRow) of every
 // row y gives h_l[y][j], l = 0…3, stored by the parity of the padded row
 // y+1 in the planes he_l (even) and ho_l (odd), so that tile row i's four
 // input rows 2i−1…2i+2 are he_l[i], ho_l[i], he_l[i+1], ho_l[i+1]. Then the
-// row combination Bᵀ is one pass over all tiles at once (winoBT4).
+// row combination Bᵀ is one pass over all tiles at once (winoBT4). The
+// assembly does the same per tile row, keeping the rows shared by
+// neighbouring tile rows in registers.
 func winoInput(vec bool, v []float32, sx int, x []float32, h, w int, buf []float32) {
 	th, tw := (h+1)/2, (w+1)/2
 	n, p := th*tw, (th+1)*tw
 	if winoVecRow(vec, w) {
-		_, _, _ = x[h*w-1], v[15*sx+n-1], buf[8*p-1]
+		_, _ = x[h*w-1], v[15*sx+n-1]
 		lo, hi, tm := winoRowMasks(w)
-		winoInRowsAVX512(&buf[0], p, tw, &x[0], h, w, lo, hi, tm)
-		for l := range 4 {
-			he, ho := 2*l*p, (2*l+1)*p
-			winoBT4AVX512(&v[l*sx], &v[(4+l)*sx], &v[(8+l)*sx], &v[(12+l)*sx], &buf[he], &buf[ho], &buf[he+tw], &buf[ho+tw], n)
-		}
+		winoInputFusedAVX512(&v[0], sx, &x[0], h, w, tw, lo, hi, tm)
 		return
 	}
 	var he, ho [4][]float32
