@@ -1,8 +1,8 @@
 #include "textflag.h"
 
-// AVX-512 steps of the Winograd F(2×2, 3×3) transforms; see
-// winograd_kernels.go for what each computes (the Go versions there do the
-// same operations in the same order).
+// AVX-512 Winograd F(2×2, 3×3) transforms. Each does what the Go path of
+// the plane transform of the same name in winograd_tiles.go does (with the
+// steps in winograd_kernels.go), the same operations in the same order.
 
 // Permutation indices: even lanes, odd lanes of a 32-float row; the
 // interleave of two 16-lane vectors, low and high half.
@@ -72,165 +72,6 @@ DATA winoIdx<>+248(SB)/4, $15
 DATA winoIdx<>+252(SB)/4, $31
 GLOBL winoIdx<>(SB), RODATA|NOPTR, $256
 
-// func winoBT4AVX512(o0, o1, o2, o3, a0, a1, a2, a3 *float32, n int)
-// (o0, o1, o2, o3) = (a0−a2, a1+a2, a2−a1, a1−a3), n floats each.
-TEXT ·winoBT4AVX512(SB), NOSPLIT, $0-72
-	MOVQ o0+0(FP), DI
-	MOVQ o1+8(FP), R8
-	MOVQ o2+16(FP), R9
-	MOVQ o3+24(FP), R10
-	MOVQ a0+32(FP), SI
-	MOVQ a1+40(FP), DX
-	MOVQ a2+48(FP), BX
-	MOVQ a3+56(FP), R12
-	MOVQ n+64(FP), CX
-	VPXORD Z31, Z31, Z31
-	MOVL $0x80000000, R11
-	VPBROADCASTD R11, Z30
-	XORQ AX, AX
-winobt4_loop:
-	CMPQ CX, $16
-	JLT winobt4_tail
-	VMOVUPS (SI)(AX*4), Z0
-	VMOVUPS (DX)(AX*4), Z1
-	VMOVUPS (BX)(AX*4), Z2
-	VMOVUPS (R12)(AX*4), Z3
-	VSUBPS Z2, Z0, Z4
-	VADDPS Z2, Z1, Z5
-	VSUBPS Z1, Z2, Z6
-	VSUBPS Z3, Z1, Z7
-	VMOVUPS Z4, (DI)(AX*4)
-	VMOVUPS Z5, (R8)(AX*4)
-	VMOVUPS Z6, (R9)(AX*4)
-	VMOVUPS Z7, (R10)(AX*4)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP winobt4_loop
-winobt4_tail:
-	TESTQ CX, CX
-	JEQ winobt4_done
-	MOVL $1, R11
-	SHLL CX, R11
-	DECL R11
-	KMOVW R11, K1
-	VMOVUPS.Z (SI)(AX*4), K1, Z0
-	VMOVUPS.Z (DX)(AX*4), K1, Z1
-	VMOVUPS.Z (BX)(AX*4), K1, Z2
-	VMOVUPS.Z (R12)(AX*4), K1, Z3
-	VSUBPS Z2, Z0, Z4
-	VADDPS Z2, Z1, Z5
-	VSUBPS Z1, Z2, Z6
-	VSUBPS Z3, Z1, Z7
-	VMOVUPS Z4, K1, (DI)(AX*4)
-	VMOVUPS Z5, K1, (R8)(AX*4)
-	VMOVUPS Z6, K1, (R9)(AX*4)
-	VMOVUPS Z7, K1, (R10)(AX*4)
-winobt4_done:
-	VZEROUPPER
-	RET
-
-// func winoAT2AVX512(o0, o1, a0, a1, a2, a3 *float32, n int)
-// (o0, o1) = (a0+a1+a2, a1−a2−a3), n floats each.
-TEXT ·winoAT2AVX512(SB), NOSPLIT, $0-56
-	MOVQ o0+0(FP), DI
-	MOVQ o1+8(FP), R8
-	MOVQ a0+16(FP), SI
-	MOVQ a1+24(FP), DX
-	MOVQ a2+32(FP), BX
-	MOVQ a3+40(FP), R12
-	MOVQ n+48(FP), CX
-	VPXORD Z31, Z31, Z31
-	MOVL $0x80000000, R11
-	VPBROADCASTD R11, Z30
-	XORQ AX, AX
-winoat2_loop:
-	CMPQ CX, $16
-	JLT winoat2_tail
-	VMOVUPS (SI)(AX*4), Z0
-	VMOVUPS (DX)(AX*4), Z1
-	VMOVUPS (BX)(AX*4), Z2
-	VMOVUPS (R12)(AX*4), Z3
-	VADDPS Z1, Z0, Z4
-	VADDPS Z2, Z4, Z4
-	VSUBPS Z2, Z1, Z5
-	VSUBPS Z3, Z5, Z5
-	VMOVUPS Z4, (DI)(AX*4)
-	VMOVUPS Z5, (R8)(AX*4)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP winoat2_loop
-winoat2_tail:
-	TESTQ CX, CX
-	JEQ winoat2_done
-	MOVL $1, R11
-	SHLL CX, R11
-	DECL R11
-	KMOVW R11, K1
-	VMOVUPS.Z (SI)(AX*4), K1, Z0
-	VMOVUPS.Z (DX)(AX*4), K1, Z1
-	VMOVUPS.Z (BX)(AX*4), K1, Z2
-	VMOVUPS.Z (R12)(AX*4), K1, Z3
-	VADDPS Z1, Z0, Z4
-	VADDPS Z2, Z4, Z4
-	VSUBPS Z2, Z1, Z5
-	VSUBPS Z3, Z5, Z5
-	VMOVUPS Z4, K1, (DI)(AX*4)
-	VMOVUPS Z5, K1, (R8)(AX*4)
-winoat2_done:
-	VZEROUPPER
-	RET
-
-// func winoA4AVX512(o0, o1, o2, o3, a0, a1 *float32, n int)
-// (o0, o1, o2, o3) = (a0, a0+a1, a0−a1, −a1), n floats each.
-TEXT ·winoA4AVX512(SB), NOSPLIT, $0-56
-	MOVQ o0+0(FP), DI
-	MOVQ o1+8(FP), R8
-	MOVQ o2+16(FP), R9
-	MOVQ o3+24(FP), R10
-	MOVQ a0+32(FP), SI
-	MOVQ a1+40(FP), DX
-	MOVQ n+48(FP), CX
-	VPXORD Z31, Z31, Z31
-	MOVL $0x80000000, R11
-	VPBROADCASTD R11, Z30
-	XORQ AX, AX
-winoa4_loop:
-	CMPQ CX, $16
-	JLT winoa4_tail
-	VMOVUPS (SI)(AX*4), Z0
-	VMOVUPS (DX)(AX*4), Z1
-	VMOVAPS Z0, Z4
-	VADDPS Z1, Z0, Z5
-	VSUBPS Z1, Z0, Z6
-	VPXORD Z30, Z1, Z7
-	VMOVUPS Z4, (DI)(AX*4)
-	VMOVUPS Z5, (R8)(AX*4)
-	VMOVUPS Z6, (R9)(AX*4)
-	VMOVUPS Z7, (R10)(AX*4)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP winoa4_loop
-winoa4_tail:
-	TESTQ CX, CX
-	JEQ winoa4_done
-	MOVL $1, R11
-	SHLL CX, R11
-	DECL R11
-	KMOVW R11, K1
-	VMOVUPS.Z (SI)(AX*4), K1, Z0
-	VMOVUPS.Z (DX)(AX*4), K1, Z1
-	VMOVAPS Z0, Z4
-	VADDPS Z1, Z0, Z5
-	VSUBPS Z1, Z0, Z6
-	VPXORD Z30, Z1, Z7
-	VMOVUPS Z4, K1, (DI)(AX*4)
-	VMOVUPS Z5, K1, (R8)(AX*4)
-	VMOVUPS Z6, K1, (R9)(AX*4)
-	VMOVUPS Z7, K1, (R10)(AX*4)
-winoa4_done:
-	VZEROUPPER
-	RET
-
 // func winoB4AVX512(o0, o1, o2, o3, a0, a1, a2, a3 *float32, n int)
 // (o0, o1, o2, o3) = (a0, a1−a2+a3, a1+a2−a0, −a3), n floats each.
 TEXT ·winoB4AVX512(SB), NOSPLIT, $0-72
@@ -295,138 +136,6 @@ winob4_done:
 // The row steps: every row of an h×w plane (w ≤ 32), read or written as
 // two 16-lane halves under the masks lo and hi, its tw = ⌈w/2⌉ tiles under
 // tm, with the layouts of winograd_tiles.go's buffers.
-// func winoOutRowsAVX512(y, s *float32, n, tw, h, w int, bias float32, lo, hi, tm int)
-// Output row yr = 2i+r from s_r,l = s + (2l+r)·n floats, tile row i.
-TEXT ·winoOutRowsAVX512(SB), NOSPLIT, $0-80
-	MOVQ y+0(FP), DI
-	MOVQ s+8(FP), SI
-	MOVQ n+16(FP), R9
-	SHLQ $2, R9          // r stride, bytes
-	MOVQ R9, R8
-	SHLQ $1, R8          // l stride, bytes
-	MOVQ tw+24(FP), R10
-	SHLQ $2, R10
-	MOVQ h+32(FP), CX
-	MOVQ w+40(FP), DX
-	SHLQ $2, DX
-	VBROADCASTSS bias+48(FP), Z10
-	MOVQ lo+56(FP), R11
-	KMOVW R11, K1
-	MOVQ hi+64(FP), R11
-	KMOVW R11, K2
-	MOVQ tm+72(FP), R11
-	KMOVW R11, K3
-	VMOVUPS winoIdx<>+128(SB), Z28
-	VMOVUPS winoIdx<>+192(SB), Z29
-	XORQ AX, AX
-outrows_loop:
-	CMPQ AX, CX
-	JGE outrows_done
-	MOVQ AX, R12
-	SHRQ $1, R12
-	IMULQ R10, R12
-	TESTQ $1, AX
-	JEQ outrows_even
-	ADDQ R9, R12
-outrows_even:
-	LEAQ (SI)(R12*1), R13
-	LEAQ (R13)(R8*1), R11
-	VMOVUPS.Z (R13), K3, Z0
-	VMOVUPS.Z (R11), K3, Z1
-	VMOVUPS.Z (R13)(R8*2), K3, Z2
-	VMOVUPS.Z (R11)(R8*2), K3, Z3
-	VADDPS Z1, Z0, Z4
-	VADDPS Z2, Z4, Z4
-	VADDPS Z10, Z4, Z4
-	VSUBPS Z2, Z1, Z5
-	VSUBPS Z3, Z5, Z5
-	VADDPS Z10, Z5, Z5
-	VMOVAPS Z28, Z6
-	VPERMI2PS Z5, Z4, Z6
-	VMOVAPS Z29, Z7
-	VPERMI2PS Z5, Z4, Z7
-	VMOVUPS Z6, K1, (DI)
-	VMOVUPS Z7, K2, 64(DI)
-	ADDQ DX, DI
-	INCQ AX
-	JMP outrows_loop
-outrows_done:
-	VZEROUPPER
-	RET
-
-// func winoGradOutRowsAVX512(c *float32, n, tw int, dy *float32, h, w, lo, hi, tm int, sum *float32)
-// Row y = 2i+r of dy goes to c_r,l = c + (2l+r)·n floats, tile row i.
-// *sum is the sum of dy: per lane j the p then the q of every row, then the
-// lanes pairwise (j + j+8, j + j+4, j + j+2, j + j+1), as winoGradOutRow and
-// winoLaneSum do it.
-TEXT ·winoGradOutRowsAVX512(SB), NOSPLIT, $0-80
-	MOVQ c+0(FP), DI
-	MOVQ n+8(FP), R9
-	SHLQ $2, R9
-	MOVQ R9, R8
-	SHLQ $1, R8
-	MOVQ tw+16(FP), R10
-	SHLQ $2, R10
-	MOVQ dy+24(FP), SI
-	MOVQ h+32(FP), CX
-	MOVQ w+40(FP), DX
-	SHLQ $2, DX
-	MOVQ lo+48(FP), R11
-	KMOVW R11, K1
-	MOVQ hi+56(FP), R11
-	KMOVW R11, K2
-	MOVQ tm+64(FP), R11
-	KMOVW R11, K3
-	MOVL $0x80000000, R11
-	VPBROADCASTD R11, Z30
-	VMOVUPS winoIdx<>+0(SB), Z28
-	VMOVUPS winoIdx<>+64(SB), Z29
-	VPXORD Z12, Z12, Z12
-	XORQ AX, AX
-gorows_loop:
-	CMPQ AX, CX
-	JGE gorows_done
-	MOVQ AX, R12
-	SHRQ $1, R12
-	IMULQ R10, R12
-	TESTQ $1, AX
-	JEQ gorows_even
-	ADDQ R9, R12
-gorows_even:
-	LEAQ (DI)(R12*1), R13
-	LEAQ (R13)(R8*1), R11
-	VMOVUPS.Z (SI), K1, Z0
-	VMOVUPS.Z 64(SI), K2, Z1
-	VMOVAPS Z28, Z2
-	VPERMI2PS Z1, Z0, Z2
-	VMOVAPS Z29, Z3
-	VPERMI2PS Z1, Z0, Z3
-	VADDPS Z3, Z2, Z4
-	VSUBPS Z3, Z2, Z5
-	VPXORD Z30, Z3, Z6
-	VADDPS Z2, Z12, Z12
-	VADDPS Z3, Z12, Z12
-	VMOVUPS Z2, K3, (R13)
-	VMOVUPS Z4, K3, (R11)
-	VMOVUPS Z5, K3, (R13)(R8*2)
-	VMOVUPS Z6, K3, (R11)(R8*2)
-	ADDQ DX, SI
-	INCQ AX
-	JMP gorows_loop
-gorows_done:
-	VEXTRACTF64X4 $1, Z12, Y13
-	VADDPS Y13, Y12, Y12
-	VEXTRACTF128 $1, Y12, X13
-	VADDPS X13, X12, X12
-	VPERMILPS $0x4E, X12, X13
-	VADDPS X13, X12, X12
-	VPERMILPS $0xB1, X12, X13
-	VADDPS X13, X12, X12
-	MOVQ sum+72(FP), R11
-	MOVSS X12, (R11)
-	VZEROUPPER
-	RET
-
 // GRADIN_ADD adds tile-row contribution at R13 (q_r,0; q_r,l at +l·4n
 // floats, R8 = 4n·4 bytes, R11 = R13 + R8) to the row in Z10, Z11.
 #define GRADIN_ADD \
@@ -666,5 +375,232 @@ infused_n1done:
 	ADDQ R10, DI
 	DECQ BX
 	JNZ infused_loop
+	VZEROUPPER
+	RET
+
+// GOROW splits the dY row at src into p (even columns) and q (odd), adds
+// both to Z12, and writes A's column combination (p, p+q, p−q, −q) to
+// t0…t3; Z16, Z17 are temporaries, Z30 the sign mask.
+#define GOROW(src, t0, t1, t2, t3) \
+	VMOVUPS.Z (src), K1, Z16; \
+	VMOVUPS.Z 64(src), K2, Z17; \
+	VMOVAPS Z28, t0; \
+	VPERMI2PS Z17, Z16, t0; \
+	VMOVAPS Z29, t3; \
+	VPERMI2PS Z17, Z16, t3; \
+	VADDPS t0, Z12, Z12; \
+	VADDPS t3, Z12, Z12; \
+	VADDPS t3, t0, t1; \
+	VSUBPS t3, t0, t2; \
+	VPXORD Z30, t3, t3
+
+// func winoGradOutFusedAVX512(dm *float32, sx int, dy *float32, h, w, tw, lo, hi, tm int, sum *float32)
+// The whole output-gradient transform of one plane (winoGradOutRow, then
+// winoA4 per tile row): dY rows 2i and 2i+1 give C0, C1 (Z0…Z7), and tile
+// row i's 16 rows of dM at dm + ξ·sx + i·tw. *sum is the plane's sum of dY
+// (lane by lane in row order, then winoLanes.sum's tree).
+TEXT ·winoGradOutFusedAVX512(SB), NOSPLIT, $0-80
+	MOVQ dm+0(FP), DI
+	MOVQ sx+8(FP), R8
+	SHLQ $2, R8
+	MOVQ R8, R11
+	SHLQ $2, R11
+	MOVQ dy+16(FP), SI
+	MOVQ h+24(FP), CX
+	MOVQ w+32(FP), DX
+	SHLQ $2, DX
+	MOVQ tw+40(FP), R10
+	SHLQ $2, R10
+	MOVQ lo+48(FP), R13
+	KMOVW R13, K1
+	MOVQ hi+56(FP), R13
+	KMOVW R13, K2
+	MOVQ tm+64(FP), R13
+	KMOVW R13, K3
+	MOVL $0x80000000, R13
+	VPBROADCASTD R13, Z30
+	VMOVUPS winoIdx<>+0(SB), Z28
+	VMOVUPS winoIdx<>+64(SB), Z29
+	VPXORD Z12, Z12, Z12
+	XORQ AX, AX          // dY row
+gofused_loop:
+	GOROW(SI, Z0, Z1, Z2, Z3)
+	ADDQ DX, SI
+	INCQ AX
+	CMPQ AX, CX
+	JGE gofused_c1zero
+	GOROW(SI, Z4, Z5, Z6, Z7)
+	ADDQ DX, SI
+	INCQ AX
+	JMP gofused_c1done
+gofused_c1zero:
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+gofused_c1done:
+	// k = 0: C0
+	MOVQ DI, R9
+	LEAQ (R9)(R8*2), R12
+	ADDQ R8, R12
+	VMOVUPS Z0, K3, (R9)
+	VMOVUPS Z1, K3, (R9)(R8*1)
+	VMOVUPS Z2, K3, (R9)(R8*2)
+	VMOVUPS Z3, K3, (R12)
+	// k = 1: C0 + C1
+	ADDQ R11, R9
+	ADDQ R11, R12
+	VADDPS Z4, Z0, Z22
+	VMOVUPS Z22, K3, (R9)
+	VADDPS Z5, Z1, Z22
+	VMOVUPS Z22, K3, (R9)(R8*1)
+	VADDPS Z6, Z2, Z22
+	VMOVUPS Z22, K3, (R9)(R8*2)
+	VADDPS Z7, Z3, Z22
+	VMOVUPS Z22, K3, (R12)
+	// k = 2: C0 − C1
+	ADDQ R11, R9
+	ADDQ R11, R12
+	VSUBPS Z4, Z0, Z22
+	VMOVUPS Z22, K3, (R9)
+	VSUBPS Z5, Z1, Z22
+	VMOVUPS Z22, K3, (R9)(R8*1)
+	VSUBPS Z6, Z2, Z22
+	VMOVUPS Z22, K3, (R9)(R8*2)
+	VSUBPS Z7, Z3, Z22
+	VMOVUPS Z22, K3, (R12)
+	// k = 3: −C1
+	ADDQ R11, R9
+	ADDQ R11, R12
+	VPXORD Z30, Z4, Z22
+	VMOVUPS Z22, K3, (R9)
+	VPXORD Z30, Z5, Z22
+	VMOVUPS Z22, K3, (R9)(R8*1)
+	VPXORD Z30, Z6, Z22
+	VMOVUPS Z22, K3, (R9)(R8*2)
+	VPXORD Z30, Z7, Z22
+	VMOVUPS Z22, K3, (R12)
+	ADDQ R10, DI
+	CMPQ AX, CX
+	JLT gofused_loop
+	VEXTRACTF64X4 $1, Z12, Y13
+	VADDPS Y13, Y12, Y12
+	VEXTRACTF128 $1, Y12, X13
+	VADDPS X13, X12, X12
+	VPERMILPS $0x4E, X12, X13
+	VADDPS X13, X12, X12
+	VPERMILPS $0xB1, X12, X13
+	VADDPS X13, X12, X12
+	MOVQ sum+72(FP), R13
+	MOVSS X12, (R13)
+	VZEROUPPER
+	RET
+
+// func winoOutputFusedAVX512(y, m *float32, sx, h, w, tw int, bias float32, lo, hi, tm int)
+// The whole output transform of one plane (winoAT2, then winoOutRow per
+// tile row): tile row i's 16 rows of M at m + ξ·sx + i·tw give s0, s1
+// (Z0…Z7), and output rows 2i and 2i+1 (the latter when inside the plane).
+TEXT ·winoOutputFusedAVX512(SB), NOSPLIT, $0-80
+	MOVQ y+0(FP), DI
+	MOVQ m+8(FP), SI
+	MOVQ sx+16(FP), R8
+	SHLQ $2, R8
+	MOVQ R8, R11
+	SHLQ $2, R11
+	MOVQ h+24(FP), CX
+	MOVQ w+32(FP), DX
+	SHLQ $2, DX
+	MOVQ tw+40(FP), R10
+	SHLQ $2, R10
+	VBROADCASTSS bias+48(FP), Z10
+	MOVQ lo+56(FP), R13
+	KMOVW R13, K1
+	MOVQ hi+64(FP), R13
+	KMOVW R13, K2
+	MOVQ tm+72(FP), R13
+	KMOVW R13, K3
+	VMOVUPS winoIdx<>+128(SB), Z28
+	VMOVUPS winoIdx<>+192(SB), Z29
+	XORQ AX, AX          // output row
+outfused_loop:
+	// Rows k = 0…3 of M for l = 0…3: m_k,l at SI + (4k+l)·sx.
+	MOVQ SI, R9
+	LEAQ (R9)(R8*2), R12
+	ADDQ R8, R12
+	VMOVUPS.Z (R9), K3, Z16
+	VMOVUPS.Z (R9)(R8*1), K3, Z17
+	VMOVUPS.Z (R9)(R8*2), K3, Z18
+	VMOVUPS.Z (R12), K3, Z19
+	ADDQ R11, R9
+	ADDQ R11, R12
+	VMOVUPS.Z (R9), K3, Z20
+	VMOVUPS.Z (R9)(R8*1), K3, Z21
+	VMOVUPS.Z (R9)(R8*2), K3, Z22
+	VMOVUPS.Z (R12), K3, Z23
+	ADDQ R11, R9
+	ADDQ R11, R12
+	VMOVUPS.Z (R9), K3, Z24
+	VMOVUPS.Z (R9)(R8*1), K3, Z25
+	VMOVUPS.Z (R9)(R8*2), K3, Z26
+	VMOVUPS.Z (R12), K3, Z27
+	// s0_l = m0 + m1 + m2 (Z0…Z3), s1_l = m1 − m2 − m3 (Z4…Z7), m3 loaded below.
+	VADDPS Z20, Z16, Z0
+	VADDPS Z24, Z0, Z0
+	VADDPS Z21, Z17, Z1
+	VADDPS Z25, Z1, Z1
+	VADDPS Z22, Z18, Z2
+	VADDPS Z26, Z2, Z2
+	VADDPS Z23, Z19, Z3
+	VADDPS Z27, Z3, Z3
+	VSUBPS Z24, Z20, Z4
+	VSUBPS Z25, Z21, Z5
+	VSUBPS Z26, Z22, Z6
+	VSUBPS Z27, Z23, Z7
+	ADDQ R11, R9
+	ADDQ R11, R12
+	VMOVUPS.Z (R9), K3, Z16
+	VMOVUPS.Z (R9)(R8*1), K3, Z17
+	VMOVUPS.Z (R9)(R8*2), K3, Z18
+	VMOVUPS.Z (R12), K3, Z19
+	VSUBPS Z16, Z4, Z4
+	VSUBPS Z17, Z5, Z5
+	VSUBPS Z18, Z6, Z6
+	VSUBPS Z19, Z7, Z7
+	// Row 2i from s0.
+	VADDPS Z1, Z0, Z8
+	VADDPS Z2, Z8, Z8
+	VADDPS Z10, Z8, Z8
+	VSUBPS Z2, Z1, Z9
+	VSUBPS Z3, Z9, Z9
+	VADDPS Z10, Z9, Z9
+	VMOVAPS Z28, Z11
+	VPERMI2PS Z9, Z8, Z11
+	VMOVAPS Z29, Z12
+	VPERMI2PS Z9, Z8, Z12
+	VMOVUPS Z11, K1, (DI)
+	VMOVUPS Z12, K2, 64(DI)
+	ADDQ DX, DI
+	INCQ AX
+	CMPQ AX, CX
+	JGE outfused_done
+	// Row 2i+1 from s1.
+	VADDPS Z5, Z4, Z8
+	VADDPS Z6, Z8, Z8
+	VADDPS Z10, Z8, Z8
+	VSUBPS Z6, Z5, Z9
+	VSUBPS Z7, Z9, Z9
+	VADDPS Z10, Z9, Z9
+	VMOVAPS Z28, Z11
+	VPERMI2PS Z9, Z8, Z11
+	VMOVAPS Z29, Z12
+	VPERMI2PS Z9, Z8, Z12
+	VMOVUPS Z11, K1, (DI)
+	VMOVUPS Z12, K2, 64(DI)
+	ADDQ DX, DI
+	INCQ AX
+	ADDQ R10, SI
+	CMPQ AX, CX
+	JLT outfused_loop
+outfused_done:
 	VZEROUPPER
 	RET

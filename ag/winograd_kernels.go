@@ -1,13 +1,12 @@
 package ag
 
 // The one-dimensional steps of the Winograd tile transforms
-// (winograd_tiles.go): combinations of four or two streams over all tiles
-// at once, and per image row the column combinations, which split the row
-// into its even and odd columns (or merge them). The stream steps run as
-// AVX-512 assembly when vec is set; the row steps here are the Go versions
-// of the assembly plane loops (winograd_amd64.s) for rows up to 32 wide.
-// Both do the same operations in the same order, so they give the same
-// bits.
+// (winograd_tiles.go) in Go: combinations of four or two streams over all
+// tiles at once, and per image row the column combinations, which split
+// the row into its even and odd columns (or merge them). They are what the
+// AVX-512 transforms (winograd_amd64.s) compute for rows up to 32 wide,
+// with the same operations in the same order, so both give the same bits;
+// of the stream steps only winoB4 has an assembly version of its own.
 
 // winoVecRow reports whether the assembly row steps handle rows w wide.
 func winoVecRow(vec bool, w int) bool { return vec && w >= 1 && w <= 32 }
@@ -30,13 +29,9 @@ func laneMask16(n int) uint16 {
 }
 
 // winoBT4 is Bᵀ on four streams: (a0−a2, a1+a2, a2−a1, a1−a3).
-func winoBT4(vec bool, o0, o1, o2, o3, a0, a1, a2, a3 []float32) {
+func winoBT4(o0, o1, o2, o3, a0, a1, a2, a3 []float32) {
 	n := len(o0)
 	o1, o2, o3, a0, a1, a2, a3 = o1[:n], o2[:n], o3[:n], a0[:n], a1[:n], a2[:n], a3[:n]
-	if vec && n > 0 {
-		winoBT4AVX512(&o0[0], &o1[0], &o2[0], &o3[0], &a0[0], &a1[0], &a2[0], &a3[0], n)
-		return
-	}
 	for j := range o0 {
 		x0, x1, x2, x3 := a0[j], a1[j], a2[j], a3[j]
 		o0[j] = x0 - x2
@@ -47,13 +42,9 @@ func winoBT4(vec bool, o0, o1, o2, o3, a0, a1, a2, a3 []float32) {
 }
 
 // winoAT2 is Aᵀ on four streams: (a0+a1+a2, a1−a2−a3).
-func winoAT2(vec bool, o0, o1, a0, a1, a2, a3 []float32) {
+func winoAT2(o0, o1, a0, a1, a2, a3 []float32) {
 	n := len(o0)
 	o1, a0, a1, a2, a3 = o1[:n], a0[:n], a1[:n], a2[:n], a3[:n]
-	if vec && n > 0 {
-		winoAT2AVX512(&o0[0], &o1[0], &a0[0], &a1[0], &a2[0], &a3[0], n)
-		return
-	}
 	for j := range o0 {
 		x1, x2 := a1[j], a2[j]
 		o0[j] = a0[j] + x1 + x2
@@ -62,13 +53,9 @@ func winoAT2(vec bool, o0, o1, a0, a1, a2, a3 []float32) {
 }
 
 // winoA4 is A on two streams: (a0, a0+a1, a0−a1, −a1).
-func winoA4(vec bool, o0, o1, o2, o3, a0, a1 []float32) {
+func winoA4(o0, o1, o2, o3, a0, a1 []float32) {
 	n := len(o0)
 	o1, o2, o3, a0, a1 = o1[:n], o2[:n], o3[:n], a0[:n], a1[:n]
-	if vec && n > 0 {
-		winoA4AVX512(&o0[0], &o1[0], &o2[0], &o3[0], &a0[0], &a1[0], n)
-		return
-	}
 	for j := range o0 {
 		p, q := a0[j], a1[j]
 		o0[j] = p

@@ -72,7 +72,7 @@ func winoInput(vec bool, v []float32, sx int, x []float32, h, w int, buf []float
 		}
 	}
 	for l := range 4 {
-		winoBT4(vec, v[l*sx:l*sx+n], v[(4+l)*sx:(4+l)*sx+n], v[(8+l)*sx:(8+l)*sx+n], v[(12+l)*sx:(12+l)*sx+n],
+		winoBT4(v[l*sx:l*sx+n], v[(4+l)*sx:(4+l)*sx+n], v[(8+l)*sx:(8+l)*sx+n], v[(12+l)*sx:(12+l)*sx+n],
 			he[l][:n], ho[l][:n], he[l][tw:tw+n], ho[l][tw:tw+n])
 	}
 }
@@ -90,18 +90,15 @@ func winoOutput(vec bool, y []float32, m []float32, sx int, h, w int, bias float
 	th, tw := (h+1)/2, (w+1)/2
 	n := th * tw
 	if winoVecRow(vec, w) {
-		_, _, _ = y[h*w-1], m[15*sx+n-1], buf[8*n-1]
-		for l := range 4 {
-			winoAT2AVX512(&buf[2*l*n], &buf[(2*l+1)*n], &m[l*sx], &m[(4+l)*sx], &m[(8+l)*sx], &m[(12+l)*sx], n)
-		}
+		_, _ = y[h*w-1], m[15*sx+n-1]
 		lo, hi, tm := winoRowMasks(w)
-		winoOutRowsAVX512(&y[0], &buf[0], n, tw, h, w, bias, lo, hi, tm)
+		winoOutputFusedAVX512(&y[0], &m[0], sx, h, w, tw, bias, lo, hi, tm)
 		return
 	}
 	var s [2][4][]float32
 	for l := range 4 {
 		s[0][l], s[1][l] = buf[2*l*n:(2*l+1)*n], buf[(2*l+1)*n:(2*l+2)*n]
-		winoAT2(vec, s[0][l], s[1][l], m[l*sx:l*sx+n], m[(4+l)*sx:(4+l)*sx+n], m[(8+l)*sx:(8+l)*sx+n], m[(12+l)*sx:(12+l)*sx+n])
+		winoAT2(s[0][l], s[1][l], m[l*sx:l*sx+n], m[(4+l)*sx:(4+l)*sx+n], m[(8+l)*sx:(8+l)*sx+n], m[(12+l)*sx:(12+l)*sx+n])
 	}
 	for yr := 0; yr < h; yr++ {
 		r, o := yr%2, yr/2*tw
@@ -135,12 +132,9 @@ func winoGradOut(vec bool, dm []float32, sx int, dy []float32, h, w int, buf []f
 	n := th * tw
 	var sum float32
 	if winoVecRow(vec, w) {
-		_, _, _ = dy[h*w-1], dm[15*sx+n-1], buf[8*n-1]
+		_, _ = dy[h*w-1], dm[15*sx+n-1]
 		lo, hi, tm := winoRowMasks(w)
-		winoGradOutRowsAVX512(&buf[0], n, tw, &dy[0], h, w, lo, hi, tm, &sum)
-		for l := range 4 {
-			winoA4AVX512(&dm[l*sx], &dm[(4+l)*sx], &dm[(8+l)*sx], &dm[(12+l)*sx], &buf[2*l*n], &buf[(2*l+1)*n], n)
-		}
+		winoGradOutFusedAVX512(&dm[0], sx, &dy[0], h, w, tw, lo, hi, tm, &sum)
 		return sum
 	}
 	var c [2][4][]float32
@@ -156,7 +150,7 @@ func winoGradOut(vec bool, dm []float32, sx int, dy []float32, h, w int, buf []f
 		sum = acc.sum()
 	}
 	for l := range 4 {
-		winoA4(vec, dm[l*sx:l*sx+n], dm[(4+l)*sx:(4+l)*sx+n], dm[(8+l)*sx:(8+l)*sx+n], dm[(12+l)*sx:(12+l)*sx+n], c[0][l], c[1][l])
+		winoA4(dm[l*sx:l*sx+n], dm[(4+l)*sx:(4+l)*sx+n], dm[(8+l)*sx:(8+l)*sx+n], dm[(12+l)*sx:(12+l)*sx+n], c[0][l], c[1][l])
 	}
 	return sum
 }
