@@ -72,176 +72,6 @@ DATA winoIdx<>+248(SB)/4, $15
 DATA winoIdx<>+252(SB)/4, $31
 GLOBL winoIdx<>(SB), RODATA|NOPTR, $256
 
-// func winoB4AVX512(o0, o1, o2, o3, a0, a1, a2, a3 *float32, n int)
-// (o0, o1, o2, o3) = (a0, a1−a2+a3, a1+a2−a0, −a3), n floats each.
-TEXT ·winoB4AVX512(SB), NOSPLIT, $0-72
-	MOVQ o0+0(FP), DI
-	MOVQ o1+8(FP), R8
-	MOVQ o2+16(FP), R9
-	MOVQ o3+24(FP), R10
-	MOVQ a0+32(FP), SI
-	MOVQ a1+40(FP), DX
-	MOVQ a2+48(FP), BX
-	MOVQ a3+56(FP), R12
-	MOVQ n+64(FP), CX
-	VPXORD Z31, Z31, Z31
-	MOVL $0x80000000, R11
-	VPBROADCASTD R11, Z30
-	XORQ AX, AX
-winob4_loop:
-	CMPQ CX, $16
-	JLT winob4_tail
-	VMOVUPS (SI)(AX*4), Z0
-	VMOVUPS (DX)(AX*4), Z1
-	VMOVUPS (BX)(AX*4), Z2
-	VMOVUPS (R12)(AX*4), Z3
-	VMOVAPS Z0, Z4
-	VSUBPS Z2, Z1, Z5
-	VADDPS Z3, Z5, Z5
-	VADDPS Z2, Z1, Z6
-	VSUBPS Z0, Z6, Z6
-	VPXORD Z30, Z3, Z7
-	VMOVUPS Z4, (DI)(AX*4)
-	VMOVUPS Z5, (R8)(AX*4)
-	VMOVUPS Z6, (R9)(AX*4)
-	VMOVUPS Z7, (R10)(AX*4)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP winob4_loop
-winob4_tail:
-	TESTQ CX, CX
-	JEQ winob4_done
-	MOVL $1, R11
-	SHLL CX, R11
-	DECL R11
-	KMOVW R11, K1
-	VMOVUPS.Z (SI)(AX*4), K1, Z0
-	VMOVUPS.Z (DX)(AX*4), K1, Z1
-	VMOVUPS.Z (BX)(AX*4), K1, Z2
-	VMOVUPS.Z (R12)(AX*4), K1, Z3
-	VMOVAPS Z0, Z4
-	VSUBPS Z2, Z1, Z5
-	VADDPS Z3, Z5, Z5
-	VADDPS Z2, Z1, Z6
-	VSUBPS Z0, Z6, Z6
-	VPXORD Z30, Z3, Z7
-	VMOVUPS Z4, K1, (DI)(AX*4)
-	VMOVUPS Z5, K1, (R8)(AX*4)
-	VMOVUPS Z6, K1, (R9)(AX*4)
-	VMOVUPS Z7, K1, (R10)(AX*4)
-winob4_done:
-	VZEROUPPER
-	RET
-
-// The row steps: every row of an h×w plane (w ≤ 32), read or written as
-// two 16-lane halves under the masks lo and hi, its tw = ⌈w/2⌉ tiles under
-// tm, with the layouts of winograd_tiles.go's buffers.
-// GRADIN_ADD adds tile-row contribution at R13 (q_r,0; q_r,l at +l·4n
-// floats, R8 = 4n·4 bytes, R11 = R13 + R8) to the row in Z10, Z11.
-#define GRADIN_ADD \
-	LEAQ (R13)(R8*1), R11; \
-	VMOVUPS.Z (R13), K3, Z0; \
-	VMOVUPS.Z (R11), K3, Z1; \
-	VMOVUPS.Z (R13)(R8*2), K3, Z2; \
-	VMOVUPS.Z (R11)(R8*2), K3, Z3; \
-	VALIGND $15, Z31, Z3, Z4; \
-	VALIGND $1, Z0, Z31, Z5; \
-	VSUBPS Z2, Z1, Z6; \
-	VADDPS Z3, Z6, Z6; \
-	VSUBPS Z4, Z6, Z6; \
-	VADDPS Z2, Z1, Z7; \
-	VSUBPS Z0, Z7, Z7; \
-	VADDPS Z5, Z7, Z7; \
-	VMOVAPS Z28, Z8; \
-	VPERMI2PS Z7, Z6, Z8; \
-	VMOVAPS Z29, Z9; \
-	VPERMI2PS Z7, Z6, Z9; \
-	VADDPS Z8, Z10, Z10; \
-	VADDPS Z9, Z11, Z11
-
-// func winoGradInRowsAVX512(dx, q *float32, n, tw, th, h, w, lo, hi, tm, ow int)
-// Adds to dx row y (or, when ow ≠ 0, writes to it, starting from zero) its
-// contributions from the tile rows above and below, in the order of
-// winoGradIn: y = 2i gets (i−1, r=3) then (i, r=1); y = 2i+1 gets (i, r=2)
-// then (i+1, r=0); q_r,l = q + (4l+r)·n floats.
-TEXT ·winoGradInRowsAVX512(SB), NOSPLIT, $0-88
-	MOVQ dx+0(FP), DI
-	MOVQ q+8(FP), SI
-	MOVQ n+16(FP), R9
-	SHLQ $2, R9          // r stride, bytes
-	MOVQ R9, R8
-	SHLQ $2, R8          // l stride, bytes
-	MOVQ tw+24(FP), R10
-	SHLQ $2, R10
-	MOVQ th+32(FP), BX
-	MOVQ h+40(FP), CX
-	MOVQ w+48(FP), DX
-	SHLQ $2, DX
-	MOVQ lo+56(FP), R11
-	KMOVW R11, K1
-	MOVQ hi+64(FP), R11
-	KMOVW R11, K2
-	MOVQ tm+72(FP), R11
-	KMOVW R11, K3
-	VPXORD Z31, Z31, Z31
-	VMOVUPS winoIdx<>+128(SB), Z28
-	VMOVUPS winoIdx<>+192(SB), Z29
-	XORQ AX, AX
-girows_loop:
-	CMPQ AX, CX
-	JGE girows_done
-	VPXORD Z10, Z10, Z10
-	VPXORD Z11, Z11, Z11
-	CMPQ ow+80(FP), $0
-	JNE girows_zero
-	VMOVUPS.Z (DI), K1, Z10
-	VMOVUPS.Z 64(DI), K2, Z11
-girows_zero:
-	MOVQ AX, R12
-	SHRQ $1, R12         // i
-	TESTQ $1, AX
-	JNE girows_odd
-	// y = 2i: (i−1, r=3) if i ≥ 1, then (i, r=1).
-	TESTQ R12, R12
-	JEQ girows_even2
-	MOVQ R12, R13
-	DECQ R13
-	IMULQ R10, R13
-	ADDQ SI, R13
-	LEAQ (R13)(R9*2), R13
-	ADDQ R9, R13
-	GRADIN_ADD
-girows_even2:
-	MOVQ R12, R13
-	IMULQ R10, R13
-	ADDQ SI, R13
-	ADDQ R9, R13
-	GRADIN_ADD
-	JMP girows_store
-girows_odd:
-	// y = 2i+1: (i, r=2), then (i+1, r=0) if i+1 < th.
-	MOVQ R12, R13
-	IMULQ R10, R13
-	ADDQ SI, R13
-	LEAQ (R13)(R9*2), R13
-	GRADIN_ADD
-	INCQ R12
-	CMPQ R12, BX
-	JGE girows_store
-	MOVQ R12, R13
-	IMULQ R10, R13
-	ADDQ SI, R13
-	GRADIN_ADD
-girows_store:
-	VMOVUPS Z10, K1, (DI)
-	VMOVUPS Z11, K2, 64(DI)
-	ADDQ DX, DI
-	INCQ AX
-	JMP girows_loop
-girows_done:
-	VZEROUPPER
-	RET
-
 // HROW computes d·Bᵀ of the input row at src (winoInRow) into t0…t3, with
 // Z28, Z29 the even/odd indices and Z31 zero; Z16…Z21 are temporaries.
 #define HROW(src, t0, t1, t2, t3) \
@@ -602,5 +432,177 @@ outfused_loop:
 	CMPQ AX, CX
 	JLT outfused_loop
 outfused_done:
+	VZEROUPPER
+	RET
+
+// GICONTRIB computes the contribution to one dx row of a row of tiles
+// whose four columns before Bᵀ are qa…qd (winoGradInRow): the even and odd
+// columns (b−c+d−d[j−1], b+c−a+a[j+1]) interleaved into Z24 (columns
+// 0…15) and Z25 (16…31); Z20…Z23 are temporaries, Z28, Z29 the interleave
+// indices, Z31 zero.
+#define GICONTRIB(qa, qb, qc, qd) \
+	VALIGND $15, Z31, qd, Z20; \
+	VALIGND $1, qa, Z31, Z21; \
+	VSUBPS qc, qb, Z22; \
+	VADDPS qd, Z22, Z22; \
+	VSUBPS Z20, Z22, Z22; \
+	VADDPS qc, qb, Z23; \
+	VSUBPS qa, Z23, Z23; \
+	VADDPS Z21, Z23, Z23; \
+	VMOVAPS Z28, Z24; \
+	VPERMI2PS Z23, Z22, Z24; \
+	VMOVAPS Z29, Z25; \
+	VPERMI2PS Z23, Z22, Z25
+
+// GILOAD sets (lo, hi) to the dx row at src, or to zero when R12 ≠ 0 (the
+// gradient is written, not added).
+#define GILOAD(src, lo, hi) \
+	VPXORD lo, lo, lo; \
+	VPXORD hi, hi, hi; \
+	TESTQ R12, R12; \
+	JNE 2(PC); \
+	VMOVUPS.Z (src), K1, lo; \
+	TESTQ R12, R12; \
+	JNE 2(PC); \
+	VMOVUPS.Z 64(src), K2, hi
+
+// func winoGradInFusedAVX512(dx, dv *float32, sx, h, w, tw, lo, hi, tm, ow int)
+// The whole input-gradient transform of one plane (winoB4, then
+// winoGradInRow per row, in winoGradIn's order): tile row i's 16 rows of
+// dV at dv + ξ·sx + i·tw (Z0…Z15) give the contributions to dx rows
+// 2i−1…2i+2. Rows 2i+1 and 2i+2 are carried to the next tile row in
+// (Z16, Z17) and (Z18, Z19), so each dx row is read and written once.
+TEXT ·winoGradInFusedAVX512(SB), NOSPLIT, $0-80
+	MOVQ dx+0(FP), DI
+	MOVQ dv+8(FP), SI
+	MOVQ sx+16(FP), R8
+	SHLQ $2, R8
+	MOVQ R8, R11
+	SHLQ $2, R11
+	MOVQ h+24(FP), CX
+	MOVQ w+32(FP), DX
+	SHLQ $2, DX
+	MOVQ lo+48(FP), R13
+	KMOVW R13, K1
+	MOVQ hi+56(FP), R13
+	KMOVW R13, K2
+	MOVQ tm+64(FP), R13
+	KMOVW R13, K3
+	MOVQ ow+72(FP), R12
+	MOVL $0x80000000, R13
+	VPBROADCASTD R13, Z30
+	VPXORD Z31, Z31, Z31
+	VMOVUPS winoIdx<>+128(SB), Z28
+	VMOVUPS winoIdx<>+192(SB), Z29
+	MOVQ CX, BX
+	INCQ BX
+	SHRQ $1, BX          // tile rows
+	XORQ AX, AX          // tile row i; DI is dx row 2i
+	GILOAD(DI, Z18, Z19) // row 0 before its contributions
+gifused_loop:
+	// The 16 rows of dV: v_k,l in Z(4k+l).
+	MOVQ SI, R9
+	LEAQ (R9)(R8*2), R10
+	ADDQ R8, R10
+	VMOVUPS.Z (R9), K3, Z0
+	VMOVUPS.Z (R9)(R8*1), K3, Z1
+	VMOVUPS.Z (R9)(R8*2), K3, Z2
+	VMOVUPS.Z (R10), K3, Z3
+	ADDQ R11, R9
+	ADDQ R11, R10
+	VMOVUPS.Z (R9), K3, Z4
+	VMOVUPS.Z (R9)(R8*1), K3, Z5
+	VMOVUPS.Z (R9)(R8*2), K3, Z6
+	VMOVUPS.Z (R10), K3, Z7
+	ADDQ R11, R9
+	ADDQ R11, R10
+	VMOVUPS.Z (R9), K3, Z8
+	VMOVUPS.Z (R9)(R8*1), K3, Z9
+	VMOVUPS.Z (R9)(R8*2), K3, Z10
+	VMOVUPS.Z (R10), K3, Z11
+	ADDQ R11, R9
+	ADDQ R11, R10
+	VMOVUPS.Z (R9), K3, Z12
+	VMOVUPS.Z (R9)(R8*1), K3, Z13
+	VMOVUPS.Z (R9)(R8*2), K3, Z14
+	VMOVUPS.Z (R10), K3, Z15
+	// r = 0 (q = v0) completes row 2i−1, carried in (Z16, Z17).
+	TESTQ AX, AX
+	JEQ gifused_r2
+	GICONTRIB(Z0, Z1, Z2, Z3)
+	VADDPS Z24, Z16, Z16
+	VADDPS Z25, Z17, Z17
+	MOVQ DI, R9
+	SUBQ DX, R9
+	VMOVUPS Z16, K1, (R9)
+	VMOVUPS Z17, K2, 64(R9)
+gifused_r2:
+	// r = 2 (q = v1 + v2 − v0, into Z0…Z3) starts row 2i+1.
+	VADDPS Z8, Z4, Z20
+	VSUBPS Z0, Z20, Z0
+	VADDPS Z9, Z5, Z20
+	VSUBPS Z1, Z20, Z1
+	VADDPS Z10, Z6, Z20
+	VSUBPS Z2, Z20, Z2
+	VADDPS Z11, Z7, Z20
+	VSUBPS Z3, Z20, Z3
+	MOVQ AX, R13
+	SHLQ $1, R13
+	INCQ R13             // 2i+1
+	CMPQ R13, CX
+	JGE gifused_r1
+	LEAQ (DI)(DX*1), R9
+	GILOAD(R9, Z16, Z17)
+	GICONTRIB(Z0, Z1, Z2, Z3)
+	VADDPS Z24, Z16, Z16
+	VADDPS Z25, Z17, Z17
+gifused_r1:
+	// r = 1 (q = v1 − v2 + v3, into Z4…Z7) completes row 2i.
+	VSUBPS Z8, Z4, Z4
+	VADDPS Z12, Z4, Z4
+	VSUBPS Z9, Z5, Z5
+	VADDPS Z13, Z5, Z5
+	VSUBPS Z10, Z6, Z6
+	VADDPS Z14, Z6, Z6
+	VSUBPS Z11, Z7, Z7
+	VADDPS Z15, Z7, Z7
+	GICONTRIB(Z4, Z5, Z6, Z7)
+	VADDPS Z24, Z18, Z18
+	VADDPS Z25, Z19, Z19
+	VMOVUPS Z18, K1, (DI)
+	VMOVUPS Z19, K2, 64(DI)
+	// r = 3 (q = −v3, into Z12…Z15) starts row 2i+2.
+	MOVQ AX, R13
+	SHLQ $1, R13
+	ADDQ $2, R13         // 2i+2
+	CMPQ R13, CX
+	JGE gifused_next
+	VPXORD Z30, Z12, Z12
+	VPXORD Z30, Z13, Z13
+	VPXORD Z30, Z14, Z14
+	VPXORD Z30, Z15, Z15
+	LEAQ (DI)(DX*2), R9
+	GILOAD(R9, Z18, Z19)
+	GICONTRIB(Z12, Z13, Z14, Z15)
+	VADDPS Z24, Z18, Z18
+	VADDPS Z25, Z19, Z19
+gifused_next:
+	LEAQ (DI)(DX*2), DI
+	MOVQ tw+40(FP), R13
+	LEAQ (SI)(R13*4), SI
+	INCQ AX
+	CMPQ AX, BX
+	JLT gifused_loop
+	// The last row 2i+1 has no tile row below it.
+	MOVQ AX, R13
+	SHLQ $1, R13
+	DECQ R13             // 2·th − 1
+	CMPQ R13, CX
+	JGE gifused_done
+	MOVQ DI, R9
+	SUBQ DX, R9
+	VMOVUPS Z16, K1, (R9)
+	VMOVUPS Z17, K2, 64(R9)
+gifused_done:
 	VZEROUPPER
 	RET

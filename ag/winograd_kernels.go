@@ -5,8 +5,7 @@ package ag
 // tiles at once, and per image row the column combinations, which split
 // the row into its even and odd columns (or merge them). They are what the
 // AVX-512 transforms (winograd_amd64.s) compute for rows up to 32 wide,
-// with the same operations in the same order, so both give the same bits;
-// of the stream steps only winoB4 has an assembly version of its own.
+// with the same operations in the same order, so both give the same bits.
 
 // winoVecRow reports whether the assembly row steps handle rows w wide.
 func winoVecRow(vec bool, w int) bool { return vec && w >= 1 && w <= 32 }
@@ -66,13 +65,9 @@ func winoA4(o0, o1, o2, o3, a0, a1 []float32) {
 }
 
 // winoB4 is B on four streams: (a0, a1−a2+a3, a1+a2−a0, −a3).
-func winoB4(vec bool, o0, o1, o2, o3, a0, a1, a2, a3 []float32) {
+func winoB4(o0, o1, o2, o3, a0, a1, a2, a3 []float32) {
 	n := len(o0)
 	o1, o2, o3, a0, a1, a2, a3 = o1[:n], o2[:n], o3[:n], a0[:n], a1[:n], a2[:n], a3[:n]
-	if vec && n > 0 {
-		winoB4AVX512(&o0[0], &o1[0], &o2[0], &o3[0], &a0[0], &a1[0], &a2[0], &a3[0], n)
-		return
-	}
 	for j := range o0 {
 		x0, x1, x2, x3 := a0[j], a1[j], a2[j], a3[j]
 		o0[j] = x0

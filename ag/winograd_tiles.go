@@ -167,13 +167,9 @@ func winoGradIn(vec bool, dx []float32, dv []float32, sx int, h, w int, ow bool,
 	th, tw := (h+1)/2, (w+1)/2
 	n := th * tw
 	if winoVecRow(vec, w) {
-		_, _, _ = dx[h*w-1], dv[15*sx+n-1], buf[16*n-1]
-		for l := range 4 {
-			q := 4 * l * n
-			winoB4AVX512(&buf[q], &buf[q+n], &buf[q+2*n], &buf[q+3*n], &dv[l*sx], &dv[(4+l)*sx], &dv[(8+l)*sx], &dv[(12+l)*sx], n)
-		}
+		_, _ = dx[h*w-1], dv[15*sx+n-1]
 		lo, hi, tm := winoRowMasks(w)
-		winoGradInRowsAVX512(&dx[0], &buf[0], n, tw, th, h, w, lo, hi, tm, b2i(ow))
+		winoGradInFusedAVX512(&dx[0], &dv[0], sx, h, w, tw, lo, hi, tm, b2i(ow))
 		return
 	}
 	var q [4][4][]float32
@@ -181,7 +177,7 @@ func winoGradIn(vec bool, dx []float32, dv []float32, sx int, h, w int, ow bool,
 		for r := range 4 {
 			q[r][l] = buf[(4*l+r)*n : (4*l+r+1)*n]
 		}
-		winoB4(vec, q[0][l], q[1][l], q[2][l], q[3][l], dv[l*sx:l*sx+n], dv[(4+l)*sx:(4+l)*sx+n], dv[(8+l)*sx:(8+l)*sx+n], dv[(12+l)*sx:(12+l)*sx+n])
+		winoB4(q[0][l], q[1][l], q[2][l], q[3][l], dv[l*sx:l*sx+n], dv[(4+l)*sx:(4+l)*sx+n], dv[(8+l)*sx:(8+l)*sx+n], dv[(12+l)*sx:(12+l)*sx+n])
 	}
 	if ow {
 		clear(dx[:h*w])
