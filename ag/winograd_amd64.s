@@ -1,8 +1,11 @@
 #include "textflag.h"
 
-// AVX-512 Winograd F(2×2, 3×3) transforms. Each does what the Go path of
-// the plane transform of the same name in winograd_tiles.go does (with the
-// steps in winograd_kernels.go), the same operations in the same order.
+// AVX-512 Winograd F(2×2, 3×3) transforms of one h×w image plane, w ≤ 32.
+// Each does what the Go path of the plane transform of the same name in
+// winograd_tiles.go does (with the steps in winograd_kernels.go), the same
+// operations in the same order. Image rows are read and written as two
+// 16-lane halves under the masks lo and hi (K1, K2), rows of the tw tiles
+// of a tile row under tm (K3).
 
 // Permutation indices: even lanes, odd lanes of a 32-float row; the
 // interleave of two 16-lane vectors, low and high half.
@@ -72,7 +75,8 @@ DATA winoIdx<>+248(SB)/4, $15
 DATA winoIdx<>+252(SB)/4, $31
 GLOBL winoIdx<>(SB), RODATA|NOPTR, $256
 
-// HROW computes d·Bᵀ of the input row at src (winoInRow) into t0…t3, with
+// HROW computes the column combination d B of the input row at src
+// (winoInRow) into t0…t3, with
 // Z28, Z29 the even/odd indices and Z31 zero; Z16…Z21 are temporaries.
 #define HROW(src, t0, t1, t2, t3) \
 	VMOVUPS.Z (src), K1, Z16; \
