@@ -76,8 +76,8 @@ DATA winoIdx<>+252(SB)/4, $31
 GLOBL winoIdx<>(SB), RODATA|NOPTR, $256
 
 // HROW computes the column combination d B of the input row at src
-// (winoInRow) into t0…t3, with
-// Z28, Z29 the even/odd indices and Z31 zero; Z16…Z21 are temporaries.
+// (winoInRow) into t0…t3, with Z28, Z29 the even/odd indices and Z31
+// zero; Z16…Z21 are temporaries.
 #define HROW(src, t0, t1, t2, t3) \
 	VMOVUPS.Z (src), K1, Z16; \
 	VMOVUPS.Z 64(src), K2, Z17; \
