@@ -58,18 +58,16 @@ func winoInput(vec bool, v []float32, sx int, x []float32, h, w int, buf []float
 	for l := range 4 {
 		he[l], ho[l] = buf[2*l*p:(2*l+1)*p], buf[(2*l+1)*p:(2*l+2)*p]
 	}
-	{
-		for y := 0; y < h; y++ {
-			var d [4][]float32
-			o := (y + 1) / 2 * tw // padded row y+1
-			for l := range 4 {
-				d[l] = he[l][o : o+tw]
-				if y%2 == 0 {
-					d[l] = ho[l][o : o+tw]
-				}
+	for y := 0; y < h; y++ {
+		var d [4][]float32
+		o := (y + 1) / 2 * tw // padded row y+1
+		for l := range 4 {
+			d[l] = he[l][o : o+tw]
+			if y%2 == 0 {
+				d[l] = ho[l][o : o+tw]
 			}
-			winoInRow(d[0], d[1], d[2], d[3], x[y*w:(y+1)*w])
 		}
+		winoInRow(d[0], d[1], d[2], d[3], x[y*w:(y+1)*w])
 	}
 	for l := range 4 {
 		winoBT4(v[l*sx:l*sx+n], v[(4+l)*sx:(4+l)*sx+n], v[(8+l)*sx:(8+l)*sx+n], v[(12+l)*sx:(12+l)*sx+n],
@@ -83,9 +81,10 @@ func winoInput(vec bool, v []float32, sx int, x []float32, h, w int, buf []float
 //
 // from m[ξ·sx + t] to the h×w plane y, dropping the row and column that
 // the last tiles of an odd size have beyond the plane. buf holds
-// winoBufLen(h, w) floats. Aᵀ combines the rows of M for all tiles at once
-// (winoAT2, giving s_r,l for output row 2i+r), then the columns of each
-// output row (winoOutRow).
+// winoBufLen(h, w) floats (the assembly needs none). Aᵀ combines the rows
+// of M for all tiles at once (winoAT2, giving s_r,l for output row 2i+r),
+// then the columns of each output row (winoOutRow); the assembly does both
+// per tile row.
 func winoOutput(vec bool, y []float32, m []float32, sx int, h, w int, bias float32, buf []float32) {
 	th, tw := (h+1)/2, (w+1)/2
 	n := th * tw
@@ -124,9 +123,10 @@ func winoGradOutPads(buf []float32, h, w int) {
 // and columns beyond the plane count as zero. It returns the sum of dy (the
 // bias gradient's share of this plane), summed as winoLanes.sum says. buf
 // holds winoBufLen(h, w) floats, its padding rows zeroed by
-// winoGradOutPads. A = [1 0; 1 1; 1 −1; 0 −1] expands the two
-// columns of each tile per row of dY (winoGradOutRow, into c_r,l for tile
-// row i's row r), then the two rows for all tiles at once (winoA4).
+// winoGradOutPads (the assembly needs neither). A = [1 0; 1 1; 1 −1; 0 −1]
+// expands the two columns of each tile per row of dY (winoGradOutRow, into
+// c_r,l for tile row i's row r), then the two rows for all tiles at once
+// (winoA4); the assembly does both per tile row.
 func winoGradOut(vec bool, dm []float32, sx int, dy []float32, h, w int, buf []float32) float32 {
 	th, tw := (h+1)/2, (w+1)/2
 	n := th * tw
@@ -158,11 +158,12 @@ func winoGradOut(vec bool, dm []float32, sx int, dy []float32, h, w int, buf []f
 // winoGradIn adds dD = B dV Bᵀ, the gradient of d through winoInput, of
 // every tile from dv[ξ·sx + t] into the h×w plane dx (or writes it there
 // when ow is set), dropping what falls on the padding. buf holds
-// winoBufLen(h, w) floats. B combines the rows of dV for all tiles at once
-// (winoB4, giving q_r,l: the gradient reaching input row 2i−1+r), then each
-// such row's columns are combined and added to dx (winoGradInRow), where
-// the overlapping tiles meet. Overlapping
-// rows are added tile row by tile row from the top: a fixed order.
+// winoBufLen(h, w) floats (the assembly needs none). B combines the rows
+// of dV for all tiles at once (winoB4, giving q_r,l: the gradient reaching
+// input row 2i−1+r), then each such row's columns are combined and added
+// to dx (winoGradInRow), where the overlapping tiles meet. Overlapping
+// rows are added tile row by tile row from the top: a fixed order, which
+// the assembly keeps while doing both per tile row.
 func winoGradIn(vec bool, dx []float32, dv []float32, sx int, h, w int, ow bool, buf []float32) {
 	th, tw := (h+1)/2, (w+1)/2
 	n := th * tw
