@@ -79,9 +79,15 @@ func (t *Tape) im2colForward(g *convShape, x, w, bd, ed, out []float32) {
 		}
 		return
 	}
+	im2colForwardParallel(t, workers, ng, *g, x, w, bd, ed, out)
+}
+
+// im2colForwardParallel spreads the groups over the workers, with g copied
+// into the closure so that the one-worker path allocates nothing.
+func im2colForwardParallel(t *Tape, workers, ng int, g convShape, x, w, bd, ed, out []float32) {
 	parallelFor(workers, ng, func(wk, lo, hi int) {
 		for gi := lo; gi < hi; gi++ {
-			convForwardGroup(t, wk, g, gi, x, w, bd, ed, out)
+			convForwardGroup(t, wk, &g, gi, x, w, bd, ed, out)
 		}
 	})
 }

@@ -66,14 +66,14 @@ func winoLd(nt int) int {
 
 // winoShape is the tile geometry of a Winograd convolution.
 type winoShape struct {
-	*convShape
+	convShape
 	th, tw int // tile rows and columns of an image: ⌈H/2⌉, ⌈W/2⌉
 	tiles  int // th·tw
 	wgroup int // images per group
 }
 
 func newWino(g *convShape) winoShape {
-	ws := winoShape{convShape: g, th: (g.h + 1) / 2, tw: (g.w + 1) / 2}
+	ws := winoShape{convShape: *g, th: (g.h + 1) / 2, tw: (g.w + 1) / 2}
 	ws.tiles = ws.th * ws.tw
 	ws.wgroup = max(1, min(g.b, (winoGroupTiles+ws.tiles/2)/ws.tiles))
 	return ws
@@ -114,13 +114,20 @@ func (t *Tape) winoForward(g *convShape, x, w, bias, e, out []float32) {
 	winoWeights(u, su, 1, g.o, w, g.o, g.c) // U[ξ] as [c][o]: op(A) = U[ξ] read transposed
 	ng := ws.groups()
 	workers := min(t.workers, ng)
-	g.threads = t.innerThreads(workers)
+	ws.threads = t.innerThreads(workers)
 	if workers <= 1 {
 		for gi := 0; gi < ng; gi++ {
 			winoForwardGroup(t, 0, &ws, gi, x, u, su, bias, e, out)
 		}
 		return
 	}
+	winoForwardParallel(t, workers, ng, ws, x, u, su, bias, e, out)
+}
+
+// winoForwardParallel spreads the groups over the workers. It is apart
+// from winoForward so that only this path pays for the closure (ws is
+// copied into it).
+func winoForwardParallel(t *Tape, workers, ng int, ws winoShape, x, u []float32, su int, bias, e, out []float32) {
 	parallelFor(workers, ng, func(wk, lo, hi int) {
 		for gi := lo; gi < hi; gi++ {
 			winoForwardGroup(t, wk, &ws, gi, x, u, su, bias, e, out)
@@ -178,7 +185,7 @@ func winoBack(t *Tape, nd *node) {
 	// summed in order, as in convBack: the same bits for any worker count.
 	parts := min(ng, fixedParts)
 	workers := min(t.workers, parts)
-	g.threads = t.innerThreads(workers)
+	ws.threads = t.innerThreads(workers)
 	su := winoMatStride(g.o, g.c) // U[ξ] and dU[ξ] are su apart
 	usz := 16 * su
 	psz := usz + g.o
@@ -194,28 +201,12 @@ func winoBack(t *Tape, nd *node) {
 		u = sh[:usz]
 		winoWeights(u, su, g.c, 1, w.Data, g.o, g.c) // U[ξ] as [o][c]: op(A) = U[ξ]ᵀ read transposed
 	}
-	run := func(wk, lo, hi int) {
-		for p := lo; p < hi; p++ {
-			var du, db []float32
-			g0, g1 := partSpan(p, parts, ng)
-			if partial != nil {
-				acc := partial[p*psz : (p+1)*psz]
-				du, db = acc[:usz], acc[usz:]
-				clear(db)
-				if !needW {
-					clear(du) // summed below, though unused
-				}
-			}
-			for gi := g0; gi < g1; gi++ {
-				// The part's first group stores its dU, the others add.
-				winoBackGroup(t, wk, &ws, gi, x.Data, u, su, dy, dx, owX, du, db, de, needW, needB, gi == g0)
-			}
-		}
-	}
+	bp := winoBackParts{ws: ws, parts: parts, psz: psz, usz: usz, su: su, x: x.Data, u: u, dy: dy, dx: dx,
+		owX: owX, partial: partial, de: de, needW: needW, needB: needB}
 	if workers <= 1 {
-		run(0, 0, parts)
+		bp.run(t, 0, 0, parts)
 	} else {
-		parallelFor(workers, parts, run)
+		bp.parallel(t, workers)
 	}
 	if partial == nil {
 		return
@@ -229,6 +220,44 @@ func winoBack(t *Tape, nd *node) {
 	}
 	if needB {
 		addTo(grad(bias), total[usz:])
+	}
+}
+
+// winoBackParts is what the workers of winoBack share.
+type winoBackParts struct {
+	ws                  winoShape
+	parts, psz, usz, su int
+	x, u, dy, dx        []float32
+	owX                 bool
+	partial, de         []float32
+	needW, needB        bool
+}
+
+// parallel runs the parts on the workers. It is apart from winoBack, with
+// bp copied, so that only this path pays for the closure.
+func (bp winoBackParts) parallel(t *Tape, workers int) {
+	parallelFor(workers, bp.parts, func(wk, lo, hi int) { bp.run(t, wk, lo, hi) })
+}
+
+// run computes parts lo..hi-1 of the batch: part p sums its groups in
+// order into its own partial dU and db.
+func (bp *winoBackParts) run(t *Tape, wk, lo, hi int) {
+	ng := bp.ws.groups()
+	for p := lo; p < hi; p++ {
+		var du, db []float32
+		g0, g1 := partSpan(p, bp.parts, ng)
+		if bp.partial != nil {
+			acc := bp.partial[p*bp.psz : (p+1)*bp.psz]
+			du, db = acc[:bp.usz], acc[bp.usz:]
+			clear(db)
+			if !bp.needW {
+				clear(du) // summed by winoBack, though unused
+			}
+		}
+		for gi := g0; gi < g1; gi++ {
+			// The part's first group stores its dU, the others add.
+			winoBackGroup(t, wk, &bp.ws, gi, bp.x, bp.u, bp.su, bp.dy, bp.dx, bp.owX, du, db, bp.de, bp.needW, bp.needB, gi == g0)
+		}
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/pfgm/pfgm/gemm"
 )
 
 // refConvGrads returns the float64 gradients of L = Σ out·dy for the 3×3,
@@ -311,4 +313,38 @@ func dirtyScratch(tp *Tape, n int) {
 		tp.scr[i] = nan()
 	}
 	tp.shr = nan()
+}
+
+// Once the tape's buffers are warm, a Winograd convolution forward and
+// backward on one worker allocates nothing but what its 48 products
+// allocate inside gemm (the gemm package's business, as in nn's
+// TestMLPStepAllocs): its matrices live in the tape's scratch.
+func TestWinogradSteadyStateAllocates(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	const b, c, o, hw = 3, 16, 16, 14
+	x := randTensor(r, b, c, hw, hw).SetRequiresGrad()
+	w := randTensor(r, o, c, 3, 3).SetRequiresGrad()
+	bias := randTensor(r, o).SetRequiresGrad()
+	tp := NewTape()
+	tp.SetWorkers(1)
+	step := func() {
+		tp.Reset()
+		tp.Backward(tp.Sum(tp.conv2dAlgo(convWinograd, x, w, bias, nil, 1)))
+	}
+	step()
+	n := testing.AllocsPerRun(20, step)
+	// One group of all three images: nt tiles; 16 products each forward,
+	// for the weight gradient and for the input gradient.
+	nt := b * ((hw + 1) / 2) * ((hw + 1) / 2)
+	buf := make([]float32, 1<<16)
+	base := testing.AllocsPerRun(20, func() {
+		for range 16 {
+			gemm.SgemmThreads(1, true, false, o, nt, c, 1, buf, o, buf, nt, 0, buf, nt)
+			gemm.SgemmThreads(1, false, true, c, o, nt, 1, buf, nt, buf, nt, 1, buf, o)
+			gemm.SgemmThreads(1, true, false, c, nt, o, 1, buf, c, buf, nt, 0, buf, nt)
+		}
+	})
+	if n > base {
+		t.Errorf("steady-state Winograd convolution allocates %v times, its products alone %v", n, base)
+	}
 }
