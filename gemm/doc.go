@@ -26,3 +26,4 @@
 package gemm
 
 //go:generate go run gen_kernels.go
+//go:generate go run gen_dot.go
