@@ -76,19 +76,26 @@ func fma32(x, y, z float32) float32 {
 	return float32(math.FMA(float64(x), float64(y), float64(z)))
 }
 
-// Sgemm takes the dot path for products it wins: see BenchmarkDotVsPacked.
-// With m or n beyond a few hundred, the packed kernel's larger register
-// tile reuses each loaded value more (14×32 vs 4×6) and amortises its
-// packing, and for short k the reduction dominates.
+// Sgemm takes the dot path for the products it wins (BenchmarkDotVsPacked,
+// one core): those where packing is a large share of the blocked path's
+// work. Packing costs ∝ (m+n)·k against m·n·k of arithmetic, so its share
+// grows as 1/m + 1/n; the dot kernel's own overhead, the lane reduction,
+// costs ∝ m·n and matters when k is short. Measured on AVX-512 (dot/packed
+// time): 32×32×196 0.85, 48×48×196 0.73, 96×32×256 0.84, 9×32×784 0.47,
+// 32×1×196 0.05 (the blocked path pads n to its 32-wide tile), but
+// 96×32×196 1.08, 64×64×256 1.0, 64×64×245 1.3, 128×64×256 1.02,
+// 32×32×64 1.2, 256³ 1.3, 1024³ 3.2.
 const (
-	dotMaxM, dotMaxN = 256, 256
-	dotMinK          = 64
+	dotPackShare = 24   // dot when 1/m + 1/n ≥ 1/dotPackShare
+	dotMinK      = 128  // shorter k: the reduction dominates
+	dotMaxMN     = 1024 // beyond: not measured, stay on the blocked path
 )
 
-// dotPicks reports whether p runs on the dot kernel.
+// dotPicks reports whether Sgemm runs p on the dot kernel blk.
 func dotPicks(blk dotBlockFunc, p *problem) bool {
 	return blk != nil && !p.transA && p.transB && p.packed == nil &&
-		p.m <= dotMaxM && p.n <= dotMaxN && p.k >= dotMinK
+		p.k >= dotMinK && p.m <= dotMaxMN && p.n <= dotMaxMN &&
+		dotPackShare*(p.m+p.n) >= p.m*p.n
 }
 
 // sgemmDot is sgemmSplit on the dot kernel blk: the same checks, then

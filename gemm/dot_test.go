@@ -149,9 +149,10 @@ func TestDotIsIndependentOfThreads(t *testing.T) {
 	}
 }
 
-// Sgemm sends the Winograd weight gradient (C×O×T NT products) to the dot
-// kernel, and keeps big, short-k, transposed-A and packed products on the
-// blocked kernels.
+// Sgemm sends the U-Net's Winograd weight gradients (C×O×T NT products)
+// with few channels to the dot kernel, and keeps the ones it loses (many
+// channels, short k), big, transposed-A and packed products on the blocked
+// kernels.
 func TestDotDispatch(t *testing.T) {
 	if bestDot == nil {
 		t.Skip("no dot assembly on this CPU/build: every product stays on the blocked kernels")
@@ -162,12 +163,14 @@ func TestDotDispatch(t *testing.T) {
 		packed         bool
 		want           bool
 	}{
-		{false, true, 32, 32, 256, false, true},
-		{false, true, 64, 64, 256, false, true},
-		{false, true, 128, 64, 256, false, true},
-		{false, true, 96, 32, 256, false, true},
+		{false, true, 32, 32, 196, false, true},
+		{false, true, 32, 1, 196, false, true},
+		{false, true, 96, 32, 196, false, true},
+		{false, true, 9, 32, 784, false, true},
+		{false, true, 64, 64, 245, false, false},
+		{false, true, 128, 64, 256, false, false},
 		{false, true, 1024, 1024, 1024, false, false},
-		{false, true, 64, 64, 9, false, false},
+		{false, true, 32, 32, 64, false, false},
 		{true, true, 64, 64, 256, false, false},
 		{false, false, 64, 64, 256, false, false},
 		{false, true, 64, 64, 256, true, false},
@@ -195,19 +198,39 @@ func TestDotDispatch(t *testing.T) {
 	}
 }
 
-var dotBenchShapes = []benchShape{
-	{"wino_32x32x256", false, true, 32, 32, 256},
-	{"wino_64x64x256", false, true, 64, 64, 256},
-	{"wino_128x64x256", false, true, 128, 64, 256},
-	{"wino_96x32x256", false, true, 96, 32, 256},
-	{"wino_64x64x64", false, true, 64, 64, 64},
-	{"wino_256x256x256", false, true, 256, 256, 256},
-	{"wino_64x64x1024", false, true, 64, 64, 1024},
-	{"1024x1024x1024_NT", false, true, 1024, 1024, 1024},
+// dotBenchShapes are the NT shapes of one U-Net training step (the
+// Winograd weight gradients C×O×T, rows ld floats apart) and larger ones
+// the dispatch must leave to the blocked kernel.
+var dotBenchShapes = []struct {
+	name    string
+	m, n, k int
+	ld      int
+}{
+	{"wino_32x32x196", 32, 32, 196, 196},
+	{"wino_32x32x256", 32, 32, 256, 256},
+	{"wino_64x64x245", 64, 64, 245, 245},
+	{"wino_64x64x256", 64, 64, 256, 272},
+	{"wino_96x32x196", 96, 32, 196, 196},
+	{"wino_96x32x256", 96, 32, 256, 256},
+	{"wino_128x64x256", 128, 64, 256, 272},
+	{"wino_32x1x196", 32, 1, 196, 196},
+	{"wino_64x49x49", 64, 49, 49, 49},
+	{"wino_9x32x784", 9, 32, 784, 784},
+	{"32x32x64", 32, 32, 64, 64},
+	{"16x16x196", 16, 16, 196, 196},
+	{"32x8x196", 32, 8, 196, 196},
+	{"4x100x196", 4, 100, 196, 196},
+	{"48x48x196", 48, 48, 196, 196},
+	{"64x64x64", 64, 64, 64, 64},
+	{"64x64x1024", 64, 64, 1024, 1024},
+	{"256x256x256", 256, 256, 256, 256},
+	{"256x256x1024", 256, 256, 1024, 1024},
+	{"1024x1024x1024", 1024, 1024, 1024, 1024},
 }
 
 // BenchmarkDotVsPacked compares the dot kernel with the blocked (packing)
 // kernel on the NT shapes the dispatch decides between, on one thread.
+// The operands stay in cache between calls.
 func BenchmarkDotVsPacked(b *testing.B) {
 	for _, s := range dotBenchShapes {
 		r := rand.New(rand.NewPCG(7, 8))
@@ -218,11 +241,11 @@ func BenchmarkDotVsPacked(b *testing.B) {
 			}
 			return x
 		}
-		a, bm, c := fill(s.m*s.k), fill(s.n*s.k), fill(s.m*s.n)
+		a, bm, c := fill(s.m*s.ld), fill(s.n*s.ld), fill(s.m*s.n)
 		flops := 2 * float64(s.m) * float64(s.n) * float64(s.k)
 		run := func(name string, f func(p *problem)) {
 			b.Run(fmt.Sprintf("%s/%s", s.name, name), func(b *testing.B) {
-				p := problem{false, true, s.m, s.n, s.k, 1, a, s.k, bm, s.k, 1, c, s.n, nil}
+				p := problem{false, true, s.m, s.n, s.k, 1, a, s.ld, bm, s.ld, 1, c, s.n, nil}
 				for b.Loop() {
 					f(&p)
 				}
