@@ -80,11 +80,14 @@ func fma32(x, y, z float32) float32 {
 // one core): those where packing is a large share of the blocked path's
 // work. Packing costs ∝ (m+n)·k against m·n·k of arithmetic, so its share
 // grows as 1/m + 1/n; the dot kernel's own overhead, the lane reduction,
-// costs ∝ m·n and matters when k is short. Measured on AVX-512 (dot/packed
-// time): 32×32×196 0.85, 48×48×196 0.73, 96×32×256 0.84, 9×32×784 0.47,
-// 32×1×196 0.05 (the blocked path pads n to its 32-wide tile), but
-// 96×32×196 1.08, 64×64×256 1.0, 64×64×245 1.3, 128×64×256 1.02,
-// 32×32×64 1.2, 256³ 1.3, 1024³ 3.2.
+// costs ∝ m·n and matters when k is short. Measured on AVX-512, one core,
+// operands in cache (dot time / packed time, medians of 5):
+// 32×32×196 0.84, 32×32×256 0.70, 48×48×196 0.71, 96×32×196 0.98,
+// 96×32×256 0.91, 9×32×784 0.50, 16×16×196 0.24, 32×1×196 0.06 (the
+// blocked path pads n to its 32-wide tile); but 64×64×256 1.02,
+// 64×64×245 1.28, 128×64×256 1.05, 32×32×64 1.22, 64×64×64 1.40,
+// 256³ 1.30, 1024³ 3.3. Rows that do not start on a 64-byte line (strides
+// 196, 245) cost the dot kernel 15-30 %: every load straddles two lines.
 const (
 	dotPackShare = 24   // dot when 1/m + 1/n ≥ 1/dotPackShare
 	dotMinK      = 128  // shorter k: the reduction dominates
