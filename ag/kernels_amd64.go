@@ -2,22 +2,28 @@ package ag
 
 import "golang.org/x/sys/cpu"
 
-// useAVX512 selects the assembly GroupNorm/SiLU kernels. It is set once,
-// from the CPU, and never changed; tests choose a path by the kernels' vec
-// parameter instead.
+// useAVX512 selects the assembly GroupNorm/SiLU and im2col kernels. It is
+// set once, from the CPU, and never changed; tests choose a path by the
+// kernels' vec parameter instead.
 var useAVX512 = cpu.X86.HasAVX512F
 
-//go:noescape
-func sumSqAVX512(x *float32, n int, k float32, acc *[32]float32)
+// The GroupNorm/SiLU kernels (gn_amd64.s) take any length: mask is
+// 1<<(len%16) − 1 for the last, partial vector (see tailMask).
 
 //go:noescape
-func affineSiLUAVX512(dst, sg, src *float32, n int, a, b float32)
+func sumLanesAVX512(x *float32, n, mask int, acc *[16]float32)
 
 //go:noescape
-func gnSiLUBackAVX512(gg, dy, x *float32, n int, a, sh, mean float32, acc *[32]float32)
+func sqDevLanesAVX512(x *float32, n int, m float32, mask int, acc *[16]float32)
 
 //go:noescape
-func gnDxAVX512(d, gg, x *float32, n int, a, c0, c1 float32, ow int)
+func siluAffineAVX512(dst, src *float32, hw, nch int, a, b *float32, mask int)
+
+//go:noescape
+func siluBackAVX512(gg, dy, x *float32, hw, nch int, a, b *float32, mean float32, mask int, sums *float32)
+
+//go:noescape
+func affineCombAVX512(d, gg, x *float32, hw, nch int, a *float32, c0, c1 float32, ow, mask int)
 
 //go:noescape
 func im2col3RowsAVX512(r0, r1, r2, xc *float32, h, w, ky int, masks *[6]uint16)

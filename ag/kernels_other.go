@@ -5,12 +5,15 @@ package ag
 // useAVX512 is false: there is no assembly for this architecture.
 const useAVX512 = false
 
-func sumSqAVX512(x *float32, n int, k float32, acc *[32]float32)  { panic("unreachable") }
-func affineSiLUAVX512(dst, sg, src *float32, n int, a, b float32) { panic("unreachable") }
-func gnSiLUBackAVX512(gg, dy, x *float32, n int, a, sh, mean float32, acc *[32]float32) {
+func sumLanesAVX512(x *float32, n, mask int, acc *[16]float32)                  { panic("unreachable") }
+func sqDevLanesAVX512(x *float32, n int, m float32, mask int, acc *[16]float32) { panic("unreachable") }
+func siluAffineAVX512(dst, src *float32, hw, nch int, a, b *float32, mask int)  { panic("unreachable") }
+func siluBackAVX512(gg, dy, x *float32, hw, nch int, a, b *float32, mean float32, mask int, sums *float32) {
 	panic("unreachable")
 }
-func gnDxAVX512(d, gg, x *float32, n int, a, c0, c1 float32, ow int) { panic("unreachable") }
+func affineCombAVX512(d, gg, x *float32, hw, nch int, a *float32, c0, c1 float32, ow, mask int) {
+	panic("unreachable")
+}
 
 func im2col3RowsAVX512(r0, r1, r2, xc *float32, h, w, ky int, masks *[6]uint16) {
 	panic("unreachable")

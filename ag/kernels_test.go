@@ -1,13 +1,15 @@
 package ag
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
 )
 
-// The vector kernels against float64 formulas, at lengths that exercise
-// the 16-wide body and the scalar tail.
+// The vector kernels against float64 formulas, at channel lengths that
+// exercise whole vectors, the masked tail and both together, on one and on
+// three channels with their own coefficients.
 func TestVectorKernels(t *testing.T) {
 	testVectorKernels(t, useAVX512)
 	if useAVX512 {
@@ -16,66 +18,131 @@ func TestVectorKernels(t *testing.T) {
 	}
 }
 
+// guard is written past the end of every output: the masked tail must
+// not store beyond its channel's last element.
+const guard = float32(-7777)
+
 func testVectorKernels(t *testing.T, vec bool) {
 	r := rand.New(rand.NewPCG(3, 3))
-	for _, n := range []int{1, 15, 16, 17, 49, 196, 784} {
-		x, dy, g, d := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
-		for i := range x {
-			x[i] = float32(4 * r.NormFloat64())
-			dy[i] = float32(r.NormFloat64())
-			d[i] = float32(r.NormFloat64())
-		}
-		const a, b, mean = 0.7, -0.3, 0.25
-		// sumSq
-		s, q := sumSqWith(vec, x, 0.5)
-		var s64, q64 float64
-		for _, v := range x {
-			dd := float64(v) - 0.5
-			s64 += dd
-			q64 += dd * dd
-		}
-		if math.Abs(float64(s)-s64) > 1e-4*(1+math.Abs(s64)) || math.Abs(float64(q)-q64) > 1e-5*q64 {
-			t.Errorf("n=%d sumSq = %v, %v; want %v, %v", n, s, q, s64, q64)
-		}
-		// affineSiLU
-		out, sg := make([]float32, n), make([]float32, n)
-		affineSiLUWith(vec, out, sg, x, a, b)
-		for i, v := range x {
-			y := a*float64(v) + b
-			sig := 1 / (1 + math.Exp(-y))
-			if math.Abs(float64(out[i])-y*sig) > 1e-6*(1+math.Abs(y)) || math.Abs(float64(sg[i])-sig) > 1e-6 {
-				t.Fatalf("n=%d affineSiLU[%d] = %v, %v; want %v, %v", n, i, out[i], sg[i], y*sig, sig)
-			}
-		}
-		// siluBackSums
-		s1, s2 := siluBackSumsWith(vec, g, dy, x, a, b, mean)
-		var w1, w2 float64
-		for i, v := range x {
-			y := a*float64(v) + b
-			sig := 1 / (1 + math.Exp(-y))
-			gv := float64(dy[i]) * sig * (1 + y*(1-sig))
-			if math.Abs(float64(g[i])-gv) > 1e-5*(1+math.Abs(gv)) {
-				t.Fatalf("n=%d siluBackSums g[%d] = %v, want %v", n, i, g[i], gv)
-			}
-			w1 += gv
-			w2 += gv * (float64(v) - mean)
-		}
-		if math.Abs(float64(s1)-w1) > 1e-4*(1+math.Abs(w1)) || math.Abs(float64(s2)-w2) > 1e-4*(1+math.Abs(w2)) {
-			t.Errorf("n=%d siluBackSums sums = %v, %v; want %v, %v", n, s1, s2, w1, w2)
-		}
-		// affineComb, overwrite and accumulate
-		for _, ow := range []bool{true, false} {
-			dd := append([]float32(nil), d...)
-			affineCombWith(vec, dd, g, x, 1.5, -0.5, 0.25, ow)
+	for _, hw := range []int{1, 15, 16, 17, 31, 32, 33, 49, 196, 784} {
+		for _, nch := range []int{1, 3} {
+			n := hw * nch
+			x, dy, d := make([]float32, n), make([]float32, n), make([]float32, n)
 			for i := range x {
-				want := 1.5*float64(g[i]) - 0.5 + 0.25*float64(x[i])
-				if !ow {
-					want += float64(d[i])
-				}
-				if math.Abs(float64(dd[i])-want) > 1e-5*(1+math.Abs(want)) {
-					t.Fatalf("n=%d affineComb(ow=%v)[%d] = %v, want %v", n, ow, i, dd[i], want)
+				x[i] = float32(4 * r.NormFloat64())
+				dy[i] = float32(r.NormFloat64())
+				d[i] = float32(r.NormFloat64())
+			}
+			x[0] = -100 // beyond the clamp of the exponential on both sides
+			x[n-1] = 100
+			a, b := make([]float32, nch), make([]float32, nch)
+			for c := range a {
+				a[c], b[c] = 0.7+0.2*float32(c), -0.3+0.5*float32(c)
+			}
+			const mean = 0.25
+			name := func() string { return fmt.Sprintf("vec=%v hw=%d nch=%d", vec, hw, nch) }
+
+			// sumLanes and sqDevLanes
+			var s64, q64, abs64 float64
+			for _, v := range x {
+				s64 += float64(v)
+				q64 += (float64(v) - 0.5) * (float64(v) - 0.5)
+				abs64 += math.Abs(float64(v))
+			}
+			if s := sumLanes(vec, x); math.Abs(s-s64) > 1e-6*abs64 {
+				t.Errorf("%s: sumLanes = %v, want %v", name(), s, s64)
+			}
+			if q := sqDevLanes(vec, x, 0.5); math.Abs(q-q64) > 1e-6*q64 {
+				t.Errorf("%s: sqDevLanes = %v, want %v", name(), q, q64)
+			}
+
+			// siluAffine: |error| ≤ 1e-6·(1 + |y|).
+			out := make([]float32, n+1)
+			out[n] = guard
+			siluAffine(vec, out, x, hw, a, b)
+			for i, v := range x {
+				y := float64(a[i/hw])*float64(v) + float64(b[i/hw])
+				want := y / (1 + math.Exp(-y))
+				if math.Abs(float64(out[i])-want) > 1e-6*(1+math.Abs(y)) {
+					t.Fatalf("%s: siluAffine[%d] = %v, want %v", name(), i, out[i], want)
 				}
 			}
+			if out[n] != guard {
+				t.Fatalf("%s: siluAffine wrote past the end", name())
+			}
+
+			// siluGradSums: g within 1e-5·(1 + |g|), the per-channel sums
+			// within 1e-5 of Σ|terms|.
+			g, sums := make([]float32, n+1), make([]float32, 2*nch+1)
+			g[n], sums[2*nch] = guard, guard
+			siluGradSums(vec, g, dy, x, hw, a, b, mean, sums)
+			for c := 0; c < nch; c++ {
+				var w1, w2, a1, a2 float64
+				for i := c * hw; i < (c+1)*hw; i++ {
+					y := float64(a[c])*float64(x[i]) + float64(b[c])
+					sig := 1 / (1 + math.Exp(-y))
+					gv := float64(dy[i]) * sig * (1 + y*(1-sig))
+					if math.Abs(float64(g[i])-gv) > 1e-5*(1+math.Abs(gv)) {
+						t.Fatalf("%s: siluGradSums g[%d] = %v, want %v", name(), i, g[i], gv)
+					}
+					w1 += gv
+					w2 += gv * (float64(x[i]) - mean)
+					a1 += math.Abs(gv)
+					a2 += math.Abs(gv * (float64(x[i]) - mean))
+				}
+				if math.Abs(float64(sums[2*c])-w1) > 1e-5*(1+a1) || math.Abs(float64(sums[2*c+1])-w2) > 1e-5*(1+a2) {
+					t.Errorf("%s: siluGradSums channel %d sums = %v, %v; want %v, %v", name(), c, sums[2*c], sums[2*c+1], w1, w2)
+				}
+			}
+			if g[n] != guard || sums[2*nch] != guard {
+				t.Fatalf("%s: siluGradSums wrote past the end", name())
+			}
+
+			// affineComb, overwrite and accumulate
+			for _, ow := range []bool{true, false} {
+				dd := append(append([]float32(nil), d...), guard)
+				affineComb(vec, dd, g, x, hw, a, -0.5, 0.25, ow)
+				for i := range x {
+					want := float64(a[i/hw])*float64(g[i]) - 0.5 + 0.25*float64(x[i])
+					if !ow {
+						want += float64(d[i])
+					}
+					if math.Abs(float64(dd[i])-want) > 1e-5*(1+math.Abs(want)) {
+						t.Fatalf("%s: affineComb(ow=%v)[%d] = %v, want %v", name(), ow, i, dd[i], want)
+					}
+				}
+				if dd[n] != guard {
+					t.Fatalf("%s: affineComb wrote past the end", name())
+				}
+			}
+		}
+	}
+}
+
+// groupStats' two passes keep the variance accurate when the mean is
+// large against the spread (where E[x²] − E[x]² in float32 would lose all
+// of it): relative error 1e-4 of the variance against float64.
+func TestGroupStatsLargeMean(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 4))
+	for _, n := range []int{49, 3136, 9408} {
+		x := make([]float32, n)
+		for i := range x {
+			x[i] = float32(1000 + 0.01*r.NormFloat64())
+		}
+		var m, v float64
+		for _, xi := range x {
+			m += float64(xi)
+		}
+		m /= float64(n)
+		for _, xi := range x {
+			v += (float64(xi) - m) * (float64(xi) - m)
+		}
+		v /= float64(n)
+		const eps = 0
+		mean, rstd := groupStats(x, eps)
+		gotV := 1 / (float64(rstd) * float64(rstd))
+		if math.Abs(float64(mean)-m) > 1e-6*m || math.Abs(gotV-v) > 1e-4*v {
+			t.Errorf("n=%d: mean, variance = %v, %v; want %v, %v", n, mean, gotV, m, v)
 		}
 	}
 }
