@@ -27,3 +27,9 @@ func affineCombAVX512(d, gg, x *float32, hw, nch int, a *float32, c0, c1 float32
 
 //go:noescape
 func im2col3RowsAVX512(r0, r1, r2, xc *float32, h, w, ky int, masks *[6]uint16)
+
+//go:noescape
+func addScaleAVX512(d, a, b *float32, n int, s float32, mask int)
+
+//go:noescape
+func scale2AVX512(d1, d2, gg *float32, n int, s float32, ow1, ow2, mask int)

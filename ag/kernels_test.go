@@ -119,6 +119,68 @@ func testVectorKernels(t *testing.T, vec bool) {
 	}
 }
 
+// The residual-merge kernels against float64: d = s·(a + b), and s·g
+// written or added into two outputs in one pass, including the output
+// that is g itself and a missing second output.
+func TestScaleKernels(t *testing.T) {
+	for _, vec := range []bool{false, useAVX512} {
+		r := rand.New(rand.NewPCG(6, 6))
+		for _, n := range []int{1, 15, 16, 17, 33, 100} {
+			a, b, d1, d2 := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
+			for i := range a {
+				a[i], b[i] = float32(r.NormFloat64()), float32(r.NormFloat64())
+				d1[i], d2[i] = float32(r.NormFloat64()), float32(r.NormFloat64())
+			}
+			const s = 0.7
+			near := func(got float32, want float64) bool {
+				return math.Abs(float64(got)-want) <= 1e-6*(1+math.Abs(want))
+			}
+			out := append(make([]float32, n), guard)
+			addScaleWith(vec, out[:n], a, b, s)
+			for i := range a {
+				if !near(out[i], s*(float64(a[i])+float64(b[i]))) {
+					t.Fatalf("vec=%v n=%d: addScale[%d] = %v", vec, n, i, out[i])
+				}
+			}
+			if out[n] != guard {
+				t.Fatalf("vec=%v n=%d: addScale wrote past the end", vec, n)
+			}
+			for _, ow := range [][2]bool{{true, true}, {true, false}, {false, true}, {false, false}} {
+				e1 := append(append([]float32(nil), d1...), guard)
+				e2 := append(append([]float32(nil), d2...), guard)
+				scale2With(vec, e1[:n], e2[:n], a, s, ow[0], ow[1])
+				for i := range a {
+					w1, w2 := s*float64(a[i]), s*float64(a[i])
+					if !ow[0] {
+						w1 += float64(d1[i])
+					}
+					if !ow[1] {
+						w2 += float64(d2[i])
+					}
+					if !near(e1[i], w1) || !near(e2[i], w2) {
+						t.Fatalf("vec=%v n=%d ow=%v: scale2[%d] = %v, %v; want %v, %v", vec, n, ow, i, e1[i], e2[i], w1, w2)
+					}
+				}
+				if e1[n] != guard || e2[n] != guard {
+					t.Fatalf("vec=%v n=%d: scale2 wrote past the end", vec, n)
+				}
+				// In place (d1 = g) and without d2: accumulate adds once.
+				g := append([]float32(nil), a...)
+				scale2With(vec, g, nil, g, s, ow[0], false)
+				for i := range a {
+					w := s * float64(a[i])
+					if !ow[0] {
+						w += float64(a[i])
+					}
+					if !near(g[i], w) {
+						t.Fatalf("vec=%v n=%d ow=%v: in-place scale2[%d] = %v, want %v", vec, n, ow[0], i, g[i], w)
+					}
+				}
+			}
+		}
+	}
+}
+
 // groupStats' two passes keep the variance accurate when the mean is
 // large against the spread (where E[x²] − E[x]² in float32 would lose all
 // of it): relative error 1e-4 of the variance against float64.
