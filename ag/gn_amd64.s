@@ -149,9 +149,10 @@ sq_done:
 	SIGMOID(Z1, Z2); \
 	VMULPS Z2, Z1, Z3
 
-// func siluAffineAVX512(dst, src *float32, hw, nch int, a, b *float32, mask int)
+// func siluAffineAVX512(dst, src *float32, hw, nch int, a, b *float32, mask, pf int)
 // For each of nch channels c of hw elements: dst = y·σ(y), y = a[c]·src + b[c].
-TEXT ·siluAffineAVX512(SB), NOSPLIT, $0-56
+// Each step prefetches the line pf bytes ahead of src (the next group's).
+TEXT ·siluAffineAVX512(SB), NOSPLIT, $0-64
 	MOVQ dst+0(FP), DI
 	MOVQ src+8(FP), SI
 	MOVQ hw+16(FP), CX
@@ -159,6 +160,8 @@ TEXT ·siluAffineAVX512(SB), NOSPLIT, $0-56
 	MOVQ a+32(FP), R9
 	MOVQ b+40(FP), BX
 	MOVQ mask+48(FP), R10
+	MOVQ pf+56(FP), R11
+	ADDQ SI, R11
 	KMOVW R10, K2
 	LOADCONSTS
 	MOVQ CX, R12
@@ -172,6 +175,7 @@ saf_ch:
 saf_loop:
 	CMPQ AX, R12
 	JGE saf_tail
+	PREFETCHT0 (R11)(AX*4)
 	VMOVUPS (SI)(AX*4), Z0
 	SILUFWD
 	VMOVUPS Z3, (DI)(AX*4)
@@ -184,6 +188,7 @@ saf_tail:
 	SILUFWD
 	VMOVUPS Z3, K2, (DI)(AX*4)
 saf_next:
+	LEAQ (R11)(CX*4), R11
 	LEAQ (SI)(CX*4), SI
 	LEAQ (DI)(CX*4), DI
 	ADDQ $4, R9
@@ -208,10 +213,11 @@ saf_done:
 	VSUBPS Z7, Z0, Z0; \
 	VFMADD231PS Z0, Z3, Z9
 
-// func siluBackAVX512(gg, dy, x *float32, hw, nch int, a, b *float32, mean float32, mask int, sums *float32)
+// func siluBackAVX512(gg, dy, x *float32, hw, nch int, a, b *float32, mean float32, mask int, sums *float32, pf int)
 // For each of nch channels c: g = dy·SiLU'(y), y = a[c]·x + b[c], and
-// sums[2c] = Σ g, sums[2c+1] = Σ g·(x − mean).
-TEXT ·siluBackAVX512(SB), NOSPLIT, $0-80
+// sums[2c] = Σ g, sums[2c+1] = Σ g·(x − mean). Each step prefetches the
+// lines pf bytes ahead of x and dy (the next group's).
+TEXT ·siluBackAVX512(SB), NOSPLIT, $0-88
 	MOVQ gg+0(FP), DI
 	MOVQ dy+8(FP), R13
 	MOVQ x+16(FP), SI
@@ -224,6 +230,10 @@ TEXT ·siluBackAVX512(SB), NOSPLIT, $0-80
 	MOVQ sums+72(FP), R11
 	KMOVW R10, K2
 	LOADCONSTS
+	MOVQ pf+80(FP), R8
+	MOVQ R8, R10
+	ADDQ SI, R8
+	ADDQ R13, R10
 	MOVQ CX, R12
 	ANDQ $-16, R12
 sb_ch:
@@ -237,6 +247,8 @@ sb_ch:
 sb_loop:
 	CMPQ AX, R12
 	JGE sb_tail
+	PREFETCHT0 (R8)(AX*4)
+	PREFETCHT0 (R10)(AX*4)
 	VMOVUPS (SI)(AX*4), Z0
 	VMOVUPS (R13)(AX*4), Z4
 	SILUBACK
@@ -256,6 +268,8 @@ sb_sums:
 	VMOVSS X8, (R11)
 	VMOVSS X9, 4(R11)
 	ADDQ $8, R11
+	LEAQ (R8)(CX*4), R8
+	LEAQ (R10)(CX*4), R10
 	LEAQ (SI)(CX*4), SI
 	LEAQ (R13)(CX*4), R13
 	LEAQ (DI)(CX*4), DI

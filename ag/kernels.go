@@ -51,11 +51,13 @@ func fold16(acc *[16]float32) float64 {
 }
 
 // siluAffine writes dst = y·σ(y) with y = a[c]·src + b[c] on channel c.
+// The assembly prefetches the len(a)·hw elements after src meanwhile: the
+// next group, which the caller reads next.
 func siluAffine(vec bool, dst, src []float32, hw int, a, b []float32) {
 	n := len(a) * hw
 	dst, src, b = dst[:n], src[:n], b[:len(a)]
 	if vec && n > 0 {
-		siluAffineAVX512(&dst[0], &src[0], hw, len(a), &a[0], &b[0], tailMask(hw))
+		siluAffineAVX512(&dst[0], &src[0], hw, len(a), &a[0], &b[0], tailMask(hw), 4*n)
 		return
 	}
 	for c, ac := range a {
@@ -69,12 +71,13 @@ func siluAffine(vec bool, dst, src []float32, hw int, a, b []float32) {
 
 // siluGradSums writes the gradient through SiLU at y = a[c]·x + b[c],
 // g = dy·σ(y)·(1 + y·(1 − σ(y))), and per channel c the sums
-// sums[2c] = Σg and sums[2c+1] = Σg·(x − mean).
+// sums[2c] = Σg and sums[2c+1] = Σg·(x − mean). The assembly prefetches
+// the next len(a)·hw elements of dy and x meanwhile, as siluAffine.
 func siluGradSums(vec bool, g, dy, x []float32, hw int, a, b []float32, mean float32, sums []float32) {
 	n := len(a) * hw
 	g, dy, x, b, sums = g[:n], dy[:n], x[:n], b[:len(a)], sums[:2*len(a)]
 	if vec && n > 0 {
-		siluBackAVX512(&g[0], &dy[0], &x[0], hw, len(a), &a[0], &b[0], mean, tailMask(hw), &sums[0])
+		siluBackAVX512(&g[0], &dy[0], &x[0], hw, len(a), &a[0], &b[0], mean, tailMask(hw), &sums[0], 4*n)
 		return
 	}
 	for c, ac := range a {

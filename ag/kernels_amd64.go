@@ -17,10 +17,10 @@ func sumLanesAVX512(x *float32, n, mask int, acc *[16]float32)
 func sqDevLanesAVX512(x *float32, n int, m float32, mask int, acc *[16]float32)
 
 //go:noescape
-func siluAffineAVX512(dst, src *float32, hw, nch int, a, b *float32, mask int)
+func siluAffineAVX512(dst, src *float32, hw, nch int, a, b *float32, mask, pf int)
 
 //go:noescape
-func siluBackAVX512(gg, dy, x *float32, hw, nch int, a, b *float32, mean float32, mask int, sums *float32)
+func siluBackAVX512(gg, dy, x *float32, hw, nch int, a, b *float32, mean float32, mask int, sums *float32, pf int)
 
 //go:noescape
 func affineCombAVX512(d, gg, x *float32, hw, nch int, a *float32, c0, c1 float32, ow, mask int)
@@ -33,3 +33,6 @@ func addScaleAVX512(d, a, b *float32, n int, s float32, mask int)
 
 //go:noescape
 func scale2AVX512(d1, d2, gg *float32, n int, s float32, ow1, ow2, mask int)
+
+//go:noescape
+func addToAVX512(d, s *float32, n, mask int)

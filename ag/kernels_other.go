@@ -7,8 +7,10 @@ const useAVX512 = false
 
 func sumLanesAVX512(x *float32, n, mask int, acc *[16]float32)                  { panic("unreachable") }
 func sqDevLanesAVX512(x *float32, n int, m float32, mask int, acc *[16]float32) { panic("unreachable") }
-func siluAffineAVX512(dst, src *float32, hw, nch int, a, b *float32, mask int)  { panic("unreachable") }
-func siluBackAVX512(gg, dy, x *float32, hw, nch int, a, b *float32, mean float32, mask int, sums *float32) {
+func siluAffineAVX512(dst, src *float32, hw, nch int, a, b *float32, mask, pf int) {
+	panic("unreachable")
+}
+func siluBackAVX512(gg, dy, x *float32, hw, nch int, a, b *float32, mean float32, mask int, sums *float32, pf int) {
 	panic("unreachable")
 }
 func affineCombAVX512(d, gg, x *float32, hw, nch int, a *float32, c0, c1 float32, ow, mask int) {
@@ -23,3 +25,5 @@ func addScaleAVX512(d, a, b *float32, n int, s float32, mask int) { panic("unrea
 func scale2AVX512(d1, d2, gg *float32, n int, s float32, ow1, ow2, mask int) {
 	panic("unreachable")
 }
+
+func addToAVX512(d, s *float32, n, mask int) { panic("unreachable") }

@@ -119,7 +119,7 @@ func testVectorKernels(t *testing.T, vec bool) {
 	}
 }
 
-// The residual-merge kernels against float64: d = s·(a + b), and s·g
+// The residual-merge kernels against float64: d += s, d = s·(a + b), and s·g
 // written or added into two outputs in one pass, including the output
 // that is g itself and a missing second output.
 func TestScaleKernels(t *testing.T) {
@@ -134,6 +134,16 @@ func TestScaleKernels(t *testing.T) {
 			const s = 0.7
 			near := func(got float32, want float64) bool {
 				return math.Abs(float64(got)-want) <= 1e-6*(1+math.Abs(want))
+			}
+			sum := append(append([]float32(nil), a...), guard)
+			addToWith(vec, sum[:n], b)
+			for i := range a {
+				if !near(sum[i], float64(a[i])+float64(b[i])) {
+					t.Fatalf("vec=%v n=%d: addTo[%d] = %v", vec, n, i, sum[i])
+				}
+			}
+			if sum[n] != guard {
+				t.Fatalf("vec=%v n=%d: addTo wrote past the end", vec, n)
 			}
 			out := append(make([]float32, n), guard)
 			addScaleWith(vec, out[:n], a, b, s)

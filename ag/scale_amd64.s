@@ -1,8 +1,11 @@
 #include "textflag.h"
 
-// AVX-512 kernels of the residual merge s·(a + b) and its gradient. Any
+// AVX-512 kernels of the residual merge s·(a + b), its gradient, and the
+// accumulation of gradients (d += s). Any
 // length: whole vectors, then one masked vector for the tail (mask =
-// 1<<(n%16) − 1). See scale_kernels.go for the portable reference.
+// 1<<(n%16) − 1). See scale_kernels.go for the portable reference. The
+// inputs are streams from far caches (a residual branch's input was written
+// many ops earlier), so the loops prefetch 2 KB ahead of the hardware.
 
 // func addScaleAVX512(d, a, b *float32, n int, s float32, mask int)
 // d = s·(a + b).
@@ -20,6 +23,8 @@ TEXT ·addScaleAVX512(SB), NOSPLIT, $0-48
 as_loop:
 	CMPQ AX, R12
 	JGE as_tail
+	PREFETCHT0 2048(SI)(AX*4)
+	PREFETCHT0 2048(DX)(AX*4)
 	VMOVUPS (SI)(AX*4), Z0
 	VADDPS (DX)(AX*4), Z0, Z0
 	VMULPS Z5, Z0, Z0
@@ -56,6 +61,7 @@ TEXT ·scale2AVX512(SB), NOSPLIT, $0-64
 s2_loop:
 	CMPQ AX, R12
 	JGE s2_tail
+	PREFETCHT0 2048(SI)(AX*4)
 	VMULPS (SI)(AX*4), Z5, Z0
 	VMOVAPS Z0, Z1
 	TESTQ R8, R8
@@ -89,5 +95,35 @@ s2_tow2:
 	VMOVUPS Z0, K2, (DI)(AX*4)
 	VMOVUPS Z1, K2, (BX)(AX*4)
 s2_done:
+	VZEROUPPER
+	RET
+
+// func addToAVX512(d, s *float32, n, mask int)
+// d += s.
+TEXT ·addToAVX512(SB), NOSPLIT, $0-32
+	MOVQ d+0(FP), DI
+	MOVQ s+8(FP), SI
+	MOVQ n+16(FP), CX
+	MOVQ mask+24(FP), R10
+	KMOVW R10, K2
+	MOVQ CX, R12
+	ANDQ $-16, R12
+	XORQ AX, AX
+at_loop:
+	CMPQ AX, R12
+	JGE at_tail
+	VMOVUPS (DI)(AX*4), Z0
+	VADDPS (SI)(AX*4), Z0, Z0
+	VMOVUPS Z0, (DI)(AX*4)
+	ADDQ $16, AX
+	JMP at_loop
+at_tail:
+	CMPQ AX, CX
+	JGE at_done
+	VMOVUPS.Z (DI)(AX*4), K2, Z0
+	VMOVUPS.Z (SI)(AX*4), K2, Z1
+	VADDPS Z1, Z0, Z0
+	VMOVUPS Z0, K2, (DI)(AX*4)
+at_done:
 	VZEROUPPER
 	RET

@@ -1,6 +1,7 @@
 package ag
 
-// Kernels of the residual merge s·(a + b) and of scaled gradients: the
+// Kernels of the residual merge s·(a + b), of scaled gradients and of
+// gradient accumulation: the
 // AVX-512 assembly when the CPU has it (vec), a Go loop otherwise, which is
 // the reference the assembly is tested against.
 
@@ -48,5 +49,17 @@ func scale2With(vec bool, d1, d2, g []float32, s float32, ow1, ow2 bool) {
 		} else {
 			d1[i] += v
 		}
+	}
+}
+
+// addToWith does dst[i] += src[i].
+func addToWith(vec bool, dst, src []float32) {
+	src = src[:len(dst)]
+	if vec && len(dst) > 0 {
+		addToAVX512(&dst[0], &src[0], len(dst), tailMask(len(dst)))
+		return
+	}
+	for i := range dst {
+		dst[i] += src[i]
 	}
 }
