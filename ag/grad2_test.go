@@ -216,6 +216,25 @@ func TestNormPoolConcatAttentionGrads(t *testing.T) {
 			tolF: 1e-6, tolG: 1e-5,
 		},
 		opCase{
+			name: "UpsampleConcat", shapes: [][]int{{2, 2, 2, 3}, {2, 1, 4, 6}},
+			build: func(tp *Tape, in []*Tensor) *Tensor { return tp.UpsampleConcat(in[0], in[1]) },
+			ref: func(in [][]float64) []float64 {
+				var out []float64
+				for b := 0; b < 2; b++ {
+					for c := 0; c < 2; c++ {
+						for i := 0; i < 4; i++ {
+							for j := 0; j < 6; j++ {
+								out = append(out, in[0][(b*2+c)*6+(i/2)*3+j/2])
+							}
+						}
+					}
+					out = append(out, in[1][b*24:(b+1)*24]...)
+				}
+				return out
+			},
+			tolF: 1e-6, tolG: 1e-5,
+		},
+		opCase{
 			name: "Attention", shapes: [][]int{{3, 12, 2, 3}},
 			build: func(tp *Tape, in []*Tensor) *Tensor { return tp.Attention(in[0]) },
 			ref:   func(in [][]float64) []float64 { return refAttention(in[0], 3, 4, 6) },

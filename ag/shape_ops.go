@@ -70,20 +70,7 @@ func (t *Tape) Upsample2(x *Tensor) *Tensor {
 	}
 	h, w := x.Shape[2], x.Shape[3]
 	out := t.alloc(x.Shape[0], x.Shape[1], 2*h, 2*w)
-	planes := x.Shape[0] * x.Shape[1]
-	for p := 0; p < planes; p++ {
-		src := x.Data[p*h*w : (p+1)*h*w]
-		dst := out.Data[p*4*h*w : (p+1)*4*h*w]
-		for i := 0; i < h; i++ {
-			s := src[i*w : (i+1)*w]
-			r0 := dst[2*i*2*w : (2*i+1)*2*w]
-			for j, v := range s {
-				r0[2*j] = v
-				r0[2*j+1] = v
-			}
-			copy(dst[(2*i+1)*2*w:(2*i+2)*2*w], r0)
-		}
-	}
+	upsamplePlanes(out.Data, x.Data, x.Shape[0]*x.Shape[1], h, w)
 	if t.needs(x) {
 		t.push(upsampleBack, out, x, nil, nil)
 	}
@@ -96,25 +83,62 @@ func upsampleBack(_ *Tape, nd *node) {
 		return
 	}
 	dx, ow := gradW(x)
-	h, w := x.Shape[2], x.Shape[3]
-	planes := x.Shape[0] * x.Shape[1]
-	for p := 0; p < planes; p++ {
-		d := dx[p*h*w : (p+1)*h*w]
-		g := nd.out.Grad[p*4*h*w : (p+1)*4*h*w]
-		for i := 0; i < h; i++ {
-			r0, r1 := g[2*i*2*w:(2*i+1)*2*w], g[(2*i+1)*2*w:(2*i+2)*2*w]
-			dr := d[i*w : (i+1)*w]
-			if ow {
-				for j := range dr {
-					dr[j] = r0[2*j] + r0[2*j+1] + r1[2*j] + r1[2*j+1]
-				}
-				continue
-			}
-			for j := range dr {
-				dr[j] += r0[2*j] + r0[2*j+1] + r1[2*j] + r1[2*j+1]
-			}
+	downsumPlanes(dx, nd.out.Grad, x.Shape[0]*x.Shape[1], x.Shape[2], x.Shape[3], ow)
+}
+
+// UpsampleConcat is Concat(Upsample2(a), b) for a [B,Ca,H,W] and
+// b [B,Cb,2H,2W], without materialising the up-sampled a: the U-Net
+// decoder's join of a coarser level with its skip. Forward and gradients
+// are bit for bit those of the two ops.
+func (t *Tape) UpsampleConcat(a, b *Tensor) *Tensor {
+	if len(a.Shape) != 4 || len(b.Shape) != 4 || a.Shape[0] != b.Shape[0] || b.Shape[2] != 2*a.Shape[2] || b.Shape[3] != 2*a.Shape[3] {
+		panic(fmt.Sprintf("ag.UpsampleConcat: %v up-sampled does not join %v on dimension 1", a.Shape, b.Shape))
+	}
+	bs, ca, h, w := a.Shape[0], a.Shape[1], a.Shape[2], a.Shape[3]
+	out := t.alloc(bs, ca+b.Shape[1], 2*h, 2*w)
+	na, nb := ca*h*w, b.Numel()/max(bs, 1)
+	od, ad, bd := out.Data, a.Data, b.Data
+	cat := func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			o := od[i*(4*na+nb) : (i+1)*(4*na+nb)]
+			upsamplePlanes(o[:4*na], ad[i*na:(i+1)*na], ca, h, w)
+			copy(o[4*na:], bd[i*nb:(i+1)*nb])
 		}
 	}
+	if len(od) < parallelMin {
+		cat(0, 0, bs)
+	} else {
+		parallelFor(t.workers, bs, cat)
+	}
+	if t.needs(a, b) {
+		t.push(upsampleConcatBack, out, a, b, nil)
+	}
+	return out
+}
+
+func upsampleConcatBack(t *Tape, nd *node) {
+	a, b, g := nd.a, nd.b, nd.out.Grad
+	bs, ca, h, w := a.Shape[0], a.Shape[1], a.Shape[2], a.Shape[3]
+	na, nb := ca*h*w, b.Numel()/max(bs, 1)
+	var da, db []float32
+	var owA, owB bool
+	if a.RequiresGrad {
+		da, owA = gradW(a)
+	}
+	if b.RequiresGrad {
+		db, owB = gradW(b)
+	}
+	parallelFor(t.workers, bs, func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			gi := g[i*(4*na+nb) : (i+1)*(4*na+nb)]
+			if da != nil {
+				downsumPlanes(da[i*na:(i+1)*na], gi[:4*na], ca, h, w, owA)
+			}
+			if db != nil {
+				copyOrAdd(db[i*nb:(i+1)*nb], gi[4*na:], owB)
+			}
+		}
+	})
 }
 
 // Concat joins a [B,Ca,…] and b [B,Cb,…] along dimension 1.
