@@ -142,12 +142,20 @@ func TestConvGrads(t *testing.T) {
 func TestNormPoolConcatAttentionGrads(t *testing.T) {
 	var cases []opCase
 	// 3×4 maps are shorter than a vector (all tail); 5×5 have a whole
-	// vector and a tail per channel.
-	for _, hw := range [][2]int{{3, 4}, {5, 5}} {
+	// vector and a tail per channel. On an intermediate (x·1) the input
+	// gradient is written over the output gradient's buffer.
+	for _, v := range []struct {
+		hw    [2]int
+		inter bool
+	}{{[2]int{3, 4}, false}, {[2]int{5, 5}, false}, {[2]int{5, 5}, true}} {
+		hw := v.hw
 		for _, silu := range []bool{false, true} {
 			name := fmt.Sprintf("GroupNorm %d×%d", hw[0], hw[1])
 			if silu {
 				name = fmt.Sprintf("GroupNormSiLU %d×%d", hw[0], hw[1])
+			}
+			if v.inter {
+				name += " of an intermediate"
 			}
 			cases = append(cases, opCase{
 				name: name, shapes: [][]int{{3, 6, hw[0], hw[1]}, {6}, {6}},
@@ -158,10 +166,14 @@ func TestNormPoolConcatAttentionGrads(t *testing.T) {
 					return r.NormFloat64()
 				},
 				build: func(tp *Tape, in []*Tensor) *Tensor {
-					if silu {
-						return tp.GroupNormSiLU(in[0], 2, in[1], in[2], 1e-5)
+					x := in[0]
+					if v.inter {
+						x = tp.Scale(x, 1)
 					}
-					return tp.GroupNorm(in[0], 2, in[1], in[2], 1e-5)
+					if silu {
+						return tp.GroupNormSiLU(x, 2, in[1], in[2], 1e-5)
+					}
+					return tp.GroupNorm(x, 2, in[1], in[2], 1e-5)
 				},
 				ref:  func(in [][]float64) []float64 { return refGroupNorm(in[0], in[1], in[2], 3, 6, hw[0]*hw[1], 2, silu) },
 				tolF: 1e-5, tolG: 1e-4,

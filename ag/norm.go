@@ -109,18 +109,26 @@ func groupNormBack(t *Tape, nd *node) {
 	// Per-(b, c) sums Σdy and Σdy·x̂ (of the GroupNorm output gradient)
 	// go to scratch, then reduce over the batch for dγ and dβ.
 	sums := t.scratch(0, 1, bs*c*2)
+	dy := nd.out.Grad
 	var dx []float32
 	var ow bool
-	if x.RequiresGrad {
+	switch {
+	case !x.RequiresGrad:
+	case takeGrad(x, nd.out):
+		// x's gradient is written over dy, each group's after its last
+		// read of dy: the write hits lines just read instead of a
+		// separate buffer.
+		dx, ow = dy, true
+	default:
 		dx, ow = gradW(x)
 	}
 	cg := c / s.g
 	gsize := cg * s.hw
 	if t.workers <= 1 || x.Numel() < parallelMin {
-		gnBackward(&s, 0, bs, x.Data, gamma.Data, beta.Data, nd.aux.Data, nd.out.Grad, dx, ow, sums, t.scratch(0, 0, gsize), t.scratch(0, 2, 2*cg))
+		gnBackward(&s, 0, bs, x.Data, gamma.Data, beta.Data, nd.aux.Data, dy, dx, ow, sums, t.scratch(0, 0, gsize), t.scratch(0, 2, 2*cg))
 	} else {
 		parallelFor(t.workers, bs, func(w, lo, hi int) {
-			gnBackward(&s, lo, hi, x.Data, gamma.Data, beta.Data, nd.aux.Data, nd.out.Grad, dx, ow, sums, t.scratch(w, 0, gsize), t.scratch(w, 2, 2*cg))
+			gnBackward(&s, lo, hi, x.Data, gamma.Data, beta.Data, nd.aux.Data, dy, dx, ow, sums, t.scratch(w, 0, gsize), t.scratch(w, 2, 2*cg))
 		})
 	}
 	if gamma.RequiresGrad {
@@ -145,7 +153,8 @@ func groupNormBack(t *Tape, nd *node) {
 // first computes, per channel, Σg and Σg·x̂ of the gradient g with respect
 // to the normalised output (through the SiLU when fused, whose input is
 // recomputed from x rather than stored; g goes to the group scratch gs);
-// the second writes dx. coef is scratch for two floats per channel.
+// the second writes dx. coef is scratch for two floats per channel. dx may
+// be dyAll itself: a group's dy is not read after its first pass.
 func gnBackward(s *gnShape, lo, hi int, x, gamma, beta, stats, dyAll, dx []float32, ow bool, sums, gs, coef []float32) {
 	cg := s.c / s.g
 	n := cg * s.hw
