@@ -36,3 +36,9 @@ func scale2AVX512(d1, d2, gg *float32, n int, s float32, ow1, ow2, mask int)
 
 //go:noescape
 func addToAVX512(d, s *float32, n, mask int)
+
+//go:noescape
+func pool2AVX512(dst, src *float32, rows, wo int, s float32, ow int, tab *[32]int32, masks *[3]uint16)
+
+//go:noescape
+func spread2AVX512(dst, src *float32, rows, w int, s float32, ow int, tab *[32]int32, masks *[3]uint16)

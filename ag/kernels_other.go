@@ -27,3 +27,10 @@ func scale2AVX512(d1, d2, gg *float32, n int, s float32, ow1, ow2, mask int) {
 }
 
 func addToAVX512(d, s *float32, n, mask int) { panic("unreachable") }
+
+func pool2AVX512(dst, src *float32, rows, wo int, s float32, ow int, tab *[32]int32, masks *[3]uint16) {
+	panic("unreachable")
+}
+func spread2AVX512(dst, src *float32, rows, w int, s float32, ow int, tab *[32]int32, masks *[3]uint16) {
+	panic("unreachable")
+}

@@ -247,3 +247,70 @@ func TestIm2col3Paths(t *testing.T) {
 		}
 	}
 }
+
+// pool2 and spread2: the vector and the portable path give the same bits
+// (the same additions in the same order), for every row width around the
+// 16-lane steps, writing and accumulating, without touching the element
+// after the output; and the portable path is the window sum (copy) within
+// float32 rounding.
+func TestResampleKernels(t *testing.T) {
+	if !useAVX512 {
+		t.Skip("no AVX-512 on this CPU: only the portable path exists")
+	}
+	r := rand.New(rand.NewPCG(8, 8))
+	for w := 1; w <= 40; w++ {
+		for _, rows := range []int{1, 3} {
+			for _, ow := range []bool{true, false} {
+				small, wide := make([]float32, rows*w), make([]float32, 4*rows*w)
+				for i := range small {
+					small[i] = float32(r.NormFloat64())
+				}
+				for i := range wide {
+					wide[i] = float32(r.NormFloat64())
+				}
+				// pool2: wide → small
+				a := append(append([]float32(nil), small...), guard)
+				b := append(append([]float32(nil), small...), guard)
+				pool2(true, a[:rows*w], wide, rows, w, 0.25, ow)
+				pool2(false, b[:rows*w], wide, rows, w, 0.25, ow)
+				for i := range a {
+					if a[i] != b[i] {
+						t.Fatalf("pool2 w=%d rows=%d ow=%v: [%d] = %v (vector) vs %v (portable)", w, rows, ow, i, a[i], b[i])
+					}
+				}
+				for rr := 0; rr < rows; rr++ {
+					for j := 0; j < w; j++ {
+						in := func(y, x int) float64 { return float64(wide[(2*rr+y)*2*w+x]) }
+						want := 0.25 * (in(0, 2*j) + in(0, 2*j+1) + in(1, 2*j) + in(1, 2*j+1))
+						if !ow {
+							want += float64(small[rr*w+j])
+						}
+						if got := float64(b[rr*w+j]); math.Abs(got-want) > 1e-6*(1+math.Abs(want)) {
+							t.Fatalf("pool2 w=%d rows=%d ow=%v: [%d][%d] = %v, want %v", w, rows, ow, rr, j, got, want)
+						}
+					}
+				}
+				// spread2: small → wide
+				a = append(append([]float32(nil), wide...), guard)
+				b = append(append([]float32(nil), wide...), guard)
+				spread2(true, a[:4*rows*w], small, rows, w, 0.25, ow)
+				spread2(false, b[:4*rows*w], small, rows, w, 0.25, ow)
+				for i := range a {
+					if a[i] != b[i] {
+						t.Fatalf("spread2 w=%d rows=%d ow=%v: [%d] = %v (vector) vs %v (portable)", w, rows, ow, i, a[i], b[i])
+					}
+				}
+				for i := 0; i < 4*rows*w; i++ {
+					rr, j := i/(4*w), i%(2*w)/2
+					want := 0.25 * float64(small[rr*w+j])
+					if !ow {
+						want += float64(wide[i])
+					}
+					if got := float64(b[i]); math.Abs(got-want) > 1e-6*(1+math.Abs(want)) {
+						t.Fatalf("spread2 w=%d rows=%d ow=%v: [%d] = %v, want %v", w, rows, ow, i, got, want)
+					}
+				}
+			}
+		}
+	}
+}

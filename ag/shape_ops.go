@@ -12,26 +12,16 @@ func (t *Tape) AvgPool2(x *Tensor) *Tensor {
 	}
 	h, w := x.Shape[2], x.Shape[3]
 	out := t.alloc(x.Shape[0], x.Shape[1], h/2, w/2)
-	planes := x.Shape[0] * x.Shape[1]
-	ho, wo := h/2, w/2
-	for p := 0; p < planes; p++ {
-		src := x.Data[p*h*w : (p+1)*h*w]
-		dst := out.Data[p*ho*wo : (p+1)*ho*wo]
-		for i := 0; i < ho; i++ {
-			r0, r1 := src[2*i*w:(2*i+1)*w], src[(2*i+1)*w:(2*i+2)*w]
-			d := dst[i*wo : (i+1)*wo]
-			for j := range d {
-				d[j] = 0.25 * (r0[2*j] + r0[2*j+1] + r1[2*j] + r1[2*j+1])
-			}
-		}
-	}
+	t.planesPar(x.Shape[0]*x.Shape[1], x.Numel(), func(p0, p1 int) {
+		pool2(useAVX512, out.Data[p0*h*w/4:], x.Data[p0*h*w:], (p1-p0)*h/2, w/2, 0.25, true)
+	})
 	if t.needs(x) {
 		t.push(avgPoolBack, out, x, nil, nil)
 	}
 	return out
 }
 
-func avgPoolBack(_ *Tape, nd *node) {
+func avgPoolBack(t *Tape, nd *node) {
 	x := nd.a
 	if !x.RequiresGrad {
 		return
@@ -40,27 +30,20 @@ func avgPoolBack(_ *Tape, nd *node) {
 	// gradient is simply written.
 	dx, ow := gradW(x)
 	h, w := x.Shape[2], x.Shape[3]
-	ho, wo := h/2, w/2
-	planes := x.Shape[0] * x.Shape[1]
-	for p := 0; p < planes; p++ {
-		dxp := dx[p*h*w : (p+1)*h*w]
-		g := nd.out.Grad[p*ho*wo : (p+1)*ho*wo]
-		for i := 0; i < ho; i++ {
-			r0, r1 := dxp[2*i*w:(2*i+1)*w], dxp[(2*i+1)*w:(2*i+2)*w]
-			gr := g[i*wo : (i+1)*wo]
-			for j, v := range gr {
-				v *= 0.25
-				if ow {
-					r0[2*j], r0[2*j+1], r1[2*j], r1[2*j+1] = v, v, v, v
-					continue
-				}
-				r0[2*j] += v
-				r0[2*j+1] += v
-				r1[2*j] += v
-				r1[2*j+1] += v
-			}
-		}
+	t.planesPar(x.Shape[0]*x.Shape[1], x.Numel(), func(p0, p1 int) {
+		spread2(useAVX512, dx[p0*h*w:], nd.out.Grad[p0*h*w/4:], (p1-p0)*h/2, w/2, 0.25, ow)
+	})
+}
+
+// planesPar runs fn on ranges of planes spread over the tape's workers
+// when the tensor (of n elements) is large; every element is computed on
+// its own, so the split does not change a bit.
+func (t *Tape) planesPar(planes, n int, fn func(p0, p1 int)) {
+	if n < parallelMin || t.workers <= 1 {
+		fn(0, planes)
+		return
 	}
+	parallelFor(t.workers, planes, func(_, lo, hi int) { fn(lo, hi) })
 }
 
 // Upsample2 is nearest-neighbour 2× up-sampling of x [B,C,H,W].
@@ -70,20 +53,25 @@ func (t *Tape) Upsample2(x *Tensor) *Tensor {
 	}
 	h, w := x.Shape[2], x.Shape[3]
 	out := t.alloc(x.Shape[0], x.Shape[1], 2*h, 2*w)
-	upsamplePlanes(out.Data, x.Data, x.Shape[0]*x.Shape[1], h, w)
+	t.planesPar(x.Shape[0]*x.Shape[1], out.Numel(), func(p0, p1 int) {
+		spread2(useAVX512, out.Data[p0*4*h*w:], x.Data[p0*h*w:], (p1-p0)*h, w, 1, true)
+	})
 	if t.needs(x) {
 		t.push(upsampleBack, out, x, nil, nil)
 	}
 	return out
 }
 
-func upsampleBack(_ *Tape, nd *node) {
+func upsampleBack(t *Tape, nd *node) {
 	x := nd.a
 	if !x.RequiresGrad {
 		return
 	}
 	dx, ow := gradW(x)
-	downsumPlanes(dx, nd.out.Grad, x.Shape[0]*x.Shape[1], x.Shape[2], x.Shape[3], ow)
+	h, w := x.Shape[2], x.Shape[3]
+	t.planesPar(x.Shape[0]*x.Shape[1], nd.out.Numel(), func(p0, p1 int) {
+		pool2(useAVX512, dx[p0*h*w:], nd.out.Grad[p0*4*h*w:], (p1-p0)*h, w, 1, ow)
+	})
 }
 
 // UpsampleConcat is Concat(Upsample2(a), b) for a [B,Ca,H,W] and
@@ -101,7 +89,7 @@ func (t *Tape) UpsampleConcat(a, b *Tensor) *Tensor {
 	cat := func(_, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			o := od[i*(4*na+nb) : (i+1)*(4*na+nb)]
-			upsamplePlanes(o[:4*na], ad[i*na:(i+1)*na], ca, h, w)
+			spread2(useAVX512, o[:4*na], ad[i*na:(i+1)*na], ca*h, w, 1, true)
 			copy(o[4*na:], bd[i*nb:(i+1)*nb])
 		}
 	}
@@ -132,7 +120,7 @@ func upsampleConcatBack(t *Tape, nd *node) {
 		for i := lo; i < hi; i++ {
 			gi := g[i*(4*na+nb) : (i+1)*(4*na+nb)]
 			if da != nil {
-				downsumPlanes(da[i*na:(i+1)*na], gi[:4*na], ca, h, w, owA)
+				pool2(useAVX512, da[i*na:(i+1)*na], gi[:4*na], ca*h, w, 1, owA)
 			}
 			if db != nil {
 				copyOrAdd(db[i*nb:(i+1)*nb], gi[4*na:], owB)
