@@ -7,14 +7,11 @@
 // elements each, with per-channel coefficients. See gn_amd64.go for the
 // contracts and kernels.go for the portable reference of each.
 
-// SIGMOID computes Zsig = 1/(1+exp(-Zy)) using Z20..Z31 as constants
-// (set up by LOADCONSTS) and Z16..Z19 as temporaries: e^−y as 2^n·p(r)
-// with −y clamped to [−87, 88], then the reciprocal as VRCP14PS (14 bits)
-// refined by one Newton step r += r·(1 − d·r) (about 28 bits) instead of
-// a division, which issues several times slower.
-#define SIGMOID(Zy, Zsig) \
-	VXORPS Z16, Z16, Z16; \
-	VSUBPS Zy, Z16, Z16; \
+// EXP computes Z18 = e^Z16 using Z20..Z31 as constants (set up by
+// LOADCONSTS) and Z17 as a temporary; Z16 is clobbered. The argument is
+// clamped to [−87, 88], n = round(x·log2e), r = x − n·ln2 (in two parts),
+// e^r by its degree-7 Taylor polynomial (|r| ≤ ln2/2), times 2^n.
+#define EXP \
 	VMAXPS Z30, Z16, Z16; \
 	VMINPS Z31, Z16, Z16; \
 	VMULPS Z20, Z16, Z17; \
@@ -29,7 +26,16 @@
 	VFMADD213PS Z24, Z16, Z18; \
 	VFMADD213PS Z23, Z16, Z18; \
 	VFMADD213PS Z23, Z16, Z18; \
-	VSCALEFPS Z17, Z18, Z18; \
+	VSCALEFPS Z17, Z18, Z18
+
+// SIGMOID computes Zsig = 1/(1+exp(-Zy)) with EXP (so Z16..Z18 are
+// clobbered) and Z19 as a temporary: the reciprocal as VRCP14PS (14 bits)
+// refined by one Newton step r += r·(1 − d·r) (about 28 bits) instead of a
+// division.
+#define SIGMOID(Zy, Zsig) \
+	VXORPS Z16, Z16, Z16; \
+	VSUBPS Zy, Z16, Z16; \
+	EXP; \
 	VADDPS Z23, Z18, Z18; \
 	VRCP14PS Z18, Zsig; \
 	VMOVAPS Z23, Z19; \
@@ -337,5 +343,84 @@ ac_next:
 	DECQ DX
 	JMP ac_ch
 ac_done:
+	VZEROUPPER
+	RET
+
+// func softmaxRowAVX512(r *float32, n, mask int)
+// r = e^(r − max r) / Σ e^(r − max r) in three passes: the maximum, the
+// exponentials and their sum, the scaling by the sum's reciprocal.
+TEXT ·softmaxRowAVX512(SB), NOSPLIT, $0-24
+	MOVQ r+0(FP), SI
+	MOVQ n+8(FP), CX
+	MOVQ mask+16(FP), R10
+	KMOVW R10, K2
+	LOADCONSTS
+	MOVQ CX, R12
+	ANDQ $-16, R12
+	MOVL $0xff800000, R8
+	VPBROADCASTD R8, Z7
+	VMOVAPS Z7, Z0
+	XORQ AX, AX
+sm_max:
+	CMPQ AX, R12
+	JGE sm_maxtail
+	VMAXPS (SI)(AX*4), Z0, Z0
+	ADDQ $16, AX
+	JMP sm_max
+sm_maxtail:
+	CMPQ AX, CX
+	JGE sm_maxdone
+	VMOVAPS Z7, Z1
+	VMOVUPS (SI)(AX*4), K2, Z1
+	VMAXPS Z1, Z0, Z0
+sm_maxdone:
+	VEXTRACTF64X4 $1, Z0, Y1
+	VMAXPS Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VMAXPS X1, X0, X0
+	VPERMILPS $0x4e, X0, X1
+	VMAXPS X1, X0, X0
+	VPERMILPS $0xb1, X0, X1
+	VMAXPS X1, X0, X0
+	VBROADCASTSS X0, Z7
+	VXORPS Z8, Z8, Z8
+	XORQ AX, AX
+sm_exp:
+	CMPQ AX, R12
+	JGE sm_exptail
+	VMOVUPS (SI)(AX*4), Z16
+	VSUBPS Z7, Z16, Z16
+	EXP
+	VADDPS Z18, Z8, Z8
+	VMOVUPS Z18, (SI)(AX*4)
+	ADDQ $16, AX
+	JMP sm_exp
+sm_exptail:
+	CMPQ AX, CX
+	JGE sm_sum
+	VMOVUPS.Z (SI)(AX*4), K2, Z16
+	VSUBPS Z7, Z16, Z16
+	EXP
+	VADDPS Z18, Z8, K2, Z8
+	VMOVUPS Z18, K2, (SI)(AX*4)
+sm_sum:
+	HSUM(Z8, Y8, X8)
+	VDIVSS X8, X23, X9
+	VBROADCASTSS X9, Z9
+	XORQ AX, AX
+sm_scale:
+	CMPQ AX, R12
+	JGE sm_scaletail
+	VMULPS (SI)(AX*4), Z9, Z0
+	VMOVUPS Z0, (SI)(AX*4)
+	ADDQ $16, AX
+	JMP sm_scale
+sm_scaletail:
+	CMPQ AX, CX
+	JGE sm_done
+	VMOVUPS.Z (SI)(AX*4), K2, Z0
+	VMULPS Z9, Z0, Z0
+	VMOVUPS Z0, K2, (SI)(AX*4)
+sm_done:
 	VZEROUPPER
 	RET

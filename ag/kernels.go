@@ -114,3 +114,25 @@ func affineComb(vec bool, d, g, x []float32, hw int, a []float32, c0, c1 float32
 		}
 	}
 }
+
+// softmaxRow replaces r by e^(r − max r) / Σ e^(r − max r).
+func softmaxRow(vec bool, r []float32) {
+	if vec && len(r) > 0 {
+		softmaxRowAVX512(&r[0], len(r), tailMask(len(r)))
+		return
+	}
+	m := r[0]
+	for _, v := range r {
+		m = max(m, v)
+	}
+	var s float32
+	for i, v := range r {
+		e := expf(v - m)
+		r[i] = e
+		s += e
+	}
+	inv := 1 / s
+	for i := range r {
+		r[i] *= inv
+	}
+}

@@ -42,3 +42,6 @@ func pool2AVX512(dst, src *float32, rows, wo int, s float32, ow int, tab *[32]in
 
 //go:noescape
 func spread2AVX512(dst, src *float32, rows, w int, s float32, ow int, tab *[32]int32, masks *[3]uint16)
+
+//go:noescape
+func softmaxRowAVX512(r *float32, n, mask int)

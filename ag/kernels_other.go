@@ -34,3 +34,5 @@ func pool2AVX512(dst, src *float32, rows, wo int, s float32, ow int, tab *[32]in
 func spread2AVX512(dst, src *float32, rows, w int, s float32, ow int, tab *[32]int32, masks *[3]uint16) {
 	panic("unreachable")
 }
+
+func softmaxRowAVX512(r *float32, n, mask int) { panic("unreachable") }

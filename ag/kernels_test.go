@@ -314,3 +314,43 @@ func TestResampleKernels(t *testing.T) {
 		}
 	}
 }
+
+// softmaxRow against a float64 softmax (relative 1e-6 per element), on
+// rows around the 16-lane steps, with a large common offset (the maximum
+// must be subtracted) and all negative (the masked lanes of the maximum's
+// tail must not count as 0).
+func TestSoftmaxRow(t *testing.T) {
+	for _, vec := range []bool{false, useAVX512} {
+		r := rand.New(rand.NewPCG(9, 9))
+		for _, n := range []int{1, 15, 16, 17, 49, 100} {
+			for _, off := range []float64{0, 60, -200} {
+				row := make([]float32, n+1)
+				for i := range n {
+					row[i] = float32(off + 3*r.NormFloat64())
+				}
+				row[n] = guard
+				m := math.Inf(-1)
+				for _, v := range row[:n] {
+					m = math.Max(m, float64(v))
+				}
+				var s float64
+				for _, v := range row[:n] {
+					s += math.Exp(float64(v) - m)
+				}
+				want := make([]float64, n)
+				for i, v := range row[:n] {
+					want[i] = math.Exp(float64(v)-m) / s
+				}
+				softmaxRow(vec, row[:n])
+				for i := range want {
+					if math.Abs(float64(row[i])-want[i]) > 1e-6*want[i]+1e-30 {
+						t.Fatalf("vec=%v n=%d offset %v: [%d] = %v, want %v", vec, n, off, i, row[i], want[i])
+					}
+				}
+				if row[n] != guard {
+					t.Fatalf("vec=%v n=%d: wrote past the end", vec, n)
+				}
+			}
+		}
+	}
+}
