@@ -58,6 +58,12 @@
 	MOVL $0xc2ae0000, R8; VPBROADCASTD R8, Z30; \
 	MOVL $0x42b00000, R8; VPBROADCASTD R8, Z31
 
+// PREFETCHW (prefetch a line for writing: in exclusive state, so the
+// store after it does not wait for the line) is not in the Go assembler;
+// these are its encodings for the addresses used here.
+#define PREFETCHW_R13_AX4 BYTE $0x41; BYTE $0x0F; BYTE $0x0D; BYTE $0x4C; BYTE $0x85; BYTE $0x00 // PREFETCHW (R13)(AX*4)
+#define PREFETCHW_R8_AX4 BYTE $0x41; BYTE $0x0F; BYTE $0x0D; BYTE $0x0C; BYTE $0x80 // PREFETCHW (R8)(AX*4)
+
 // HSUM leaves the sum of Zs's 16 lanes in lane 0 of Xs (a fixed tree:
 // halves, quarters, pairs), using Z10 as a temporary.
 #define HSUM(Zs, Ys, Xs) \
@@ -157,7 +163,8 @@ sq_done:
 
 // func siluAffineAVX512(dst, src *float32, hw, nch int, a, b *float32, mask, pf int)
 // For each of nch channels c of hw elements: dst = y·σ(y), y = a[c]·src + b[c].
-// Each step prefetches the line pf bytes ahead of src (the next group's).
+// Each step prefetches the lines pf bytes ahead of src and dst (the next
+// group's), dst's for writing.
 TEXT ·siluAffineAVX512(SB), NOSPLIT, $0-64
 	MOVQ dst+0(FP), DI
 	MOVQ src+8(FP), SI
@@ -167,6 +174,7 @@ TEXT ·siluAffineAVX512(SB), NOSPLIT, $0-64
 	MOVQ b+40(FP), BX
 	MOVQ mask+48(FP), R10
 	MOVQ pf+56(FP), R11
+	LEAQ (DI)(R11*1), R13
 	ADDQ SI, R11
 	KMOVW R10, K2
 	LOADCONSTS
@@ -182,6 +190,7 @@ saf_loop:
 	CMPQ AX, R12
 	JGE saf_tail
 	PREFETCHT0 (R11)(AX*4)
+	PREFETCHW_R13_AX4
 	VMOVUPS (SI)(AX*4), Z0
 	SILUFWD
 	VMOVUPS Z3, (DI)(AX*4)
@@ -195,6 +204,7 @@ saf_tail:
 	VMOVUPS Z3, K2, (DI)(AX*4)
 saf_next:
 	LEAQ (R11)(CX*4), R11
+	LEAQ (R13)(CX*4), R13
 	LEAQ (SI)(CX*4), SI
 	LEAQ (DI)(CX*4), DI
 	ADDQ $4, R9
@@ -287,9 +297,10 @@ sb_done:
 	VZEROUPPER
 	RET
 
-// func affineCombAVX512(d, gg, x *float32, hw, nch int, a *float32, c0, c1 float32, ow, mask int)
+// func affineCombAVX512(d, gg, x *float32, hw, nch int, a *float32, c0, c1 float32, ow, mask, pf int)
 // For each of nch channels c: d = a[c]·g + c0 + c1·x (ow != 0) or d += that.
-TEXT ·affineCombAVX512(SB), NOSPLIT, $0-72
+// Each step prefetches for writing the line pf bytes ahead of d.
+TEXT ·affineCombAVX512(SB), NOSPLIT, $0-80
 	MOVQ d+0(FP), DI
 	MOVQ gg+8(FP), R13
 	MOVQ x+16(FP), SI
@@ -300,6 +311,8 @@ TEXT ·affineCombAVX512(SB), NOSPLIT, $0-72
 	VBROADCASTSS c1+52(FP), Z7
 	MOVQ ow+56(FP), R11
 	MOVQ mask+64(FP), R10
+	MOVQ pf+72(FP), R8
+	ADDQ DI, R8
 	KMOVW R10, K2
 	MOVQ CX, R12
 	ANDQ $-16, R12
@@ -311,6 +324,7 @@ ac_ch:
 ac_loop:
 	CMPQ AX, R12
 	JGE ac_tail
+	PREFETCHW_R8_AX4
 	VMOVAPS Z6, Z0
 	VFMADD231PS (SI)(AX*4), Z7, Z0
 	VFMADD231PS (R13)(AX*4), Z5, Z0
@@ -336,6 +350,7 @@ ac_tail:
 ac_tstore:
 	VMOVUPS Z0, K2, (DI)(AX*4)
 ac_next:
+	LEAQ (R8)(CX*4), R8
 	LEAQ (SI)(CX*4), SI
 	LEAQ (R13)(CX*4), R13
 	LEAQ (DI)(CX*4), DI

@@ -53,8 +53,8 @@ func fold16(acc *[16]float32) float64 {
 }
 
 // siluAffine writes dst = y·σ(y) with y = a[c]·src + b[c] on channel c.
-// The assembly prefetches the len(a)·hw elements after src meanwhile: the
-// next group, which the caller reads next.
+// The assembly prefetches the len(a)·hw elements after src and dst (dst's
+// for writing) meanwhile: the next group, which the caller does next.
 func siluAffine(vec bool, dst, src []float32, hw int, a, b []float32) {
 	n := len(a) * hw
 	dst, src, b = dst[:n], src[:n], b[:len(a)]
@@ -97,11 +97,12 @@ func siluGradSums(vec bool, g, dy, x []float32, hw int, a, b []float32, mean flo
 }
 
 // affineComb writes (ow) or adds d = a[c]·g + c0 + c1·x on channel c.
+// The assembly prefetches the next len(a)·hw elements of d for writing.
 func affineComb(vec bool, d, g, x []float32, hw int, a []float32, c0, c1 float32, ow bool) {
 	n := len(a) * hw
 	d, g, x = d[:n], g[:n], x[:n]
 	if vec && n > 0 {
-		affineCombAVX512(&d[0], &g[0], &x[0], hw, len(a), &a[0], c0, c1, boolInt(ow), tailMask(hw))
+		affineCombAVX512(&d[0], &g[0], &x[0], hw, len(a), &a[0], c0, c1, boolInt(ow), tailMask(hw), 4*n)
 		return
 	}
 	for c, ac := range a {

@@ -13,7 +13,7 @@ func siluAffineAVX512(dst, src *float32, hw, nch int, a, b *float32, mask, pf in
 func siluBackAVX512(gg, dy, x *float32, hw, nch int, a, b *float32, mean float32, mask int, sums *float32, pf int) {
 	panic("unreachable")
 }
-func affineCombAVX512(d, gg, x *float32, hw, nch int, a *float32, c0, c1 float32, ow, mask int) {
+func affineCombAVX512(d, gg, x *float32, hw, nch int, a *float32, c0, c1 float32, ow, mask, pf int) {
 	panic("unreachable")
 }
 

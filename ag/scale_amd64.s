@@ -5,7 +5,12 @@
 // length: whole vectors, then one masked vector for the tail (mask =
 // 1<<(n%16) − 1). See scale_kernels.go for the portable reference. The
 // inputs are streams from far caches (a residual branch's input was written
-// many ops earlier), so the loops prefetch 2 KB ahead of the hardware.
+// many ops earlier), so the loops prefetch 2 KB ahead of the hardware, the
+// outputs for writing.
+
+// PREFETCHW (see gn_amd64.s) 2 KB ahead of d = DI and d2 = BX.
+#define PREFETCHW_2K_DI_AX4 BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x87; BYTE $0x00; BYTE $0x08; BYTE $0x00; BYTE $0x00 // PREFETCHW 2048(DI)(AX*4)
+#define PREFETCHW_2K_BX_AX4 BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x83; BYTE $0x00; BYTE $0x08; BYTE $0x00; BYTE $0x00 // PREFETCHW 2048(BX)(AX*4)
 
 // func addScaleAVX512(d, a, b *float32, n int, s float32, mask int)
 // d = s·(a + b).
@@ -25,6 +30,7 @@ as_loop:
 	JGE as_tail
 	PREFETCHT0 2048(SI)(AX*4)
 	PREFETCHT0 2048(DX)(AX*4)
+	PREFETCHW_2K_DI_AX4
 	VMOVUPS (SI)(AX*4), Z0
 	VADDPS (DX)(AX*4), Z0, Z0
 	VMULPS Z5, Z0, Z0
@@ -62,6 +68,7 @@ s2_loop:
 	CMPQ AX, R12
 	JGE s2_tail
 	PREFETCHT0 2048(SI)(AX*4)
+	PREFETCHW_2K_BX_AX4
 	VMULPS (SI)(AX*4), Z5, Z0
 	VMOVAPS Z0, Z1
 	TESTQ R8, R8
