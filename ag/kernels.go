@@ -53,13 +53,14 @@ func fold16(acc *[16]float32) float64 {
 }
 
 // siluAffine writes dst = y·σ(y) with y = a[c]·src + b[c] on channel c.
-// The assembly prefetches the len(a)·hw elements after src and dst (dst's
-// for writing) meanwhile: the next group, which the caller does next.
-func siluAffine(vec bool, dst, src []float32, hw int, a, b []float32) {
+// The assembly prefetches meanwhile the elements ahead elements after src
+// and dst (dst's for writing): a GroupNorm passes its group size, so the
+// next group is near when it comes; 0 prefetches nothing new.
+func siluAffine(vec bool, dst, src []float32, hw int, a, b []float32, ahead int) {
 	n := len(a) * hw
 	dst, src, b = dst[:n], src[:n], b[:len(a)]
 	if vec && n > 0 {
-		siluAffineAVX512(&dst[0], &src[0], hw, len(a), &a[0], &b[0], tailMask(hw), 4*n)
+		siluAffineAVX512(&dst[0], &src[0], hw, len(a), &a[0], &b[0], tailMask(hw), 4*ahead)
 		return
 	}
 	for c, ac := range a {
@@ -74,12 +75,12 @@ func siluAffine(vec bool, dst, src []float32, hw int, a, b []float32) {
 // siluGradSums writes the gradient through SiLU at y = a[c]·x + b[c],
 // g = dy·σ(y)·(1 + y·(1 − σ(y))), and per channel c the sums
 // sums[2c] = Σg and sums[2c+1] = Σg·(x − mean). The assembly prefetches
-// the next len(a)·hw elements of dy and x meanwhile, as siluAffine.
-func siluGradSums(vec bool, g, dy, x []float32, hw int, a, b []float32, mean float32, sums []float32) {
+// dy and x ahead elements ahead meanwhile, as siluAffine.
+func siluGradSums(vec bool, g, dy, x []float32, hw int, a, b []float32, mean float32, sums []float32, ahead int) {
 	n := len(a) * hw
 	g, dy, x, b, sums = g[:n], dy[:n], x[:n], b[:len(a)], sums[:2*len(a)]
 	if vec && n > 0 {
-		siluBackAVX512(&g[0], &dy[0], &x[0], hw, len(a), &a[0], &b[0], mean, tailMask(hw), &sums[0], 4*n)
+		siluBackAVX512(&g[0], &dy[0], &x[0], hw, len(a), &a[0], &b[0], mean, tailMask(hw), &sums[0], 4*ahead)
 		return
 	}
 	for c, ac := range a {
@@ -97,12 +98,12 @@ func siluGradSums(vec bool, g, dy, x []float32, hw int, a, b []float32, mean flo
 }
 
 // affineComb writes (ow) or adds d = a[c]·g + c0 + c1·x on channel c.
-// The assembly prefetches the next len(a)·hw elements of d for writing.
-func affineComb(vec bool, d, g, x []float32, hw int, a []float32, c0, c1 float32, ow bool) {
+// The assembly prefetches d ahead elements ahead for writing meanwhile.
+func affineComb(vec bool, d, g, x []float32, hw int, a []float32, c0, c1 float32, ow bool, ahead int) {
 	n := len(a) * hw
 	d, g, x = d[:n], g[:n], x[:n]
 	if vec && n > 0 {
-		affineCombAVX512(&d[0], &g[0], &x[0], hw, len(a), &a[0], c0, c1, boolInt(ow), tailMask(hw), 4*n)
+		affineCombAVX512(&d[0], &g[0], &x[0], hw, len(a), &a[0], c0, c1, boolInt(ow), tailMask(hw), 4*ahead)
 		return
 	}
 	for c, ac := range a {

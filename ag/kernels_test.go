@@ -59,7 +59,7 @@ func testVectorKernels(t *testing.T, vec bool) {
 			// siluAffine: |error| ≤ 1e-6·(1 + |y|).
 			out := make([]float32, n+1)
 			out[n] = guard
-			siluAffine(vec, out, x, hw, a, b)
+			siluAffine(vec, out, x, hw, a, b, n)
 			for i, v := range x {
 				y := float64(a[i/hw])*float64(v) + float64(b[i/hw])
 				want := y / (1 + math.Exp(-y))
@@ -75,7 +75,7 @@ func testVectorKernels(t *testing.T, vec bool) {
 			// within 1e-5 of Σ|terms|.
 			g, sums := make([]float32, n+1), make([]float32, 2*nch+1)
 			g[n], sums[2*nch] = guard, guard
-			siluGradSums(vec, g, dy, x, hw, a, b, mean, sums)
+			siluGradSums(vec, g, dy, x, hw, a, b, mean, sums, n)
 			for c := 0; c < nch; c++ {
 				var w1, w2, a1, a2 float64
 				for i := c * hw; i < (c+1)*hw; i++ {
@@ -101,7 +101,7 @@ func testVectorKernels(t *testing.T, vec bool) {
 			// affineComb, overwrite and accumulate
 			for _, ow := range []bool{true, false} {
 				dd := append(append([]float32(nil), d...), guard)
-				affineComb(vec, dd, g, x, hw, a, -0.5, 0.25, ow)
+				affineComb(vec, dd, g, x, hw, a, -0.5, 0.25, ow, 0)
 				for i := range x {
 					want := float64(a[i/hw])*float64(g[i]) - 0.5 + 0.25*float64(x[i])
 					if !ow {

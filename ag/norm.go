@@ -90,7 +90,7 @@ func gnForward(s *gnShape, lo, hi int, x, gamma, beta, out, stats, coef []float3
 			stats[(b*s.g+gi)*2+1] = rstd
 			gnCoef(a, sh, gamma, beta, gi, mean, rstd)
 			if s.silu {
-				siluAffine(useAVX512, ys, xs, s.hw, a, sh)
+				siluAffine(useAVX512, ys, xs, s.hw, a, sh, n)
 				continue
 			}
 			for ci := range a {
@@ -169,7 +169,7 @@ func gnBackward(s *gnShape, lo, hi int, x, gamma, beta, stats, dyAll, dx []float
 			g := dy
 			if s.silu {
 				g = gs[:n]
-				siluGradSums(useAVX512, g, dy, xs, s.hw, a, sh, mean, sm)
+				siluGradSums(useAVX512, g, dy, xs, s.hw, a, sh, mean, sm, n)
 			} else {
 				for ci := range a {
 					var s1, s2 float32
@@ -194,7 +194,7 @@ func gnBackward(s *gnShape, lo, hi int, x, gamma, beta, stats, dyAll, dx []float
 			// m2 the group means: a[ci]·g + c0 + c1·x.
 			m1f, m2f := float32(m1/float64(n)), float32(m2/float64(n))
 			c0, c1 := rstd*(mean*rstd*m2f-m1f), -rstd*rstd*m2f
-			affineComb(useAVX512, dx[off:off+n], g, xs, s.hw, a, c0, c1, ow)
+			affineComb(useAVX512, dx[off:off+n], g, xs, s.hw, a, c0, c1, ow, n)
 		}
 	}
 }

@@ -14,7 +14,7 @@ func siluForward(workers int, dst, src []float32) {
 // y = 1·x + 0.
 func siluRange(d, s []float32) {
 	ab := [2]float32{1, 0}
-	siluAffine(useAVX512, d, s, len(s), ab[:1], ab[1:])
+	siluAffine(useAVX512, d, s, len(s), ab[:1], ab[1:], 0)
 }
 
 // siluBackward does dx (+)= dy·σ(x)(1 + x(1 − σ(x))), overwriting dx
@@ -31,7 +31,7 @@ func siluBackRange(d, g, s []float32, ow bool) {
 	d, g = d[:len(s)], g[:len(s)]
 	if ow {
 		ab, sums := [2]float32{1, 0}, [2]float32{}
-		siluGradSums(useAVX512, d, g, s, len(s), ab[:1], ab[1:], 0, sums[:])
+		siluGradSums(useAVX512, d, g, s, len(s), ab[:1], ab[1:], 0, sums[:], 0)
 		return
 	}
 	for i, v := range s {
