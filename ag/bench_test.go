@@ -33,37 +33,50 @@ func benchTape(tp *Tape) *Tape {
 }
 
 // BenchmarkConv covers the U-Net's convolution shapes at batch 64,
-// forward alone and forward+backward.
+// forward alone and forward+backward, with the automatic choice of
+// algorithm ("auto") and, for 3×3 kernels, each algorithm forced.
 func BenchmarkConv(b *testing.B) {
 	for _, s := range []struct{ c, o, hw, k int }{
-		{32, 32, 28, 3}, {96, 32, 28, 3}, {64, 64, 14, 3}, {128, 64, 14, 3}, {64, 64, 7, 3}, {96, 32, 28, 1},
+		{1, 32, 28, 3}, {32, 32, 28, 3}, {96, 32, 28, 3}, {32, 1, 28, 3},
+		{32, 64, 14, 3}, {64, 64, 14, 3}, {128, 64, 14, 3}, {64, 64, 7, 3}, {128, 64, 7, 3},
+		{96, 32, 28, 1},
 	} {
 		r := rand.New(rand.NewPCG(1, 2))
 		x := randTensor(r, 64, s.c, s.hw, s.hw).SetRequiresGrad()
 		w := randTensor(r, s.o, s.c, s.k, s.k).SetRequiresGrad()
 		bias := randTensor(r, s.o).SetRequiresGrad()
-		name := fmt.Sprintf("%dx%dx%d-%d-k%d", s.c, s.hw, s.hw, s.o, s.k)
 		flops := 2 * 64 * s.o * s.c * s.k * s.k * s.hw * s.hw
-		b.Run(name+"/fwd", func(b *testing.B) {
-			tp := benchTape(NewInferenceTape())
-			c := cputime.Start()
-			defer c.Report(b)
-			for b.Loop() {
-				tp.Reset()
-				tp.Conv2d(x, w, bias, s.k/2)
+		algos := map[string]convAlgo{"auto": convAuto}
+		if s.k == 3 {
+			algos["im2col"], algos["wino"] = convIm2col, convWinograd
+		}
+		for _, an := range []string{"auto", "im2col", "wino"} {
+			algo, ok := algos[an]
+			if !ok {
+				continue
 			}
-			b.ReportMetric(float64(flops)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-		})
-		b.Run(name+"/fwdbwd", func(b *testing.B) {
-			tp := benchTape(NewTape())
-			c := cputime.Start()
-			defer c.Report(b)
-			for b.Loop() {
-				tp.Reset()
-				tp.Backward(tp.Sum(tp.Conv2d(x, w, bias, s.k/2)))
-			}
-			b.ReportMetric(3*float64(flops)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-		})
+			name := fmt.Sprintf("%dx%dx%d-%d-k%d/%s", s.c, s.hw, s.hw, s.o, s.k, an)
+			b.Run(name+"/fwd", func(b *testing.B) {
+				tp := benchTape(NewInferenceTape())
+				c := cputime.Start()
+				defer c.Report(b)
+				for b.Loop() {
+					tp.Reset()
+					tp.conv2dAlgo(algo, x, w, bias, nil, s.k/2)
+				}
+				b.ReportMetric(float64(flops)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+			b.Run(name+"/fwdbwd", func(b *testing.B) {
+				tp := benchTape(NewTape())
+				c := cputime.Start()
+				defer c.Report(b)
+				for b.Loop() {
+					tp.Reset()
+					tp.Backward(tp.Sum(tp.conv2dAlgo(algo, x, w, bias, nil, s.k/2)))
+				}
+				b.ReportMetric(3*float64(flops)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
 	}
 }
 

@@ -14,7 +14,8 @@ const convGroupCols = 512
 // pad on every side: the output is [B, O, H+2·pad−k+1, W+2·pad−k+1].
 //
 // It runs as im2col + Sgemm on groups of images, the groups spread over the
-// tape's workers.
+// tape's workers, or for 3×3 kernels with padding 1 as a Winograd
+// F(2×2, 3×3) convolution (winograd.go) where that is faster.
 func (t *Tape) Conv2d(x, w, bias *Tensor, pad int) *Tensor {
 	return t.Conv2dAdd(x, w, bias, nil, pad)
 }
@@ -23,6 +24,12 @@ func (t *Tape) Conv2d(x, w, bias *Tensor, pad int) *Tensor {
 // for none) broadcast over the image: the ResBlock's embedding add fused
 // into the convolution's bias pass.
 func (t *Tape) Conv2dAdd(x, w, bias, e *Tensor, pad int) *Tensor {
+	return t.conv2dAlgo(convAuto, x, w, bias, e, pad)
+}
+
+// conv2dAlgo is Conv2dAdd with the algorithm as a parameter (convAuto:
+// winogradWins decides), so tests and benchmarks can run both.
+func (t *Tape) conv2dAlgo(algo convAlgo, x, w, bias, e *Tensor, pad int) *Tensor {
 	if len(x.Shape) != 4 || len(w.Shape) != 4 || w.Shape[1] != x.Shape[1] || w.Shape[2] != w.Shape[3] {
 		panic(fmt.Sprintf("ag.Conv2d: input %v and weight %v do not fit", x.Shape, w.Shape))
 	}
@@ -44,26 +51,45 @@ func (t *Tape) Conv2dAdd(x, w, bias, e *Tensor, pad int) *Tensor {
 	if e != nil {
 		ed = e.Data
 	}
-	ng := (g.b + g.group - 1) / g.group
-	workers := min(t.workers, ng)
-	g.threads = t.innerThreads(workers)
-	if workers <= 1 {
-		for gi := 0; gi < ng; gi++ {
-			convForwardGroup(t, 0, &g, gi, x.Data, w.Data, bd, ed, out.Data)
-		}
+	if algo == convAuto && t.winogradWins(&g) || algo == convWinograd && g.k == 3 && g.pad == 1 {
+		algo = convWinograd
+		t.winoForward(&g, x.Data, w.Data, bd, ed, out.Data)
 	} else {
-		parallelFor(workers, ng, func(wk, lo, hi int) {
-			for gi := lo; gi < hi; gi++ {
-				convForwardGroup(t, wk, &g, gi, x.Data, w.Data, bd, ed, out.Data)
-			}
-		})
+		algo = convIm2col
+		t.im2colForward(&g, x.Data, w.Data, bd, ed, out.Data)
 	}
 	if t.needs(x, w, bias, e) {
 		nd := t.push(convBack, out, x, w, bias)
 		nd.d = e
 		nd.i[0] = pad
+		nd.i[1] = int(algo)
 	}
 	return out
+}
+
+// im2colForward computes the convolution as im2col + GEMM on groups of
+// images spread over the tape's workers.
+func (t *Tape) im2colForward(g *convShape, x, w, bd, ed, out []float32) {
+	ng := (g.b + g.group - 1) / g.group
+	workers := min(t.workers, ng)
+	g.threads = t.innerThreads(workers)
+	if workers <= 1 {
+		for gi := 0; gi < ng; gi++ {
+			convForwardGroup(t, 0, g, gi, x, w, bd, ed, out)
+		}
+		return
+	}
+	im2colForwardParallel(t, workers, ng, *g, x, w, bd, ed, out)
+}
+
+// im2colForwardParallel spreads the groups over the workers, with g copied
+// into the closure so that the one-worker path allocates nothing.
+func im2colForwardParallel(t *Tape, workers, ng int, g convShape, x, w, bd, ed, out []float32) {
+	parallelFor(workers, ng, func(wk, lo, hi int) {
+		for gi := lo; gi < hi; gi++ {
+			convForwardGroup(t, wk, &g, gi, x, w, bd, ed, out)
+		}
+	})
 }
 
 // convShape is a convolution's geometry.
@@ -171,6 +197,10 @@ func convForwardGroup(t *Tape, wk int, g *convShape, gi int, x, w, bias, e, out 
 }
 
 func convBack(t *Tape, nd *node) {
+	if convAlgo(nd.i[1]) == convWinograd {
+		winoBack(t, nd)
+		return
+	}
 	x, w, bias := nd.a, nd.b, nd.c
 	g := t.convGeom(x, w, nd.i[0])
 	dy := nd.out.Grad
@@ -276,22 +306,7 @@ func convBackGroup(t *Tape, wk int, g *convShape, gi int, x, w, dy, dx []float32
 		}
 	}
 	if needB || de != nil {
-		// Per-image channel sums serve both the shared and the per-sample bias.
-		for j := 0; j < n; j++ {
-			img := dy[(b0+j)*osz : (b0+j+1)*osz]
-			for o := 0; o < g.o; o++ {
-				var s float32
-				for _, v := range img[o*g.hw : (o+1)*g.hw] {
-					s += v
-				}
-				if needB {
-					db[o] += s
-				}
-				if de != nil {
-					de[(b0+j)*g.o+o] += s
-				}
-			}
-		}
+		convBiasGrads(dy, b0, n, g.o, g.hw, db, de, needB)
 	}
 	if needW {
 		kk := g.k * g.k
@@ -321,6 +336,28 @@ func convBackGroup(t *Tape, wk int, g *convShape, gi int, x, w, dy, dx []float32
 			clear(dxi)
 		}
 		col2im(dxi, dcol[j*g.hw:], ld, g)
+	}
+}
+
+// convBiasGrads adds the gradients of the bias (db, when needB) and of the
+// per-sample bias (de, when not nil) of images b0..b0+n-1 from the output
+// gradient dy [B, O, hw]: per-image channel sums serve both.
+func convBiasGrads(dy []float32, b0, n, o, hw int, db, de []float32, needB bool) {
+	osz := o * hw
+	for j := 0; j < n; j++ {
+		img := dy[(b0+j)*osz : (b0+j+1)*osz]
+		for oc := 0; oc < o; oc++ {
+			var s float32
+			for _, v := range img[oc*hw : (oc+1)*hw] {
+				s += v
+			}
+			if needB {
+				db[oc] += s
+			}
+			if de != nil {
+				de[(b0+j)*o+oc] += s
+			}
+		}
 	}
 }
 

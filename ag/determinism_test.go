@@ -108,6 +108,13 @@ func TestConvIsDeterministic(t *testing.T) {
 		checkDeterministic(t, detCase{name, leaves(x, w, bias, e), func(tp *Tape) *Tensor {
 			return tp.Conv2dAdd(x, w, bias, e, s.pad)
 		}})
+		if s.k == 3 && s.pad == 1 { // both algorithms, whichever Conv2dAdd picks
+			for _, algo := range []convAlgo{convIm2col, convWinograd} {
+				checkDeterministic(t, detCase{fmt.Sprintf("%s, algorithm %d", name, algo), leaves(x, w, bias, e), func(tp *Tape) *Tensor {
+					return tp.conv2dAlgo(algo, x, w, bias, e, s.pad)
+				}})
+			}
+		}
 	}
 }
 

@@ -27,14 +27,25 @@ func TestGEMMFlopsCountsProducts(t *testing.T) {
 		t.Fatalf("forward+backward: GEMMFlops %d, want 3·%d", got, one)
 	}
 
-	// A convolution is im2col + GEMM: o × (c·k²) by (c·k²) × (b·h·w),
-	// whatever the channel blocks and image groups it is cut into.
+	// A convolution as im2col + GEMM is o × (c·k²) by (c·k²) × (b·h·w),
+	// whatever the channel blocks and image groups it is cut into; as
+	// Winograd F(2×2, 3×3) it is 16 products o × c by c × (b·tiles), with
+	// ⌈h/2⌉·⌈w/2⌉ tiles an image.
 	const b, c, oc, hw = 5, 12, 8, 14
 	xi, wc := randTensor(r, b, c, hw, hw), randTensor(r, oc, c, 3, 3)
-	ti := NewInferenceTape()
-	ti.Conv2d(xi, wc, nil, 1)
-	if got, want := ti.GEMMFlops(), int64(2*oc*c*9*b*hw*hw); got != want {
-		t.Fatalf("conv 3×3: GEMMFlops %d, want %d", got, want)
+	tiles := (hw + 1) / 2 * ((hw + 1) / 2)
+	for _, s := range []struct {
+		algo convAlgo
+		want int64
+	}{
+		{convIm2col, int64(2 * oc * c * 9 * b * hw * hw)},
+		{convWinograd, int64(16 * 2 * oc * c * b * tiles)},
+	} {
+		ti := NewInferenceTape()
+		ti.conv2dAlgo(s.algo, xi, wc, nil, nil, 1)
+		if got := ti.GEMMFlops(); got != s.want {
+			t.Fatalf("conv 3×3 (algorithm %d): GEMMFlops %d, want %d", s.algo, got, s.want)
+		}
 	}
 }
 
