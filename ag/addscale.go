@@ -25,34 +25,29 @@ func (t *Tape) AddScale(a, b *Tensor, s float32) *Tensor {
 	return out
 }
 
-func addScaleRange(d, a, b []float32, s float32) {
-	a, b = a[:len(d)], b[:len(d)]
-	for i := range d {
-		d[i] = s * (a[i] + b[i])
-	}
-}
+func addScaleRange(d, a, b []float32, s float32) { addScaleWith(useAVX512, d, a, b, s) }
 
 // scaleInto writes (ow) or adds d = s·g.
-func scaleInto(d, g []float32, s float32, ow bool) {
-	g = g[:len(d)]
-	if ow {
-		for i := range d {
-			d[i] = s * g[i]
-		}
-		return
-	}
-	for i := range d {
-		d[i] += s * g[i]
-	}
-}
+func scaleInto(d, g []float32, s float32, ow bool) { scale2With(useAVX512, d, nil, g, s, ow, false) }
 
 // scaleIntoPar is scaleInto over the tape's workers for large slices.
 func (t *Tape) scaleIntoPar(d, g []float32, s float32, ow bool) {
-	if len(d) < parallelMin || t.workers == 1 {
-		scaleInto(d, g, s, ow)
+	t.scale2Par(d, nil, g, s, ow, false)
+}
+
+// scale2Par is scale2With over the tape's workers for large slices.
+func (t *Tape) scale2Par(d1, d2, g []float32, s float32, ow1, ow2 bool) {
+	if len(d1) < parallelMin || t.workers == 1 {
+		scale2With(useAVX512, d1, d2, g, s, ow1, ow2)
 		return
 	}
-	parallelElems(t.workers, len(d), func(lo, hi int) { scaleInto(d[lo:hi], g[lo:hi], s, ow) })
+	parallelElems(t.workers, len(d1), func(lo, hi int) {
+		var d2r []float32
+		if d2 != nil {
+			d2r = d2[lo:hi]
+		}
+		scale2With(useAVX512, d1[lo:hi], d2r, g[lo:hi], s, ow1, ow2)
+	})
 }
 
 // scaleGradInto adds s·out.Grad to x's gradient. When x is a fresh
@@ -60,27 +55,40 @@ func (t *Tape) scaleIntoPar(d, g []float32, s float32, ow bool) {
 // scaled in place and handed over instead.
 func (t *Tape) scaleGradInto(x, out *Tensor, s float32) {
 	g := out.Grad
-	if x.fresh && len(x.Grad) == len(g) {
+	if takeGrad(x, out) {
 		t.scaleIntoPar(g, g, s, true)
-		takeGrad(x, out)
 		return
 	}
 	dx, ow := gradW(x)
 	t.scaleIntoPar(dx, g, s, ow)
 }
 
+// addScaleBack gives a and b the gradient s·g in one pass over g; a fresh
+// a takes over g's buffer (dead after this op), scaled in place.
 func addScaleBack(t *Tape, nd *node) {
 	a, b, s := nd.a, nd.b, nd.f
-	// b first: a may take over the output gradient.
-	if b.RequiresGrad && b != a {
-		db, ow := gradW(b)
-		t.scaleIntoPar(db, nd.out.Grad, s, ow)
-	}
-	if !a.RequiresGrad {
+	g := nd.out.Grad
+	if a == b {
+		if a.RequiresGrad {
+			t.scaleGradInto(a, nd.out, 2*s)
+		}
 		return
 	}
-	if a == b {
-		s *= 2
+	var da, db []float32
+	var owA, owB bool
+	if b.RequiresGrad {
+		db, owB = gradW(b)
 	}
-	t.scaleGradInto(a, nd.out, s)
+	switch {
+	case !a.RequiresGrad:
+		if db != nil {
+			t.scale2Par(db, nil, g, s, owB, false)
+		}
+		return
+	case takeGrad(a, nd.out):
+		da, owA = g, true
+	default:
+		da, owA = gradW(a)
+	}
+	t.scale2Par(da, db, g, s, owA, owB)
 }

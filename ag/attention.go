@@ -26,7 +26,7 @@ func (t *Tape) Attention(qkv *Tensor) *Tensor {
 			a := att.Data[b*n*n : (b+1)*n*n]
 			t.sgemm(th, true, false, n, n, c, scale, q, n, k, n, 0, a, n)
 			for i := 0; i < n; i++ {
-				softmaxRow(a[i*n : (i+1)*n])
+				softmaxRow(useAVX512, a[i*n:(i+1)*n])
 			}
 			t.sgemm(th, false, true, c, n, n, 1, v, n, a, n, 0, out.Data[b*c*n:(b+1)*c*n], n)
 		}
@@ -45,23 +45,6 @@ func (t *Tape) Attention(qkv *Tensor) *Tensor {
 func qkvSplit(d []float32, b, cn int) (q, k, v []float32) {
 	s := d[3*b*cn : 3*(b+1)*cn]
 	return s[:cn], s[cn : 2*cn], s[2*cn:]
-}
-
-func softmaxRow(r []float32) {
-	m := r[0]
-	for _, v := range r {
-		m = max(m, v)
-	}
-	var s float32
-	for i, v := range r {
-		e := expf(v - m)
-		r[i] = e
-		s += e
-	}
-	inv := 1 / s
-	for i := range r {
-		r[i] *= inv
-	}
 }
 
 func attentionBack(t *Tape, nd *node) {

@@ -347,10 +347,7 @@ func convBiasGrads(dy []float32, b0, n, o, hw int, db, de []float32, needB bool)
 	for j := 0; j < n; j++ {
 		img := dy[(b0+j)*osz : (b0+j+1)*osz]
 		for oc := 0; oc < o; oc++ {
-			var s float32
-			for _, v := range img[oc*hw : (oc+1)*hw] {
-				s += v
-			}
+			s := float32(sumLanes(useAVX512, img[oc*hw:(oc+1)*hw]))
 			if needB {
 				db[oc] += s
 			}

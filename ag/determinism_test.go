@@ -183,3 +183,41 @@ func TestElementwiseOpsAreDeterministic(t *testing.T) {
 		return tp.Mul(h, tp.Add(tp.Reshape(tp.WeightedMSE(h, tp.SiLU(h), emb), 1, 1, 1, 1), w))
 	}})
 }
+
+// UpsampleConcat must give the bits of Concat(Upsample2(a), b), forward and
+// backward, on any number of workers: with a and b intermediates that only
+// it consumes (their gradients are written) and with a second consumer of
+// each (recorded later, so it reaches them first and the join's gradients
+// are added).
+func TestUpsampleConcatMatchesComposition(t *testing.T) {
+	r := rand.New(rand.NewPCG(12, 13))
+	a, b := randTensor(r, 5, 8, 7, 7), randTensor(r, 5, 24, 14, 14) // above parallelMin
+	build := func(fused, second bool) func(tp *Tape) *Tensor {
+		return func(tp *Tape) *Tensor {
+			ha, hb := tp.Scale(a, 1.5), tp.Scale(b, -0.5)
+			var h *Tensor
+			if fused {
+				h = tp.UpsampleConcat(ha, hb)
+			} else {
+				h = tp.Concat(tp.Upsample2(ha), hb)
+			}
+			if !second {
+				return h
+			}
+			extra := tp.Add(tp.Reshape(tp.Sum(tp.Mul(ha, ha)), 1), tp.Reshape(tp.Sum(hb), 1))
+			return tp.Mul(h, tp.Reshape(extra, 1, 1, 1, 1))
+		}
+	}
+	for _, second := range []bool{false, true} {
+		for _, w := range detWorkers {
+			want := detRun(detCase{"composition", leaves(a, b), build(false, second)}, 1)
+			got := detRun(detCase{"fused", leaves(a, b), build(true, second)}, w)
+			for k := range want {
+				if n, i := bitDiff(want[k], got[k]); n > 0 {
+					t.Errorf("second consumer %v, %d workers: tensor %d differs from the composition in %d of %d elements (first at %d: %v vs %v)",
+						second, w, k, n, len(want[k]), i, got[k][i], want[k][i])
+				}
+			}
+		}
+	}
+}

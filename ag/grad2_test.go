@@ -141,28 +141,44 @@ func TestConvGrads(t *testing.T) {
 
 func TestNormPoolConcatAttentionGrads(t *testing.T) {
 	var cases []opCase
-	for _, silu := range []bool{false, true} {
-		name := "GroupNorm"
-		if silu {
-			name = "GroupNormSiLU"
+	// 3×4 maps are shorter than a vector (all tail); 5×5 have a whole
+	// vector and a tail per channel. On an intermediate (x·1) the input
+	// gradient is written over the output gradient's buffer.
+	for _, v := range []struct {
+		hw    [2]int
+		inter bool
+	}{{[2]int{3, 4}, false}, {[2]int{5, 5}, false}, {[2]int{5, 5}, true}} {
+		hw := v.hw
+		for _, silu := range []bool{false, true} {
+			name := fmt.Sprintf("GroupNorm %d×%d", hw[0], hw[1])
+			if silu {
+				name = fmt.Sprintf("GroupNormSiLU %d×%d", hw[0], hw[1])
+			}
+			if v.inter {
+				name += " of an intermediate"
+			}
+			cases = append(cases, opCase{
+				name: name, shapes: [][]int{{3, 6, hw[0], hw[1]}, {6}, {6}},
+				init: func(i int, r *rand.Rand) float64 {
+					if i == 0 {
+						return 2*r.NormFloat64() + 1
+					}
+					return r.NormFloat64()
+				},
+				build: func(tp *Tape, in []*Tensor) *Tensor {
+					x := in[0]
+					if v.inter {
+						x = tp.Scale(x, 1)
+					}
+					if silu {
+						return tp.GroupNormSiLU(x, 2, in[1], in[2], 1e-5)
+					}
+					return tp.GroupNorm(x, 2, in[1], in[2], 1e-5)
+				},
+				ref:  func(in [][]float64) []float64 { return refGroupNorm(in[0], in[1], in[2], 3, 6, hw[0]*hw[1], 2, silu) },
+				tolF: 1e-5, tolG: 1e-4,
+			})
 		}
-		cases = append(cases, opCase{
-			name: name, shapes: [][]int{{3, 6, 3, 4}, {6}, {6}},
-			init: func(i int, r *rand.Rand) float64 {
-				if i == 0 {
-					return 2*r.NormFloat64() + 1
-				}
-				return r.NormFloat64()
-			},
-			build: func(tp *Tape, in []*Tensor) *Tensor {
-				if silu {
-					return tp.GroupNormSiLU(in[0], 2, in[1], in[2], 1e-5)
-				}
-				return tp.GroupNorm(in[0], 2, in[1], in[2], 1e-5)
-			},
-			ref:  func(in [][]float64) []float64 { return refGroupNorm(in[0], in[1], in[2], 3, 6, 12, 2, silu) },
-			tolF: 1e-5, tolG: 1e-4,
-		})
 	}
 	cases = append(cases,
 		opCase{
@@ -206,6 +222,25 @@ func TestNormPoolConcatAttentionGrads(t *testing.T) {
 				for b := 0; b < 2; b++ {
 					out = append(out, in[0][b*12:(b+1)*12]...)
 					out = append(out, in[1][b*4:(b+1)*4]...)
+				}
+				return out
+			},
+			tolF: 1e-6, tolG: 1e-5,
+		},
+		opCase{
+			name: "UpsampleConcat", shapes: [][]int{{2, 2, 2, 3}, {2, 1, 4, 6}},
+			build: func(tp *Tape, in []*Tensor) *Tensor { return tp.UpsampleConcat(in[0], in[1]) },
+			ref: func(in [][]float64) []float64 {
+				var out []float64
+				for b := 0; b < 2; b++ {
+					for c := 0; c < 2; c++ {
+						for i := 0; i < 4; i++ {
+							for j := 0; j < 6; j++ {
+								out = append(out, in[0][(b*2+c)*6+(i/2)*3+j/2])
+							}
+						}
+					}
+					out = append(out, in[1][b*24:(b+1)*24]...)
 				}
 				return out
 			},

@@ -269,6 +269,24 @@ func TestElementwiseAndLinearGrads(t *testing.T) {
 			tolF: 1e-6, tolG: 1e-5,
 		},
 		opCase{
+			// Intermediates: h is fresh and takes over the output gradient,
+			// k already has a gradient (from the Add) and accumulates.
+			name: "AddScale of intermediates", shapes: [][]int{{37}, {37}},
+			build: func(tp *Tape, in []*Tensor) *Tensor {
+				h, k := tp.Scale(in[0], 1.5), tp.Scale(in[1], -0.5)
+				return tp.Add(tp.AddScale(h, k, 0.5), k)
+			},
+			ref: func(in [][]float64) []float64 {
+				out := make([]float64, len(in[0]))
+				for i := range out {
+					h, k := float64(float32(1.5))*in[0][i], float64(float32(-0.5))*in[1][i]
+					out[i] = 0.5*(h+k) + k
+				}
+				return out
+			},
+			tolF: 1e-6, tolG: 1e-5,
+		},
+		opCase{
 			name: "AddScale(x,x)+x", shapes: [][]int{{5}},
 			build: func(tp *Tape, in []*Tensor) *Tensor {
 				h := tp.Scale(in[0], 1)

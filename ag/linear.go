@@ -102,12 +102,7 @@ func linearBack(t *Tape, nd *node) {
 }
 
 // addTo does dst[i] += src[i].
-func addTo(dst, src []float32) {
-	src = src[:len(dst)]
-	for i := range dst {
-		dst[i] += src[i]
-	}
-}
+func addTo(dst, src []float32) { addToWith(useAVX512, dst, src) }
 
 // copyOrAdd writes (overwrite) or adds src into dst, for a gradient
 // contribution that gradW says may overwrite.

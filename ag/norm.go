@@ -26,11 +26,12 @@ func (t *Tape) groupNorm(x *Tensor, groups int, gamma, beta *Tensor, eps float32
 	out := t.alloc(x.Shape...)
 	stats := t.alloc(bs * groups * 2) // mean, rstd per (b, g)
 	gn := gnShape{bs: bs, c: c, g: groups, hw: x.Numel() / max(bs*c, 1), eps: eps, silu: silu}
+	coef := 2 * (c / groups)
 	if t.workers <= 1 || x.Numel() < parallelMin {
-		gnForward(&gn, 0, bs, x.Data, gamma.Data, beta.Data, out.Data, stats.Data)
+		gnForward(&gn, 0, bs, x.Data, gamma.Data, beta.Data, out.Data, stats.Data, t.scratch(0, 0, coef))
 	} else {
-		parallelFor(t.workers, bs, func(_, lo, hi int) {
-			gnForward(&gn, lo, hi, x.Data, gamma.Data, beta.Data, out.Data, stats.Data)
+		parallelFor(t.workers, bs, func(w, lo, hi int) {
+			gnForward(&gn, lo, hi, x.Data, gamma.Data, beta.Data, out.Data, stats.Data, t.scratch(w, 0, coef))
 		})
 	}
 	if t.needs(x, gamma, beta) {
@@ -49,42 +50,52 @@ type gnShape struct {
 	silu         bool
 }
 
-func gnForward(s *gnShape, lo, hi int, x, gamma, beta, out, stats []float32) {
+// groupStats returns the mean and 1/√(variance + eps) of one group, in two
+// passes: the sum, then Σ(x − mean)² over the group, which is in cache by
+// then (a group is at most a few tens of KB in the U-Nets), so the
+// variance has no cancellation whatever the mean.
+func groupStats(xs []float32, eps float32) (mean, rstd float32) {
+	n := float64(len(xs))
+	m := sumLanes(useAVX512, xs) / n
+	mean = float32(m)
+	// Σ(x − mean)²/n = variance + (m − mean)²: mean was rounded to float32.
+	d := m - float64(mean)
+	variance := max(sqDevLanes(useAVX512, xs, mean)/n-d*d, 0)
+	return mean, float32(1 / math.Sqrt(variance+float64(eps)))
+}
+
+// gnCoef fills a[ci] = rstd·γ and b[ci] = β − mean·a[ci] for the channels
+// of group gi: the normalise-and-affine as one affine map per channel.
+func gnCoef(a, b, gamma, beta []float32, gi int, mean, rstd float32) {
+	cg := len(a)
+	for ci := range a {
+		ch := gi*cg + ci
+		a[ci] = rstd * gamma[ch]
+		b[ci] = beta[ch] - mean*a[ci]
+	}
+}
+
+// gnForward normalises samples lo..hi; coef is scratch for two floats
+// per channel of a group.
+func gnForward(s *gnShape, lo, hi int, x, gamma, beta, out, stats, coef []float32) {
 	cg := s.c / s.g
 	n := cg * s.hw
+	a, sh := coef[:cg], coef[cg:2*cg]
 	for b := lo; b < hi; b++ {
 		for gi := 0; gi < s.g; gi++ {
 			off := (b*s.c + gi*cg) * s.hw
-			xs := x[off : off+n]
-			// One pass of sums shifted by the first value (which keeps the
-			// variance accurate when the mean is large), in float32 lanes
-			// folded into float64 per channel.
-			k := xs[0]
-			var sum, sq float64
-			for ci := 0; ci < cg; ci++ {
-				s0, q0 := sumSq(xs[ci*s.hw:(ci+1)*s.hw], k)
-				sum += float64(s0)
-				sq += float64(q0)
-			}
-			m := sum / float64(n)
-			variance := max(sq/float64(n)-m*m, 0)
-			mean := float32(m + float64(k))
-			rstd := float32(1 / math.Sqrt(variance+float64(s.eps)))
+			xs, ys := x[off:off+n], out[off:off+n]
+			mean, rstd := groupStats(xs, s.eps)
 			stats[(b*s.g+gi)*2] = mean
 			stats[(b*s.g+gi)*2+1] = rstd
-			for ci := 0; ci < cg; ci++ {
-				ch := gi*cg + ci
-				a := rstd * gamma[ch]
-				sh := beta[ch] - mean*a
-				src := xs[ci*s.hw : (ci+1)*s.hw]
-				dst := out[off+ci*s.hw : off+(ci+1)*s.hw]
-				dst = dst[:len(src)]
-				if s.silu {
-					affineSiLU(dst, nil, src, a, sh)
-				} else {
-					for i, v := range src {
-						dst[i] = v*a + sh
-					}
+			gnCoef(a, sh, gamma, beta, gi, mean, rstd)
+			if s.silu {
+				siluAffine(useAVX512, ys, xs, s.hw, a, sh, n)
+				continue
+			}
+			for ci := range a {
+				for i := ci * s.hw; i < (ci+1)*s.hw; i++ {
+					ys[i] = a[ci]*xs[i] + sh[ci]
 				}
 			}
 		}
@@ -98,17 +109,26 @@ func groupNormBack(t *Tape, nd *node) {
 	// Per-(b, c) sums Σdy and Σdy·x̂ (of the GroupNorm output gradient)
 	// go to scratch, then reduce over the batch for dγ and dβ.
 	sums := t.scratch(0, 1, bs*c*2)
+	dy := nd.out.Grad
 	var dx []float32
 	var ow bool
-	if x.RequiresGrad {
+	switch {
+	case !x.RequiresGrad:
+	case takeGrad(x, nd.out):
+		// x's gradient is written over dy, each group's after its last
+		// read of dy: the write hits lines just read instead of a
+		// separate buffer.
+		dx, ow = dy, true
+	default:
 		dx, ow = gradW(x)
 	}
-	gsize := c / s.g * s.hw
+	cg := c / s.g
+	gsize := cg * s.hw
 	if t.workers <= 1 || x.Numel() < parallelMin {
-		gnBackward(&s, 0, bs, x.Data, gamma.Data, beta.Data, nd.aux.Data, nd.out.Grad, dx, ow, sums, t.scratch(0, 0, gsize))
+		gnBackward(&s, 0, bs, x.Data, gamma.Data, beta.Data, nd.aux.Data, dy, dx, ow, sums, t.scratch(0, 0, gsize), t.scratch(0, 2, 2*cg))
 	} else {
 		parallelFor(t.workers, bs, func(w, lo, hi int) {
-			gnBackward(&s, lo, hi, x.Data, gamma.Data, beta.Data, nd.aux.Data, nd.out.Grad, dx, ow, sums, t.scratch(w, 0, gsize))
+			gnBackward(&s, lo, hi, x.Data, gamma.Data, beta.Data, nd.aux.Data, dy, dx, ow, sums, t.scratch(w, 0, gsize), t.scratch(w, 2, 2*cg))
 		})
 	}
 	if gamma.RequiresGrad {
@@ -129,54 +149,52 @@ func groupNormBack(t *Tape, nd *node) {
 	}
 }
 
-// gnBackward handles samples lo..hi. gs is scratch for one group's
-// gradient with respect to the normalised output (through the SiLU when
-// fused), so the SiLU derivative is computed once per element.
-func gnBackward(s *gnShape, lo, hi int, x, gamma, beta, stats, dyAll, dx []float32, ow bool, sums, gs []float32) {
+// gnBackward handles samples lo..hi in two passes over each group. The
+// first computes, per channel, Σg and Σg·x̂ of the gradient g with respect
+// to the normalised output (through the SiLU when fused, whose input is
+// recomputed from x rather than stored; g goes to the group scratch gs);
+// the second writes dx. coef is scratch for two floats per channel. dx may
+// be dyAll itself: a group's dy is not read after its first pass.
+func gnBackward(s *gnShape, lo, hi int, x, gamma, beta, stats, dyAll, dx []float32, ow bool, sums, gs, coef []float32) {
 	cg := s.c / s.g
 	n := cg * s.hw
+	a, sh := coef[:cg], coef[cg:2*cg]
 	for b := lo; b < hi; b++ {
 		for gi := 0; gi < s.g; gi++ {
 			mean, rstd := stats[(b*s.g+gi)*2], stats[(b*s.g+gi)*2+1]
 			off := (b*s.c + gi*cg) * s.hw
-			var m1, m2 float64 // Σ γ·dy and Σ γ·dy·x̂ over the group
-			for ci := 0; ci < cg; ci++ {
-				ch := gi*cg + ci
-				xs := x[off+ci*s.hw : off+(ci+1)*s.hw]
-				dy := dyAll[off+ci*s.hw : off+(ci+1)*s.hw]
-				g := gs[ci*s.hw : (ci+1)*s.hw]
-				g, dy = g[:len(xs)], dy[:len(xs)]
-				var s1, s2 float32
-				if s.silu {
-					a := rstd * gamma[ch]
-					s1, s2 = siluBackSums(g, dy, xs, a, beta[ch]-mean*a, mean)
-				} else {
-					copy(g, dy)
-					for i, v := range xs {
+			xs, dy := x[off:off+n], dyAll[off:off+n]
+			sm := sums[(b*s.c+gi*cg)*2 : (b*s.c+gi*cg+cg)*2]
+			gnCoef(a, sh, gamma, beta, gi, mean, rstd)
+			g := dy
+			if s.silu {
+				g = gs[:n]
+				siluGradSums(useAVX512, g, dy, xs, s.hw, a, sh, mean, sm, n)
+			} else {
+				for ci := range a {
+					var s1, s2 float32
+					for i := ci * s.hw; i < (ci+1)*s.hw; i++ {
 						s1 += dy[i]
-						s2 += dy[i] * (v - mean)
+						s2 += dy[i] * (xs[i] - mean)
 					}
+					sm[2*ci], sm[2*ci+1] = s1, s2
 				}
-				s2 *= rstd
-				sums[(b*s.c+ch)*2] = s1
-				sums[(b*s.c+ch)*2+1] = s2
-				m1 += float64(gamma[ch] * s1)
-				m2 += float64(gamma[ch] * s2)
+			}
+			var m1, m2 float64 // Σ γ·g and Σ γ·g·x̂ over the group
+			for ci := range a {
+				ch := gi*cg + ci
+				sm[2*ci+1] *= rstd // Σg·(x − mean) → Σg·x̂
+				m1 += float64(gamma[ch] * sm[2*ci])
+				m2 += float64(gamma[ch] * sm[2*ci+1])
 			}
 			if dx == nil {
 				continue
 			}
+			// dx = rstd·(γ·g − m1 − x̂·m2) with x̂ = (x − mean)·rstd and m1,
+			// m2 the group means: a[ci]·g + c0 + c1·x.
 			m1f, m2f := float32(m1/float64(n)), float32(m2/float64(n))
-			for ci := 0; ci < cg; ci++ {
-				ch := gi*cg + ci
-				xs := x[off+ci*s.hw : off+(ci+1)*s.hw]
-				g := gs[ci*s.hw : (ci+1)*s.hw]
-				d := dx[off+ci*s.hw : off+(ci+1)*s.hw]
-				g, d = g[:len(xs)], d[:len(xs)]
-				// dx = rstd·(γ·g − m1 − x̂·m2) with x̂ = (x − mean)·rstd.
-				a, c0, c1 := rstd*gamma[ch], rstd*(mean*rstd*m2f-m1f), -rstd*rstd*m2f
-				affineComb(d, g, xs, a, c0, c1, ow)
-			}
+			c0, c1 := rstd*(mean*rstd*m2f-m1f), -rstd*rstd*m2f
+			affineComb(useAVX512, dx[off:off+n], g, xs, s.hw, a, c0, c1, ow, n)
 		}
 	}
 }

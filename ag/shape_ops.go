@@ -12,26 +12,16 @@ func (t *Tape) AvgPool2(x *Tensor) *Tensor {
 	}
 	h, w := x.Shape[2], x.Shape[3]
 	out := t.alloc(x.Shape[0], x.Shape[1], h/2, w/2)
-	planes := x.Shape[0] * x.Shape[1]
-	ho, wo := h/2, w/2
-	for p := 0; p < planes; p++ {
-		src := x.Data[p*h*w : (p+1)*h*w]
-		dst := out.Data[p*ho*wo : (p+1)*ho*wo]
-		for i := 0; i < ho; i++ {
-			r0, r1 := src[2*i*w:(2*i+1)*w], src[(2*i+1)*w:(2*i+2)*w]
-			d := dst[i*wo : (i+1)*wo]
-			for j := range d {
-				d[j] = 0.25 * (r0[2*j] + r0[2*j+1] + r1[2*j] + r1[2*j+1])
-			}
-		}
-	}
+	t.planesPar(x.Shape[0]*x.Shape[1], x.Numel(), func(p0, p1 int) {
+		pool2(useAVX512, out.Data[p0*h*w/4:], x.Data[p0*h*w:], (p1-p0)*h/2, w/2, 0.25, true)
+	})
 	if t.needs(x) {
 		t.push(avgPoolBack, out, x, nil, nil)
 	}
 	return out
 }
 
-func avgPoolBack(_ *Tape, nd *node) {
+func avgPoolBack(t *Tape, nd *node) {
 	x := nd.a
 	if !x.RequiresGrad {
 		return
@@ -40,27 +30,20 @@ func avgPoolBack(_ *Tape, nd *node) {
 	// gradient is simply written.
 	dx, ow := gradW(x)
 	h, w := x.Shape[2], x.Shape[3]
-	ho, wo := h/2, w/2
-	planes := x.Shape[0] * x.Shape[1]
-	for p := 0; p < planes; p++ {
-		dxp := dx[p*h*w : (p+1)*h*w]
-		g := nd.out.Grad[p*ho*wo : (p+1)*ho*wo]
-		for i := 0; i < ho; i++ {
-			r0, r1 := dxp[2*i*w:(2*i+1)*w], dxp[(2*i+1)*w:(2*i+2)*w]
-			gr := g[i*wo : (i+1)*wo]
-			for j, v := range gr {
-				v *= 0.25
-				if ow {
-					r0[2*j], r0[2*j+1], r1[2*j], r1[2*j+1] = v, v, v, v
-					continue
-				}
-				r0[2*j] += v
-				r0[2*j+1] += v
-				r1[2*j] += v
-				r1[2*j+1] += v
-			}
-		}
+	t.planesPar(x.Shape[0]*x.Shape[1], x.Numel(), func(p0, p1 int) {
+		spread2(useAVX512, dx[p0*h*w:], nd.out.Grad[p0*h*w/4:], (p1-p0)*h/2, w/2, 0.25, ow)
+	})
+}
+
+// planesPar runs fn on ranges of planes spread over the tape's workers
+// when the tensor (of n elements) is large; every element is computed on
+// its own, so the split does not change a bit.
+func (t *Tape) planesPar(planes, n int, fn func(p0, p1 int)) {
+	if n < parallelMin || t.workers <= 1 {
+		fn(0, planes)
+		return
 	}
+	parallelFor(t.workers, planes, func(_, lo, hi int) { fn(lo, hi) })
 }
 
 // Upsample2 is nearest-neighbour 2× up-sampling of x [B,C,H,W].
@@ -70,51 +53,80 @@ func (t *Tape) Upsample2(x *Tensor) *Tensor {
 	}
 	h, w := x.Shape[2], x.Shape[3]
 	out := t.alloc(x.Shape[0], x.Shape[1], 2*h, 2*w)
-	planes := x.Shape[0] * x.Shape[1]
-	for p := 0; p < planes; p++ {
-		src := x.Data[p*h*w : (p+1)*h*w]
-		dst := out.Data[p*4*h*w : (p+1)*4*h*w]
-		for i := 0; i < h; i++ {
-			s := src[i*w : (i+1)*w]
-			r0 := dst[2*i*2*w : (2*i+1)*2*w]
-			for j, v := range s {
-				r0[2*j] = v
-				r0[2*j+1] = v
-			}
-			copy(dst[(2*i+1)*2*w:(2*i+2)*2*w], r0)
-		}
-	}
+	t.planesPar(x.Shape[0]*x.Shape[1], out.Numel(), func(p0, p1 int) {
+		spread2(useAVX512, out.Data[p0*4*h*w:], x.Data[p0*h*w:], (p1-p0)*h, w, 1, true)
+	})
 	if t.needs(x) {
 		t.push(upsampleBack, out, x, nil, nil)
 	}
 	return out
 }
 
-func upsampleBack(_ *Tape, nd *node) {
+func upsampleBack(t *Tape, nd *node) {
 	x := nd.a
 	if !x.RequiresGrad {
 		return
 	}
 	dx, ow := gradW(x)
 	h, w := x.Shape[2], x.Shape[3]
-	planes := x.Shape[0] * x.Shape[1]
-	for p := 0; p < planes; p++ {
-		d := dx[p*h*w : (p+1)*h*w]
-		g := nd.out.Grad[p*4*h*w : (p+1)*4*h*w]
-		for i := 0; i < h; i++ {
-			r0, r1 := g[2*i*2*w:(2*i+1)*2*w], g[(2*i+1)*2*w:(2*i+2)*2*w]
-			dr := d[i*w : (i+1)*w]
-			if ow {
-				for j := range dr {
-					dr[j] = r0[2*j] + r0[2*j+1] + r1[2*j] + r1[2*j+1]
-				}
-				continue
-			}
-			for j := range dr {
-				dr[j] += r0[2*j] + r0[2*j+1] + r1[2*j] + r1[2*j+1]
-			}
+	t.planesPar(x.Shape[0]*x.Shape[1], nd.out.Numel(), func(p0, p1 int) {
+		pool2(useAVX512, dx[p0*h*w:], nd.out.Grad[p0*4*h*w:], (p1-p0)*h, w, 1, ow)
+	})
+}
+
+// UpsampleConcat is Concat(Upsample2(a), b) for a [B,Ca,H,W] and
+// b [B,Cb,2H,2W], without materialising the up-sampled a: the U-Net
+// decoder's join of a coarser level with its skip. Forward and gradients
+// are bit for bit those of the two ops.
+func (t *Tape) UpsampleConcat(a, b *Tensor) *Tensor {
+	if len(a.Shape) != 4 || len(b.Shape) != 4 || a.Shape[0] != b.Shape[0] || b.Shape[2] != 2*a.Shape[2] || b.Shape[3] != 2*a.Shape[3] {
+		panic(fmt.Sprintf("ag.UpsampleConcat: %v up-sampled does not join %v on dimension 1", a.Shape, b.Shape))
+	}
+	bs, ca, h, w := a.Shape[0], a.Shape[1], a.Shape[2], a.Shape[3]
+	out := t.alloc(bs, ca+b.Shape[1], 2*h, 2*w)
+	na, nb := ca*h*w, b.Numel()/max(bs, 1)
+	od, ad, bd := out.Data, a.Data, b.Data
+	cat := func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			o := od[i*(4*na+nb) : (i+1)*(4*na+nb)]
+			spread2(useAVX512, o[:4*na], ad[i*na:(i+1)*na], ca*h, w, 1, true)
+			copy(o[4*na:], bd[i*nb:(i+1)*nb])
 		}
 	}
+	if len(od) < parallelMin {
+		cat(0, 0, bs)
+	} else {
+		parallelFor(t.workers, bs, cat)
+	}
+	if t.needs(a, b) {
+		t.push(upsampleConcatBack, out, a, b, nil)
+	}
+	return out
+}
+
+func upsampleConcatBack(t *Tape, nd *node) {
+	a, b, g := nd.a, nd.b, nd.out.Grad
+	bs, ca, h, w := a.Shape[0], a.Shape[1], a.Shape[2], a.Shape[3]
+	na, nb := ca*h*w, b.Numel()/max(bs, 1)
+	var da, db []float32
+	var owA, owB bool
+	if a.RequiresGrad {
+		da, owA = gradW(a)
+	}
+	if b.RequiresGrad {
+		db, owB = gradW(b)
+	}
+	parallelFor(t.workers, bs, func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			gi := g[i*(4*na+nb) : (i+1)*(4*na+nb)]
+			if da != nil {
+				pool2(useAVX512, da[i*na:(i+1)*na], gi[:4*na], ca*h, w, 1, owA)
+			}
+			if db != nil {
+				copyOrAdd(db[i*nb:(i+1)*nb], gi[4*na:], owB)
+			}
+		}
+	})
 }
 
 // Concat joins a [B,Ca,…] and b [B,Cb,…] along dimension 1.

@@ -10,7 +10,12 @@ func siluForward(workers int, dst, src []float32) {
 	parallelElems(workers, len(src), func(lo, hi int) { siluRange(dst[lo:hi], src[lo:hi]) })
 }
 
-func siluRange(d, s []float32) { affineSiLU(d, nil, s, 1, 0) }
+// siluRange is the channel kernel on one channel with the identity map
+// y = 1·x + 0.
+func siluRange(d, s []float32) {
+	ab := [2]float32{1, 0}
+	siluAffine(useAVX512, d, s, len(s), ab[:1], ab[1:], 0)
+}
 
 // siluBackward does dx (+)= dy·σ(x)(1 + x(1 − σ(x))), overwriting dx
 // when ow is set.
@@ -25,7 +30,8 @@ func siluBackward(workers int, dx, dy, x []float32, ow bool) {
 func siluBackRange(d, g, s []float32, ow bool) {
 	d, g = d[:len(s)], g[:len(s)]
 	if ow {
-		siluBackSums(d, g, s, 1, 0, 0)
+		ab, sums := [2]float32{1, 0}, [2]float32{}
+		siluGradSums(useAVX512, d, g, s, len(s), ab[:1], ab[1:], 0, sums[:], 0)
 		return
 	}
 	for i, v := range s {

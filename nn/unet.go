@@ -186,9 +186,10 @@ func (u *UNet) ForwardClass(t *ag.Tape, x, cNoise, onehot *ag.Tensor) *ag.Tensor
 	h = u.Mid2.Forward(t, h, emb)
 	for l := lv - 1; l >= 0; l-- {
 		if l < lv-1 {
-			h = t.Upsample2(h)
+			h = t.UpsampleConcat(h, skips[l]) // Concat(Upsample2(h), skip)
+		} else {
+			h = t.Concat(h, skips[l])
 		}
-		h = t.Concat(h, skips[l])
 		for _, b := range u.Dec[l] {
 			h = b.Forward(t, h, emb)
 		}
