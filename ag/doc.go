@@ -23,10 +23,15 @@
 // fixed order, the workers only choose which pieces they compute.
 //
 // Speed: products go to gemm.SgemmThreads (gemm.SgemmBF16Threads on a tape
-// set to BF16 precision, Tape.SetPrecision), counted in Tape.GEMMFlops; convolutions are im2col + GEMM on
-// groups of images spread over the tape's workers, with the column
-// matrix built in L2-sized channel blocks and the input gradient computed
-// as a convolution with the flipped kernel. GroupNorm+SiLU and the 3×3
-// im2col have AVX-512 kernels (kernels_amd64.s) with portable Go
-// fallbacks that the tests compare them against.
+// set to BF16 precision, Tape.SetPrecision), counted in Tape.GEMMFlops (what
+// ran) and Tape.ModelFlops (convolutions counted as the direct algorithm).
+// A 3×3 convolution with padding 1 on 7- to 32-wide maps with at least 8
+// channels runs as Winograd F(2×2, 3×3) (winograd.go: 16 products of the
+// transformed weights and input tiles, 2.25× fewer multiplications); other
+// convolutions, and all of them at BF16 precision, run as im2col + GEMM on
+// groups of images spread over the tape's workers, with the column matrix
+// built in L2-sized channel blocks and the input gradient computed as a
+// convolution with the flipped kernel. The transforms, GroupNorm+SiLU,
+// AddScale, pooling, up-sampling, softmax and the 3×3 im2col have AVX-512
+// kernels with portable Go fallbacks that the tests compare them against.
 package ag

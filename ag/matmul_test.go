@@ -46,6 +46,29 @@ func TestGEMMFlopsCountsProducts(t *testing.T) {
 		if got := ti.GEMMFlops(); got != s.want {
 			t.Fatalf("conv 3×3 (algorithm %d): GEMMFlops %d, want %d", s.algo, got, s.want)
 		}
+		// ModelFlops counts the direct convolution whichever algorithm ran:
+		// once for the forward pass, once more for each gradient.
+		direct := int64(2 * oc * c * 9 * b * hw * hw)
+		if got := ti.ModelFlops(); got != direct {
+			t.Fatalf("conv 3×3 (algorithm %d): ModelFlops %d, want the direct %d", s.algo, got, direct)
+		}
+		for _, grads := range []struct {
+			x, w bool
+			want int64
+		}{{true, true, 3 * direct}, {false, true, 2 * direct}, {true, false, 2 * direct}} {
+			xg, wg := randTensor(r, b, c, hw, hw), randTensor(r, oc, c, 3, 3)
+			if grads.x {
+				xg.SetRequiresGrad()
+			}
+			if grads.w {
+				wg.SetRequiresGrad()
+			}
+			tp := NewTape()
+			tp.Backward(tp.Sum(tp.conv2dAlgo(s.algo, xg, wg, nil, nil, 1)))
+			if got := tp.ModelFlops(); got != grads.want {
+				t.Fatalf("conv 3×3 (algorithm %d), gradients of x %v, w %v: ModelFlops %d, want %d", s.algo, grads.x, grads.w, got, grads.want)
+			}
+		}
 	}
 }
 

@@ -41,6 +41,7 @@ type Tape struct {
 	colBudget int
 	precision Precision
 	flops     atomic.Int64 // GEMMFlops
+	model     atomic.Int64 // ModelFlops
 }
 
 // scratchSlots is the number of scratch buffers per worker.

@@ -112,6 +112,7 @@ func (t *Tape) winoForward(g *convShape, x, w, bias, e, out []float32) {
 	su := winoMatStride(g.o, g.c)
 	u := t.shared(16 * su)
 	winoWeights(u, su, 1, g.o, w, g.o, g.c) // U[ξ] as [c][o]: op(A) = U[ξ] read transposed
+	t.countModelOnly(winoSaved(g))
 	ng := ws.groups()
 	workers := min(t.workers, ng)
 	ws.threads = t.innerThreads(workers)
@@ -163,6 +164,15 @@ func winoForwardGroup(t *Tape, wk int, ws *winoShape, gi int, x, u []float32, su
 	}
 }
 
+// winoSaved is how many flops fewer one Winograd product pass (the
+// forward, the input gradient or the weight gradient) runs than the direct
+// convolution, 2·o·c·9·b·h·w against 16 products of 2·o·c·b·tiles: ModelFlops
+// counts the direct figure.
+func winoSaved(g *convShape) int64 {
+	tiles := int64((g.ho + 1) / 2 * ((g.wo + 1) / 2))
+	return 2 * int64(g.o) * int64(g.c) * int64(g.b) * (9*int64(g.hw) - 16*tiles)
+}
+
 // winoBack is convBack for a convolution that ran as Winograd.
 func winoBack(t *Tape, nd *node) {
 	x, w, bias := nd.a, nd.b, nd.c
@@ -180,6 +190,10 @@ func winoBack(t *Tape, nd *node) {
 	var owX bool
 	if x.RequiresGrad {
 		dx, owX = gradW(x)
+		t.countModelOnly(winoSaved(&g))
+	}
+	if needW {
+		t.countModelOnly(winoSaved(&g))
 	}
 	// dU and db are sums over the batch, cut into a fixed number of parts
 	// summed in order, as in convBack: the same bits for any worker count.

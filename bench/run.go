@@ -103,8 +103,8 @@ func Run(ctx context.Context, c Config) (Report, error) {
 	var cpu []float64 // CPU seconds of each timed step
 	calls := 0
 	counted := func() error {
-		if calls++; w.GEMMFlops != nil && calls == warmup+1 {
-			before = w.GEMMFlops() // the first timed step starts here
+		if calls++; w.ModelFlops != nil && calls == warmup+1 {
+			before = w.ModelFlops() // the first timed step starts here
 		}
 		c0, ok0 := processCPU()
 		err := w.Step()
@@ -118,8 +118,8 @@ func Run(ctx context.Context, c Config) (Report, error) {
 		return Report{}, fmt.Errorf("%s: %w", c.Name, err)
 	}
 	flops := w.Flops
-	if w.GEMMFlops != nil {
-		flops = float64(w.GEMMFlops()-before) / float64(c.Steps)
+	if w.ModelFlops != nil {
+		flops = float64(w.ModelFlops()-before) / float64(c.Steps)
 	}
 	med := tm.Median().Seconds()
 	rep.MedianMS = round(med*1e3, 3)

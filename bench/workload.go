@@ -16,9 +16,12 @@ type Workload struct {
 	Params int     // model parameters (0 for GEMM)
 	Batch  int     // examples per step (0 for GEMM)
 	Flops  float64 // floating-point operations per step when fixed (GEMM), else 0
-	// GEMMFlops, when not nil, counts the matrix-product flops (2·m·n·k
-	// each) run so far, so Run can take a step's work from its difference.
-	GEMMFlops func() int64
+	// ModelFlops, when not nil, counts the model's matrix-product flops
+	// (2·m·n·k each, convolutions counted as the direct algorithm whichever
+	// ran: ag.Tape.ModelFlops) so far, so Run can take a step's work from
+	// its difference. The peer runs the same model, so its share of peak
+	// is taken on the same count.
+	ModelFlops func() int64
 }
 
 // NewGEMM is C = A·B for random n×n float32 matrices, the peer's `A @ B`.
@@ -90,7 +93,7 @@ func newTrain(model string, batch int, D float64, precision string, rng *rand.Ra
 		_, err := t.TrainStep()
 		return err
 	}
-	return &Workload{Step: step, Params: nn.CountParams(t.Model), Batch: batch, GEMMFlops: t.GEMMFlops}, nil
+	return &Workload{Step: step, Params: nn.CountParams(t.Model), Batch: batch, ModelFlops: t.ModelFlops}, nil
 }
 
 // NewSampleUNet is the peer's sample-unet: one forward pass of the
@@ -130,5 +133,5 @@ func newSampleUNet(batch int, sigma float64, rng *rand.Rand) (*Workload, *[]floa
 		out = pre.Forward(tape, x, sig).Data
 		return nil
 	}
-	return &Workload{Step: step, Params: nn.CountParams(u), Batch: batch, GEMMFlops: tape.GEMMFlops}, &out, nil
+	return &Workload{Step: step, Params: nn.CountParams(u), Batch: batch, ModelFlops: tape.ModelFlops}, &out, nil
 }

@@ -120,9 +120,10 @@ func buildTrainer(c *Config, src *source) (*Trainer, error) {
 	return t, nil
 }
 
-// GEMMFlops is the matrix-product work (2·m·n·k per product) of every step
-// taken so far, as counted by the trainer's tape (ag.Tape.GEMMFlops).
-func (t *Trainer) GEMMFlops() int64 { return t.tape.GEMMFlops() }
+// ModelFlops is the matrix-product work (2·m·n·k per product, every
+// convolution counted as the direct algorithm) of every step taken so far,
+// as counted by the trainer's tape (ag.Tape.ModelFlops).
+func (t *Trainer) ModelFlops() int64 { return t.tape.ModelFlops() }
 
 // Step is how many optimisation steps have been taken.
 func (t *Trainer) Step() int { return t.step }
