@@ -20,9 +20,15 @@
 //     AVX2+FMA 6×16), one routine per row count so ragged bottom tiles cost
 //     only their rows; gen_kernels.go regenerates them.
 //   - kernel_generic.go: the portable 4×4 kernel for other GOARCH or -tags noasm.
+//   - dot.go: the dot-product form of C = alpha·A·Bᵀ + beta·C, which reads
+//     both operands in place (no packing) and wins when m or n is small,
+//     such as the Winograd and im2col weight gradients; dot_amd64.s holds its
+//     AVX-512 4-row blocks (gen_dot.go regenerates them), dotBlockGo is its
+//     Go specification. gemm.go routes such products to it (dotPicks).
 //
 // The kernel is chosen once at start-up from CPUID (AVX-512F+BW, else
 // AVX2+FMA, else generic).
 package gemm
 
 //go:generate go run gen_kernels.go
+//go:generate go run gen_dot.go

@@ -29,6 +29,10 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 // in the same order whichever goroutine computes it.
 func SgemmThreads(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	p := problem{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nil}
+	if dotPicks(bestDot, &p) {
+		sgemmDot(bestDot, threads, parallelMinFlops, &p)
+		return
+	}
 	sgemmWith(bestKernel, threads, &p)
 }
 
