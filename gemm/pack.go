@@ -12,9 +12,7 @@ func packA(dst []float32, p *problem, ic, mc, pc, kc, mr int) {
 		i0 := ic + q*mr
 		if p.transA {
 			// op(A)[i, p] = a[p*lda + i]: each k step is a contiguous run.
-			for k := 0; k < kc; k++ {
-				copy(panel[k*mr:k*mr+rows], a[(pc+k)*lda+i0:])
-			}
+			copyRowsNarrow(panel, mr, a[pc*lda+i0:], lda, kc, rows)
 			continue
 		}
 		// op(A)[i, p] = a[i*lda + p]: read rows contiguously, scatter by mr.
@@ -51,6 +49,14 @@ func packB(dst []float32, p *problem, pc, kc, jc, nc, nr int) {
 				panel[k*nr+j] = 0
 			}
 		}
+	}
+}
+
+// copyRowsStrided copies n rows of width floats from src (row stride ld)
+// to dst (row stride stride).
+func copyRowsStrided(dst []float32, stride int, src []float32, ld, n, width int) {
+	for k := range n {
+		copy(dst[k*stride:k*stride+width], src[k*ld:k*ld+width])
 	}
 }
 

@@ -48,3 +48,29 @@ loop16:
 done16:
 	VZEROUPPER
 	RET
+
+// func copyRowsMasked(dst, src *float32, ld, n, stride int, mask uint16)
+// Copies n rows of the floats selected by mask (the low width bits) from
+// src (row stride ld floats) to dst (row stride stride floats). Masked-off
+// lanes are neither read nor written. Called only where AVX-512 runs.
+TEXT ·copyRowsMasked(SB), NOSPLIT, $0-42
+	MOVQ  dst+0(FP), DI
+	MOVQ  src+8(FP), SI
+	MOVQ  ld+16(FP), DX
+	SHLQ  $2, DX
+	MOVQ  n+24(FP), CX
+	MOVQ  stride+32(FP), BX
+	SHLQ  $2, BX
+	KMOVW mask+40(FP), K1
+	TESTQ CX, CX
+	JZ    doneMasked
+loopMasked:
+	VMOVUPS.Z (SI), K1, Z0
+	VMOVUPS   Z0, K1, (DI)
+	ADDQ      DX, SI
+	ADDQ      BX, DI
+	DECQ      CX
+	JNZ       loopMasked
+doneMasked:
+	VZEROUPPER
+	RET
