@@ -196,6 +196,23 @@ func convForwardGroup(t *Tape, wk int, g *convShape, gi int, x, w, bias, e, out 
 	}
 }
 
+// convGradsWanted is what a convolution node's backward must produce:
+// whether the weight and bias gradients are needed, the per-sample bias
+// gradient de and the input gradient dx (nil when not wanted; owX when dx
+// is fresh and may be overwritten rather than added to).
+func convGradsWanted(nd *node) (needW, needB bool, de, dx []float32, owX bool) {
+	x, w, bias := nd.a, nd.b, nd.c
+	needW = w.RequiresGrad
+	needB = bias != nil && bias.RequiresGrad
+	if nd.d != nil && nd.d.RequiresGrad {
+		de = grad(nd.d)
+	}
+	if x.RequiresGrad {
+		dx, owX = gradW(x)
+	}
+	return needW, needB, de, dx, owX
+}
+
 func convBack(t *Tape, nd *node) {
 	if convAlgo(nd.i[1]) == convWinograd {
 		winoBack(t, nd)
@@ -205,17 +222,7 @@ func convBack(t *Tape, nd *node) {
 	g := t.convGeom(x, w, nd.i[0])
 	dy := nd.out.Grad
 	ng := (g.b + g.group - 1) / g.group
-	needW := w.RequiresGrad
-	needB := bias != nil && bias.RequiresGrad
-	var de []float32
-	if nd.d != nil && nd.d.RequiresGrad {
-		de = grad(nd.d)
-	}
-	var dx []float32
-	var owX bool
-	if x.RequiresGrad {
-		dx, owX = gradW(x)
-	}
+	needW, needB, de, dx, owX := convGradsWanted(nd)
 	// dW and db are sums over the batch. The groups are cut into a fixed
 	// number of parts (not one per worker), each part sums its groups in
 	// order into its own partial dWᵀ [kk, O] and db, and the partials are

@@ -180,16 +180,8 @@ func winoBack(t *Tape, nd *node) {
 	ws := newWino(&g)
 	dy := nd.out.Grad
 	ng := ws.groups()
-	needW := w.RequiresGrad
-	needB := bias != nil && bias.RequiresGrad
-	var de []float32
-	if nd.d != nil && nd.d.RequiresGrad {
-		de = grad(nd.d)
-	}
-	var dx []float32
-	var owX bool
+	needW, needB, de, dx, owX := convGradsWanted(nd)
 	if x.RequiresGrad {
-		dx, owX = gradW(x)
 		t.countModelOnly(winoSaved(&g))
 	}
 	if needW {

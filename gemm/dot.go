@@ -106,15 +106,10 @@ func dotPicks(blk dotBlockFunc, p *problem) bool {
 // one dot product computed the same way whichever worker owns it, so the
 // result does not depend on threads.
 func sgemmDot(blk dotBlockFunc, threads, minFlops int, p *problem) {
-	p.validate()
+	if p.settled() {
+		return
+	}
 	m, n, k := p.m, p.n, p.k
-	if m == 0 || n == 0 {
-		return
-	}
-	if k == 0 || p.alpha == 0 {
-		p.scaleC()
-		return
-	}
 	blocks := ceilDiv(m, dotMR)
 	workers := max(1, min(threads, blocks))
 	if 2*m*n*k < minFlops {

@@ -69,15 +69,10 @@ func sgemmWith(kn *kernel, threads int, p *problem) {
 // sgemmSplit is sgemmWith with the parallel threshold as a parameter, so
 // tests can cover the row and column splits on small shapes.
 func sgemmSplit(kn *kernel, threads, minFlops int, p *problem) {
-	p.validate()
+	if p.settled() {
+		return
+	}
 	m, n, k := p.m, p.n, p.k
-	if m == 0 || n == 0 {
-		return
-	}
-	if k == 0 || p.alpha == 0 {
-		p.scaleC()
-		return
-	}
 	workers := threads
 	if 2*m*n*k < minFlops {
 		workers = 1
@@ -126,6 +121,20 @@ func sgemmSplit(kn *kernel, threads, minFlops int, p *problem) {
 		wg.Go(run)
 	}
 	wg.Wait()
+}
+
+// settled validates p and finishes the products that need no multiply
+// (an empty C, or k = 0 or alpha = 0: C = beta·C), reporting whether it did.
+func (p *problem) settled() bool {
+	p.validate()
+	if p.m == 0 || p.n == 0 {
+		return true
+	}
+	if p.k == 0 || p.alpha == 0 {
+		p.scaleC()
+		return true
+	}
+	return false
 }
 
 // scaleC handles the products that need no multiply: C = beta·C.
