@@ -213,6 +213,17 @@ func convGradsWanted(nd *node) (needW, needB bool, de, dx []float32, owX bool) {
 	return needW, needB, de, dx, owX
 }
 
+// sumParts adds the parts partials of size psz laid end to end into the
+// first, in part order (the fixed order that makes a batch sum the same
+// bits for any worker count), and returns it.
+func sumParts(partial []float32, parts, psz int) []float32 {
+	total := partial[:psz]
+	for p := 1; p < parts; p++ {
+		addTo(total, partial[p*psz:(p+1)*psz])
+	}
+	return total
+}
+
 func convBack(t *Tape, nd *node) {
 	if convAlgo(nd.i[1]) == convWinograd {
 		winoBack(t, nd)
@@ -277,12 +288,8 @@ func convBack(t *Tape, nd *node) {
 	if partial == nil {
 		return
 	}
-	// Sum the partials in part order into the first, then transpose the
-	// dWᵀ [kk, O] it holds into the gradient.
-	total := partial[:psz]
-	for p := 1; p < parts; p++ {
-		addTo(total, partial[p*psz:(p+1)*psz])
-	}
+	// Transpose the dWᵀ [kk, O] the summed partials hold into the gradient.
+	total := sumParts(partial, parts, psz)
 	if needW {
 		gw := grad(w)
 		for r := 0; r < g.kk; r++ {

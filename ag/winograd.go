@@ -217,10 +217,7 @@ func winoBack(t *Tape, nd *node) {
 	if partial == nil {
 		return
 	}
-	total := partial[:psz]
-	for p := 1; p < parts; p++ {
-		addTo(total, partial[p*psz:(p+1)*psz])
-	}
+	total := sumParts(partial, parts, psz)
 	if needW {
 		winoWeightGrad(grad(w), total[:usz], su, 1, g.o, g.o, g.c) // dU[ξ] as [c][o]
 	}
