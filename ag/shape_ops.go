@@ -12,7 +12,7 @@ func (t *Tape) AvgPool2(x *Tensor) *Tensor {
 	}
 	h, w := x.Shape[2], x.Shape[3]
 	out := t.alloc(x.Shape[0], x.Shape[1], h/2, w/2)
-	t.planesPar(x.Shape[0]*x.Shape[1], x.Numel(), func(p0, p1 int) {
+	t.rangesPar(x.Shape[0]*x.Shape[1], x.Numel(), func(p0, p1 int) {
 		pool2(useAVX512, out.Data[p0*h*w/4:], x.Data[p0*h*w:], (p1-p0)*h/2, w/2, 0.25, true)
 	})
 	if t.needs(x) {
@@ -30,20 +30,20 @@ func avgPoolBack(t *Tape, nd *node) {
 	// gradient is simply written.
 	dx, ow := gradW(x)
 	h, w := x.Shape[2], x.Shape[3]
-	t.planesPar(x.Shape[0]*x.Shape[1], x.Numel(), func(p0, p1 int) {
+	t.rangesPar(x.Shape[0]*x.Shape[1], x.Numel(), func(p0, p1 int) {
 		spread2(useAVX512, dx[p0*h*w:], nd.out.Grad[p0*h*w/4:], (p1-p0)*h/2, w/2, 0.25, ow)
 	})
 }
 
-// planesPar runs fn on ranges of planes spread over the tape's workers
-// when the tensor (of n elements) is large; every element is computed on
-// its own, so the split does not change a bit.
-func (t *Tape) planesPar(planes, n int, fn func(p0, p1 int)) {
+// rangesPar runs fn on ranges of [0, count) (planes, images) spread over
+// the tape's workers when the tensor (of n elements) is large; every
+// element is computed on its own, so the split does not change a bit.
+func (t *Tape) rangesPar(count, n int, fn func(lo, hi int)) {
 	if n < parallelMin || t.workers <= 1 {
-		fn(0, planes)
+		fn(0, count)
 		return
 	}
-	parallelFor(t.workers, planes, func(_, lo, hi int) { fn(lo, hi) })
+	parallelFor(t.workers, count, func(_, lo, hi int) { fn(lo, hi) })
 }
 
 // Upsample2 is nearest-neighbour 2× up-sampling of x [B,C,H,W].
@@ -53,7 +53,7 @@ func (t *Tape) Upsample2(x *Tensor) *Tensor {
 	}
 	h, w := x.Shape[2], x.Shape[3]
 	out := t.alloc(x.Shape[0], x.Shape[1], 2*h, 2*w)
-	t.planesPar(x.Shape[0]*x.Shape[1], out.Numel(), func(p0, p1 int) {
+	t.rangesPar(x.Shape[0]*x.Shape[1], out.Numel(), func(p0, p1 int) {
 		spread2(useAVX512, out.Data[p0*4*h*w:], x.Data[p0*h*w:], (p1-p0)*h, w, 1, true)
 	})
 	if t.needs(x) {
@@ -69,7 +69,7 @@ func upsampleBack(t *Tape, nd *node) {
 	}
 	dx, ow := gradW(x)
 	h, w := x.Shape[2], x.Shape[3]
-	t.planesPar(x.Shape[0]*x.Shape[1], nd.out.Numel(), func(p0, p1 int) {
+	t.rangesPar(x.Shape[0]*x.Shape[1], nd.out.Numel(), func(p0, p1 int) {
 		pool2(useAVX512, dx[p0*h*w:], nd.out.Grad[p0*4*h*w:], (p1-p0)*h, w, 1, ow)
 	})
 }
@@ -86,18 +86,13 @@ func (t *Tape) UpsampleConcat(a, b *Tensor) *Tensor {
 	out := t.alloc(bs, ca+b.Shape[1], 2*h, 2*w)
 	na, nb := ca*h*w, b.Numel()/max(bs, 1)
 	od, ad, bd := out.Data, a.Data, b.Data
-	cat := func(_, lo, hi int) {
+	t.rangesPar(bs, len(od), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			o := od[i*(4*na+nb) : (i+1)*(4*na+nb)]
 			spread2(useAVX512, o[:4*na], ad[i*na:(i+1)*na], ca*h, w, 1, true)
 			copy(o[4*na:], bd[i*nb:(i+1)*nb])
 		}
-	}
-	if len(od) < parallelMin {
-		cat(0, 0, bs)
-	} else {
-		parallelFor(t.workers, bs, cat)
-	}
+	})
 	if t.needs(a, b) {
 		t.push(upsampleConcatBack, out, a, b, nil)
 	}
@@ -141,17 +136,12 @@ func (t *Tape) Concat(a, b *Tensor) *Tensor {
 	bs := a.Shape[0]
 	na, nb := a.Numel()/max(bs, 1), b.Numel()/max(bs, 1)
 	od, ad, bd := out.Data, a.Data, b.Data
-	cat := func(_, lo, hi int) {
+	t.rangesPar(bs, len(od), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			copy(od[i*(na+nb):], ad[i*na:(i+1)*na])
 			copy(od[i*(na+nb)+na:], bd[i*nb:(i+1)*nb])
 		}
-	}
-	if len(od) < parallelMin {
-		cat(0, 0, bs)
-	} else {
-		parallelFor(t.workers, bs, cat)
-	}
+	})
 	if t.needs(a, b) {
 		t.push(concatBack, out, a, b, nil)
 	}
