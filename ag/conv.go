@@ -70,7 +70,7 @@ func (t *Tape) conv2dAlgo(algo convAlgo, x, w, bias, e *Tensor, pad int) *Tensor
 // im2colForward computes the convolution as im2col + GEMM on groups of
 // images spread over the tape's workers.
 func (t *Tape) im2colForward(g *convShape, x, w, bd, ed, out []float32) {
-	ng := (g.b + g.group - 1) / g.group
+	ng := g.groups()
 	workers := min(t.workers, ng)
 	g.threads = t.innerThreads(workers)
 	if workers <= 1 {
@@ -115,6 +115,9 @@ func (t *Tape) convGeom(x, w *Tensor, pad int) convShape {
 	g.direct = g.k == 1 && pad == 0
 	return g
 }
+
+// groups is the number of image groups.
+func (g *convShape) groups() int { return (g.b + g.group - 1) / g.group }
 
 // span returns the first image and the image count of group gi.
 func (g *convShape) span(gi int) (int, int) {
@@ -232,7 +235,7 @@ func convBack(t *Tape, nd *node) {
 	x, w, bias := nd.a, nd.b, nd.c
 	g := t.convGeom(x, w, nd.i[0])
 	dy := nd.out.Grad
-	ng := (g.b + g.group - 1) / g.group
+	ng := g.groups()
 	needW, needB, de, dx, owX := convGradsWanted(nd)
 	// dW and db are sums over the batch. The groups are cut into a fixed
 	// number of parts (not one per worker), each part sums its groups in

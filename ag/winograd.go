@@ -64,28 +64,20 @@ func winoLd(nt int) int {
 	return nt
 }
 
-// winoShape is the tile geometry of a Winograd convolution.
+// winoShape is the tile geometry of a Winograd convolution. Its group (the
+// images per product, convShape's span and groups) aims for
+// winoGroupTiles tiles rather than im2col's convGroupCols columns.
 type winoShape struct {
 	convShape
 	th, tw int // tile rows and columns of an image: ⌈H/2⌉, ⌈W/2⌉
 	tiles  int // th·tw
-	wgroup int // images per group
 }
 
 func newWino(g *convShape) winoShape {
 	ws := winoShape{convShape: *g, th: (g.h + 1) / 2, tw: (g.w + 1) / 2}
 	ws.tiles = ws.th * ws.tw
-	ws.wgroup = max(1, min(g.b, (winoGroupTiles+ws.tiles/2)/ws.tiles))
+	ws.group = max(1, min(g.b, (winoGroupTiles+ws.tiles/2)/ws.tiles))
 	return ws
-}
-
-// groups is the number of image groups.
-func (ws *winoShape) groups() int { return (ws.b + ws.wgroup - 1) / ws.wgroup }
-
-// wspan returns the first image and the image count of group gi.
-func (ws *winoShape) wspan(gi int) (int, int) {
-	b0 := gi * ws.wgroup
-	return b0, min(ws.wgroup, ws.b-b0)
 }
 
 // winogradWins reports whether convolution g runs faster as Winograd than
@@ -137,7 +129,7 @@ func winoForwardParallel(t *Tape, workers, ng int, ws winoShape, x, u []float32,
 }
 
 func winoForwardGroup(t *Tape, wk int, ws *winoShape, gi int, x, u []float32, su int, bias, e, out []float32) {
-	b0, n := ws.wspan(gi)
+	b0, n := ws.span(gi)
 	c, o, hw, tiles := ws.c, ws.o, ws.h*ws.w, ws.tiles
 	nt, ld := n*tiles, winoLd(n*tiles)
 	sc, so := winoMatStride(c, ld), winoMatStride(o, ld)
@@ -265,7 +257,7 @@ func (bp *winoBackParts) run(t *Tape, wk, lo, hi int) {
 }
 
 func winoBackGroup(t *Tape, wk int, ws *winoShape, gi int, x, u []float32, su int, dy, dx []float32, owX bool, du, db, de []float32, needW, needB, first bool) {
-	b0, n := ws.wspan(gi)
+	b0, n := ws.span(gi)
 	c, o, hw, tiles := ws.c, ws.o, ws.h*ws.w, ws.tiles
 	nt, ld := n*tiles, winoLd(n*tiles)
 	if !needW && dx == nil {
