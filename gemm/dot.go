@@ -1,9 +1,6 @@
 package gemm
 
-import (
-	"math"
-	"sync"
-)
+import "math"
 
 // The dot-product form of C = alpha·A·Bᵀ + beta·C (transA false, transB
 // true): rows of A and rows of B both hold k contiguous floats, so each C
@@ -119,20 +116,7 @@ func sgemmDot(blk dotBlockFunc, threads, minFlops int, p *problem) {
 		dotRows(blk, p, 0, m)
 		return
 	}
-	var wg sync.WaitGroup
-	for w := range workers {
-		lo := min(m, w*blocks/workers*dotMR)
-		hi := min(m, (w+1)*blocks/workers*dotMR)
-		if lo >= hi {
-			continue
-		}
-		if w == workers-1 {
-			dotRows(blk, p, lo, hi)
-			continue
-		}
-		wg.Go(func() { dotRows(blk, p, lo, hi) })
-	}
-	wg.Wait()
+	splitWork(workers, blocks, dotMR, m, func(lo, hi int) { dotRows(blk, p, lo, hi) })
 }
 
 // dotRows computes rows [i0, i1) of C block by block. A's dotMR rows stay

@@ -98,6 +98,24 @@ func sgemmSplit(kn *kernel, threads, minFlops int, p *problem) {
 		scratchPool.Put(s)
 		return
 	}
+	splitWork(workers, tiles, unit, size, func(lo, hi int) {
+		s := scratchPool.Get().(*scratch)
+		if splitRows {
+			kn.block(p, lo, hi, 0, n, s)
+		} else {
+			kn.block(p, 0, m, lo, hi, s)
+		}
+		scratchPool.Put(s)
+	})
+}
+
+// splitWork runs run(lo, hi) on workers goroutines, the calling one among
+// them, over [0, size) cut into tiles units of unit elements (the last may
+// be short): each goroutine a range of whole units, shared as evenly as
+// whole units allow. A unit is a register tile's rows or columns, so no
+// tile is split and every element is computed the same way whichever
+// goroutine owns it.
+func splitWork(workers, tiles, unit, size int, run func(lo, hi int)) {
 	var wg sync.WaitGroup
 	for w := range workers {
 		lo := min(size, w*tiles/workers*unit)
@@ -105,20 +123,11 @@ func sgemmSplit(kn *kernel, threads, minFlops int, p *problem) {
 		if lo >= hi {
 			continue
 		}
-		run := func() {
-			s := scratchPool.Get().(*scratch)
-			if splitRows {
-				kn.block(p, lo, hi, 0, n, s)
-			} else {
-				kn.block(p, 0, m, lo, hi, s)
-			}
-			scratchPool.Put(s)
-		}
 		if w == workers-1 {
-			run()
+			run(lo, hi)
 			continue
 		}
-		wg.Go(run)
+		wg.Go(func() { run(lo, hi) })
 	}
 	wg.Wait()
 }
