@@ -66,6 +66,5 @@ func spread2(vec bool, dst, src []float32, rows, w int, s float32, ow bool) {
 // resampleMasks returns the lane masks of a last step of n narrow lanes:
 // the two 16-lane halves of its 2n wide lanes, then the n narrow lanes.
 func resampleMasks(n int) [3]uint16 {
-	lo, hi := min(2*n, 16), max(2*n-16, 0)
-	return [3]uint16{uint16(1<<lo - 1), uint16(1<<hi - 1), uint16(1<<n - 1)}
+	return [3]uint16{laneMask16(2 * n), laneMask16(2*n - 16), laneMask16(n)}
 }
